@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): lint and format check, type check, the Flink job's
+# Maven build with its tests, then every jest test (unit and integration against real Kafka and Flink).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+echo "==> lint, format, types"
+npm run -s lint
+npm run -s typecheck
+
+if [ -f flink-job/pom.xml ]; then
+  echo "==> flink-job: mvn verify"
+  mvn -B -ntp -f flink-job/pom.xml verify
+fi
+
+echo "==> jest"
+npm test

@@ -1,0 +1,106 @@
+/**
+ * Turns a command line into raw inputs: `streaming-at-scale <mode> [--<input> value ...]`. Flags are
+ * the action's input names; `STREAMING_AT_SCALE_<INPUT>` environment variables fill the rest. Pure.
+ */
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.js';
+import {
+  envVarFor,
+  INPUT_NAMES,
+  INPUTS,
+  MODES,
+  type InputName,
+  type InputSpec,
+  type RawInputs,
+} from '../config/inputs.js';
+
+/** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
+const FLAG_INPUTS: readonly InputName[] = ['wait', 'keep-run-dir', 'audit'];
+
+export type CliRequest = { kind: 'help' } | { kind: 'mode'; inputs: RawInputs };
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: withFlagValues(argv),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' as const }])),
+      },
+    });
+  } catch (error) {
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message);
+    const problem = unknown ? `Unknown option '${unknown[1]}'` : (error as Error).message.replace(/\.$/, '');
+    throw new UserError(`${problem}. Run 'streaming-at-scale --help' for the modes and inputs.`);
+  }
+  const positionals = parsed.positionals;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help || positionals.length === 0) return { kind: 'help' };
+  if (positionals.length > 1) {
+    throw new UserError(`Expected one mode, got '${positionals.join(' ')}'. Run 'streaming-at-scale --help'.`);
+  }
+
+  const inputs: RawInputs = { mode: positionals[0] };
+  for (const name of INPUT_NAMES) {
+    if (name === 'mode') continue;
+    const fromFlag = values[name] as string | undefined;
+    const fromEnv = env[envVarFor(name)] ?? (name === 'github-token' ? env.GITHUB_TOKEN : undefined);
+    const value = fromFlag ?? fromEnv;
+    if (value !== undefined) inputs[name] = value;
+  }
+  return { kind: 'mode', inputs };
+}
+
+/**
+ * Joins `--input value` into `--input=value`, so a value may start with a dash (`--tier -5` is then
+ * rejected by the config with a useful message), and turns a bare `--wait` into `--wait=true`.
+ */
+function withFlagValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    const next = argv[i + 1];
+    const known = (INPUT_NAMES as string[]).includes(name ?? '');
+    if (known && FLAG_INPUTS.includes(name as InputName) && (next === undefined || next.startsWith('--'))) {
+      joined.push(`${argv[i]}=true`);
+    } else if (known && next !== undefined && !next.startsWith('--')) {
+      joined.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(argv[i]);
+    }
+  }
+  return joined;
+}
+
+export function helpText(): string {
+  const width = Math.max(...INPUT_NAMES.map((name) => name.length)) + 4;
+  const lines = INPUT_NAMES.filter((name) => name !== 'mode').map((name) => {
+    const spec: InputSpec = INPUTS[name];
+    const fallback = spec.default && !spec.default.includes('${{') ? ` (default: ${spec.default})` : '';
+    return `  --${name.padEnd(width)}${spec.description}${fallback}`;
+  });
+  return [
+    'Usage: streaming-at-scale <mode> [--<input> <value> ...]',
+    '',
+    'Benchmark a Kafka -> Apache Flink -> Kafka pipeline on this machine (platform local) or on Azure.',
+    '',
+    'Modes:',
+    '  deploy         start Kafka and Flink (local) or create the Azure resources',
+    '  submit-flink   build and submit the Flink job, wait until it runs',
+    '  load           start the event simulator at the tier rate (--wait to block until done)',
+    '  measure        sample throughput, lag and latency per minute; report and gate',
+    '  teardown       stop / delete everything the run created',
+    '  cleanup        delete expired Azure resource groups left by earlier runs',
+    '  run            deploy, submit-flink, load, measure, teardown (teardown also on failure or Ctrl-C)',
+    '',
+    `Inputs (flags are the action's input names; STREAMING_AT_SCALE_<NAME> environment variables also work):`,
+    ...lines,
+    '',
+    `Example: streaming-at-scale run --platform local --tier 1 --minutes 2`,
+    `Modes: ${MODES.join(', ')}`,
+  ].join('\n');
+}

@@ -1,0 +1,233 @@
+/**
+ * The one typed, validated configuration every mode receives. parseConfig is pure: it turns raw
+ * strings (from the action, the CLI or the environment) into a Config or throws one InputError that
+ * names the input, the value given and what is allowed.
+ */
+import { InputError } from '../errors.js';
+import {
+  COMMENT_POLICIES,
+  INPUTS,
+  JOBS,
+  MODES,
+  PLATFORMS,
+  type CommentPolicy,
+  type InputName,
+  type JobName,
+  type Mode,
+  type PlatformName,
+  type RawInputs,
+} from './inputs.js';
+import { customTier, MAX_EVENTS_PER_SECOND, TIER_PRESETS, type Tier } from './tiers.js';
+
+export interface AzureIdentity {
+  clientId: string;
+  tenantId: string;
+  subscriptionId: string;
+}
+
+export interface GateThresholds {
+  minPercentOfTarget: number;
+  minSteadyMinutes: number;
+  maxP99LatencyMs?: number;
+  maxRampUpMinutes?: number;
+  maxLoss: number;
+  maxRegressionPercent?: number;
+}
+
+export interface Config {
+  mode: Mode;
+  platform: PlatformName;
+  tier: Tier;
+  job: JobName;
+  solutionName: string;
+  location: string;
+  /** Present exactly when the platform is on Azure. */
+  azure?: AzureIdentity;
+  minutes: number;
+  intervalSeconds: number;
+  runId?: string;
+  workDir: string;
+  wait: boolean;
+  keepRunDir: boolean;
+  /** The tier's figures, possibly overridden by inputs. */
+  partitions: number;
+  parallelism: number;
+  simulatorInstances: number;
+  syntheticWorkUs: number;
+  audit: boolean;
+  reportFile?: string;
+  summaryFile?: string;
+  baselineReport?: string;
+  githubToken?: string;
+  comment: CommentPolicy;
+  gate: GateThresholds;
+}
+
+/** Solution names become storage account names (3-24 chars) after the longest suffix we append. */
+export const LONGEST_NAME_SUFFIX = 'storage';
+const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
+const SOLUTION_NAME = new RegExp(`^[a-z][a-z0-9]{2,${SOLUTION_NAME_MAX - 1}}$`);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCAL_SOLUTION_NAME = 'local';
+
+export function parseConfig(raw: RawInputs): Config {
+  const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
+  const optional = (name: InputName): string | undefined => value(name) || undefined;
+
+  const mode = oneOf('mode', value('mode'), MODES);
+  const platform = oneOf('platform', value('platform'), PLATFORMS);
+  const tier = parseTier(value('tier'));
+  const onAzure = platform !== 'local';
+
+  const solutionName = value('solution-name') || (onAzure ? '' : LOCAL_SOLUTION_NAME);
+  if (!SOLUTION_NAME.test(solutionName)) {
+    throw new InputError(
+      'solution-name',
+      solutionName,
+      onAzure && solutionName === ''
+        ? `Platform '${platform}' needs a solution name: 3-${SOLUTION_NAME_MAX} lowercase letters and digits, starting with a letter (e.g. sasbench01).`
+        : `Use 3-${SOLUTION_NAME_MAX} lowercase letters and digits, starting with a letter: it also names an Azure storage account ('<name>${LONGEST_NAME_SUFFIX}', at most 24 characters).`,
+    );
+  }
+
+  const minutes = positiveNumber('minutes', value('minutes'), 24 * 60);
+  const partitions = optionalCount('partitions', optional('partitions')) ?? tier.partitions;
+  const minSteadyDefault = Math.max(1, Math.min(3, Math.floor(minutes) - 1));
+
+  const config: Config = {
+    mode,
+    platform,
+    tier,
+    job: oneOf('job', value('job'), JOBS),
+    solutionName,
+    location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
+    azure: onAzure ? azureIdentity(raw, platform) : undefined,
+    minutes,
+    intervalSeconds: wholeNumber('interval-seconds', value('interval-seconds'), 1, 3600),
+    runId:
+      optional('run-id') &&
+      matching('run-id', value('run-id'), /^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
+    workDir: value('work-dir') || INPUTS['work-dir'].default,
+    wait: bool('wait', value('wait')),
+    keepRunDir: bool('keep-run-dir', value('keep-run-dir')),
+    partitions,
+    parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
+    simulatorInstances:
+      optionalCount('simulator-instances', optional('simulator-instances')) ?? tier.simulatorInstances,
+    syntheticWorkUs: wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000),
+    audit: optional('audit') === undefined ? platform === 'local' : bool('audit', value('audit')),
+    reportFile: optional('report-file'),
+    summaryFile: optional('summary-file'),
+    baselineReport: optional('baseline-report'),
+    githubToken: optional('github-token'),
+    comment: oneOf('comment', value('comment'), COMMENT_POLICIES),
+    gate: {
+      minPercentOfTarget: positiveNumber('min-percent-of-target', value('min-percent-of-target'), 1000),
+      minSteadyMinutes: optionalCount('min-steady-minutes', optional('min-steady-minutes')) ?? minSteadyDefault,
+      maxP99LatencyMs: optionalPositive('max-p99-latency-ms', optional('max-p99-latency-ms')),
+      maxRampUpMinutes: optionalPositive('max-ramp-up-minutes', optional('max-ramp-up-minutes')),
+      maxLoss: wholeNumber('max-loss', value('max-loss'), 0, Number.MAX_SAFE_INTEGER),
+      maxRegressionPercent: optionalPositive('max-regression-percent', optional('max-regression-percent')),
+    },
+  };
+  crossCheck(config);
+  return config;
+}
+
+/** Inputs that are each valid but contradict one another. */
+function crossCheck(config: Config): void {
+  if (config.wait && config.mode !== 'load') {
+    throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
+  }
+  if (config.mode === 'cleanup' && config.platform === 'local') {
+    throw new InputError(
+      'platform',
+      'local',
+      "Mode 'cleanup' deletes expired Azure resource groups: use platform 'aks' or 'hdinsight' (local runs are stopped by 'teardown').",
+    );
+  }
+  if (config.gate.maxRegressionPercent !== undefined && !config.baselineReport) {
+    throw new InputError(
+      'max-regression-percent',
+      String(config.gate.maxRegressionPercent),
+      "A regression threshold needs a baseline: set 'baseline-report' to a previous JSON report, or remove it.",
+    );
+  }
+  if (config.gate.minSteadyMinutes > config.minutes) {
+    throw new InputError(
+      'min-steady-minutes',
+      String(config.gate.minSteadyMinutes),
+      `It cannot exceed 'minutes' (${config.minutes}): a run that short can never pass; lower it or measure longer.`,
+    );
+  }
+}
+
+export function parseTier(text: string): Tier {
+  const preset = text.toLowerCase().replace(/k$/, '');
+  if (preset === '1' || preset === '5' || preset === '10') return TIER_PRESETS[preset];
+  const eventsPerSecond = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(eventsPerSecond) || eventsPerSecond < 2 || eventsPerSecond > MAX_EVENTS_PER_SECOND) {
+    throw new InputError(
+      'tier',
+      text,
+      `Allowed: 1, 5 or 10 (1,000 / 5,000 / 10,000 events/s), or a whole number of events per second from 2 to ${MAX_EVENTS_PER_SECOND.toLocaleString('en-US')} (e.g. 2000).`,
+    );
+  }
+  return customTier(eventsPerSecond);
+}
+
+function azureIdentity(raw: RawInputs, platform: PlatformName): AzureIdentity {
+  const guid = (name: 'client-id' | 'tenant-id' | 'subscription-id'): string => {
+    const text = (raw[name] ?? '').trim();
+    if (text === '') {
+      throw new InputError(
+        name,
+        text,
+        `Platform '${platform}' signs in to Azure with OIDC and needs client-id, tenant-id and subscription-id (GUIDs; see docs/azure-setup.md).`,
+      );
+    }
+    return matching(name, text, GUID, 'Expected a GUID such as 00000000-0000-0000-0000-000000000000.');
+  };
+  return { clientId: guid('client-id'), tenantId: guid('tenant-id'), subscriptionId: guid('subscription-id') };
+}
+
+function oneOf<T extends string>(name: InputName, text: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new InputError(name, text, `Allowed: ${allowed.join(', ')}.`);
+}
+
+function matching(name: InputName, text: string, pattern: RegExp, hint: string): string {
+  if (pattern.test(text)) return text;
+  throw new InputError(name, text, hint);
+}
+
+function bool(name: InputName, text: string): boolean {
+  // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+  if (['true', 'True', 'TRUE'].includes(text)) return true;
+  if (['false', 'False', 'FALSE'].includes(text)) return false;
+  throw new InputError(name, text, 'Allowed: true or false.');
+}
+
+function positiveNumber(name: InputName, text: string, max: number): number {
+  const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(number > 0 && number <= max)) {
+    throw new InputError(name, text, `Expected a number greater than 0 and at most ${max}.`);
+  }
+  return number;
+}
+
+function optionalPositive(name: InputName, text: string | undefined): number | undefined {
+  return text === undefined ? undefined : positiveNumber(name, text, Number.MAX_SAFE_INTEGER);
+}
+
+function wholeNumber(name: InputName, text: string, min: number, max: number): number {
+  const number = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(number) && number >= min && number <= max)) {
+    throw new InputError(name, text, `Expected a whole number from ${min} to ${max}.`);
+  }
+  return number;
+}
+
+function optionalCount(name: InputName, text: string | undefined): number | undefined {
+  return text === undefined ? undefined : wholeNumber(name, text, 1, 1024);
+}

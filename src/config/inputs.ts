@@ -1,0 +1,102 @@
+/**
+ * Every input of the action, with its default. action.yml documents the same list (a test keeps the
+ * two in step); CLI flags are these names (`--solution-name`), and environment variables
+ * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
+ */
+export const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const PLATFORMS = ['local', 'aks', 'hdinsight'] as const;
+export type PlatformName = (typeof PLATFORMS)[number];
+
+export const JOBS = ['simple-relay', 'complex-processing'] as const;
+export type JobName = (typeof JOBS)[number];
+
+export const COMMENT_POLICIES = ['always', 'on-failure', 'never'] as const;
+export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
+
+export interface InputSpec {
+  description: string;
+  /** The default as action.yml states it; '' means "none" (or derived, as the description says). */
+  default: string;
+  /** Never printed; masked in logs as soon as it is read. */
+  secret?: boolean;
+}
+
+export const INPUTS = {
+  mode: { description: `What to do: ${MODES.join(' | ')}.`, default: '' },
+  platform: { description: `Where the pipeline runs: ${PLATFORMS.join(' | ')}.`, default: 'local' },
+  tier: {
+    description:
+      'Load tier: 1, 5 or 10 (1,000 / 5,000 / 10,000 events/s with the origin sample sizing), or a whole number of events per second.',
+    default: '1',
+  },
+  job: { description: `Flink job to benchmark: ${JOBS.join(' | ')}.`, default: 'simple-relay' },
+  'solution-name': {
+    description:
+      'Prefix of every Azure resource name (3-17 lowercase letters and digits, starting with a letter; it also names a storage account). Required for aks and hdinsight.',
+    default: '',
+  },
+  location: { description: 'Azure region for the resource group.', default: 'eastus' },
+  'client-id': {
+    description: 'Azure client (application) id of the identity with a federated credential (OIDC).',
+    default: '',
+  },
+  'tenant-id': { description: 'Azure tenant id.', default: '' },
+  'subscription-id': { description: 'Azure subscription id.', default: '' },
+  minutes: { description: 'How long to measure, in minutes (load runs as long).', default: '30' },
+  'interval-seconds': { description: 'Seconds between two samples of the throughput table.', default: '60' },
+  'run-id': { description: 'Run to act on; default: a new run for deploy/run, the latest run otherwise.', default: '' },
+  'work-dir': { description: 'Folder holding run directories and run state.', default: '.streaming-at-scale' },
+  wait: { description: 'load: block until the load is done and print its final stats.', default: 'false' },
+  'keep-run-dir': { description: 'teardown (local): keep the run directory with its logs.', default: 'false' },
+  partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },
+  parallelism: { description: "Flink job parallelism; default: the tier's.", default: '' },
+  'simulator-instances': { description: "Simulator instances sharing the rate; default: the tier's.", default: '' },
+  'synthetic-work-us': {
+    description: 'Fixed CPU work per record in the relay (microseconds), to emulate a heavier job.',
+    default: '0',
+  },
+  audit: {
+    description: 'Read every output record to count duplicates, loss and reordering; default: true on local.',
+    default: '',
+  },
+  'report-file': {
+    description: 'Where measure writes the JSON report; default: report.json in the run directory.',
+    default: '',
+  },
+  'summary-file': { description: 'Also write the markdown summary to this file.', default: '' },
+  'baseline-report': { description: 'A previous JSON report to compare against.', default: '' },
+  'github-token': {
+    description: 'Token used to post the pull request comment.',
+    default: '${{ github.token }}',
+    secret: true,
+  },
+  comment: { description: `When to post the PR comment: ${COMMENT_POLICIES.join(' | ')}.`, default: 'always' },
+  'min-percent-of-target': {
+    description: 'Gate: output throughput must stay at or above this percent of the target rate in steady state.',
+    default: '90',
+  },
+  'min-steady-minutes': {
+    description:
+      'Gate: consecutive steady-state minutes required; default: 3, or minutes - 1 for shorter runs (at least 1).',
+    default: '',
+  },
+  'max-p99-latency-ms': { description: 'Gate: highest allowed steady-state p99 end-to-end latency (ms).', default: '' },
+  'max-ramp-up-minutes': { description: 'Gate: longest allowed ramp-up (minutes).', default: '' },
+  'max-loss': { description: 'Gate: most events allowed to be lost (audit).', default: '0' },
+  'max-regression-percent': {
+    description: 'Gate: largest allowed regression against baseline-report, in percent, for any metric.',
+    default: '',
+  },
+} as const satisfies Record<string, InputSpec>;
+
+export type InputName = keyof typeof INPUTS;
+export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
+
+/** Raw string values as they came from the action, the CLI or the environment. */
+export type RawInputs = Partial<Record<InputName, string>>;
+
+export function envVarFor(name: InputName): string {
+  return `STREAMING_AT_SCALE_${name.toUpperCase().replace(/-/g, '_')}`;
+}

@@ -1,0 +1,29 @@
+/** The action: inputs from the workflow step, the same modes as the CLI. */
+import * as core from '@actions/core';
+import { parseConfig } from './config/config.js';
+import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
+import { actionReporter } from './console/reporter.js';
+import { errorMessage } from './errors.js';
+import { runMode } from './modes/index.js';
+
+export function inputsFromAction(): RawInputs {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) {
+    const value = core.getInput(name);
+    if ((INPUTS[name] as InputSpec).secret && value) core.setSecret(value);
+    if (value !== '') raw[name] = value;
+  }
+  return raw;
+}
+
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  // The runner sends SIGINT, then SIGTERM, when a workflow is cancelled.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  try {
+    const config = parseConfig(inputsFromAction());
+    await runMode({ config, reporter: actionReporter, signal: controller.signal });
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * What every platform (local, aks, hdinsight) provides to the modes. A mode does the parts common
+ * to all platforms (run state, outputs, reporting) and asks the platform for the rest.
+ */
+import type { Config } from '../config/config.js';
+import type { Reporter } from '../console/reporter.js';
+import type { RunState } from '../run-state/run-state.js';
+
+export interface ModeContext {
+  config: Config;
+  reporter: Reporter;
+  /** Aborted on Ctrl-C / SIGTERM / cancellation: long waits stop early so teardown can run. */
+  signal: AbortSignal;
+}
+
+export interface Platform {
+  /** Creates the run's Kafka and Flink and returns the run state recording them. */
+  deploy(ctx: ModeContext): Promise<RunState>;
+  /** Starts the chosen Flink job; records its id in the state. */
+  submitFlink(ctx: ModeContext, state: RunState): Promise<void>;
+  /** Starts the load and returns once events flow (or, with `wait`, when the load is done). */
+  load(ctx: ModeContext, state: RunState): Promise<void>;
+  /** Samples the pipeline for `minutes` and reports. */
+  measure(ctx: ModeContext, state: RunState): Promise<void>;
+  /** Stops and deletes everything the run created; a second call is a no-op. */
+  teardown(ctx: ModeContext, state: RunState): Promise<void>;
+}

@@ -1,0 +1,113 @@
+/**
+ * Run state: what one mode leaves for the next (`.streaming-at-scale/<run-id>/state.json`), so each
+ * mode can be its own CLI call or workflow step. Without an explicit run id, a mode acts on the
+ * latest run in the work directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/config.js';
+import type { PlatformName } from '../config/inputs.js';
+import { UserError } from '../errors.js';
+
+export const STATE_FILE = 'state.json';
+const STATE_VERSION = 1;
+
+/** A process the local platform started and teardown must stop. */
+export interface ProcessRecord {
+  pid: number;
+  logFile: string;
+}
+
+export interface RunState {
+  version: typeof STATE_VERSION;
+  runId: string;
+  platform: PlatformName;
+  createdAt: string;
+  runDir: string;
+  eventsPerSecond: number;
+  partitions: number;
+  parallelism: number;
+  kafkaBootstrapServers?: string;
+  flinkRestUrl?: string;
+  flinkJobId?: string;
+  /** Processes started for this run, by role ("kafka", "jobmanager", "taskmanager", "load"). */
+  processes: Record<string, ProcessRecord>;
+  /** Platform-specific details (ports, paths, Azure resource ids) that only that platform reads. */
+  platformState: Record<string, unknown>;
+  /** Load started by mode `load`. */
+  load?: { startedAt: string; eventsPerSecond: number; minutes: number };
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function createRun(config: Config): Promise<RunState> {
+  const runId = config.runId ?? newRunId();
+  const runDir = path.resolve(config.workDir, runId);
+  await mkdir(runDir, { recursive: true });
+  const state: RunState = {
+    version: STATE_VERSION,
+    runId,
+    platform: config.platform,
+    createdAt: new Date().toISOString(),
+    runDir,
+    eventsPerSecond: config.tier.eventsPerSecond,
+    partitions: config.partitions,
+    parallelism: config.parallelism,
+    processes: {},
+    platformState: {},
+  };
+  await saveRun(state);
+  return state;
+}
+
+export async function saveRun(state: RunState): Promise<void> {
+  // Write then rename, so a reader never sees half a file.
+  const file = path.join(state.runDir, STATE_FILE);
+  await writeFile(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  await rename(`${file}.tmp`, file);
+}
+
+/** The run named by config.runId, or the latest one; a clear error when there is none. */
+export async function loadRun(config: Config): Promise<RunState> {
+  const runId = config.runId ?? (await latestRunId(config.workDir));
+  if (!runId) {
+    throw new UserError(
+      `No run found in '${config.workDir}': start one with 'streaming-at-scale deploy --platform ${config.platform}' (or pass --run-id).`,
+    );
+  }
+  const file = path.resolve(config.workDir, runId, STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(`Run '${runId}' has no state at ${file}: was it deployed from this folder?`);
+  }
+  const state = JSON.parse(text) as RunState;
+  if (state.platform !== config.platform) {
+    throw new UserError(
+      `Run '${runId}' is on platform '${state.platform}', not '${config.platform}': pass --platform ${state.platform}.`,
+    );
+  }
+  return state;
+}
+
+/** The run created most recently; folders without a state file are ignored. */
+export async function latestRunId(workDir: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(workDir);
+  } catch {
+    return undefined;
+  }
+  let latest: { runId: string; createdAt: string } | undefined;
+  for (const runId of names) {
+    const text = await readFile(path.join(workDir, runId, STATE_FILE), 'utf8').catch(() => undefined);
+    const createdAt = text === undefined ? undefined : (JSON.parse(text) as RunState).createdAt;
+    if (createdAt && (!latest || createdAt > latest.createdAt)) latest = { runId, createdAt };
+  }
+  return latest?.runId;
+}

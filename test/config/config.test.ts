@@ -1,0 +1,159 @@
+import { parseConfig } from '../../src/config/config.js';
+import type { RawInputs } from '../../src/config/inputs.js';
+import { TIER_PRESETS } from '../../src/config/tiers.js';
+import { InputError } from '../../src/errors.js';
+
+const AZURE = {
+  platform: 'aks',
+  'solution-name': 'sasbench01',
+  'client-id': '11111111-2222-3333-4444-555555555555',
+  'tenant-id': '66666666-7777-8888-9999-000000000000',
+  'subscription-id': 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+};
+
+describe('parseConfig: bad inputs', () => {
+  // [what, inputs, input named in the error, text the error must contain]
+  const cases: Array<[string, RawInputs, string, RegExp]> = [
+    [
+      'unknown mode',
+      { mode: 'deplyo' },
+      'mode',
+      /Allowed: deploy, submit-flink, load, measure, teardown, cleanup, run/,
+    ],
+    ['unknown platform', { mode: 'deploy', platform: 'gke' }, 'platform', /Allowed: local, aks, hdinsight/],
+    ['tier 0', { mode: 'deploy', tier: '0' }, 'tier', /Allowed: 1, 5 or 10/],
+    ['tier -5', { mode: 'deploy', tier: '-5' }, 'tier', /whole number of events per second/],
+    ['tier abc', { mode: 'deploy', tier: 'abc' }, 'tier', /"abc"/],
+    ['tier 1.5', { mode: 'deploy', tier: '1.5' }, 'tier', /Allowed: 1, 5 or 10/],
+    ['unknown job', { mode: 'deploy', job: 'relay' }, 'job', /Allowed: simple-relay, complex-processing/],
+    ['solution name with capitals', { mode: 'deploy', 'solution-name': 'MyBench' }, 'solution-name', /lowercase/],
+    [
+      'solution name with hyphens',
+      { mode: 'deploy', 'solution-name': 'my-bench' },
+      'solution-name',
+      /letters and digits/,
+    ],
+    ['solution name too long', { mode: 'deploy', 'solution-name': 'abcdefghijklmnopqr' }, 'solution-name', /3-17/],
+    ['solution name too short', { mode: 'deploy', 'solution-name': 'ab' }, 'solution-name', /3-17/],
+    [
+      'solution name starting with a digit',
+      { mode: 'deploy', 'solution-name': '1bench' },
+      'solution-name',
+      /starting with a letter/,
+    ],
+    ['minutes 0', { mode: 'measure', minutes: '0' }, 'minutes', /greater than 0/],
+    ['minutes negative', { mode: 'measure', minutes: '-3' }, 'minutes', /greater than 0/],
+    ['minutes not a number', { mode: 'measure', minutes: 'ten' }, 'minutes', /"ten"/],
+    ['interval 0', { mode: 'measure', 'interval-seconds': '0' }, 'interval-seconds', /whole number from 1/],
+    [
+      'azure without solution name',
+      { ...AZURE, mode: 'deploy', 'solution-name': '' },
+      'solution-name',
+      /needs a solution name/,
+    ],
+    ['azure without client-id', { ...AZURE, mode: 'deploy', 'client-id': '' }, 'client-id', /OIDC/],
+    ['azure without tenant-id', { ...AZURE, mode: 'deploy', 'tenant-id': undefined }, 'tenant-id', /tenant-id/],
+    [
+      'azure without subscription-id',
+      { ...AZURE, mode: 'deploy', 'subscription-id': '' },
+      'subscription-id',
+      /subscription-id/,
+    ],
+    ['client-id not a GUID', { ...AZURE, mode: 'deploy', 'client-id': 'my-app' }, 'client-id', /GUID/],
+    ['wait outside load', { mode: 'measure', wait: 'true' }, 'wait', /mode 'load' only/],
+    ['wait not a boolean', { mode: 'load', wait: 'yes' }, 'wait', /true or false/],
+    ['cleanup on local', { mode: 'cleanup' }, 'platform', /use platform 'aks' or 'hdinsight'/],
+    [
+      'regression without baseline',
+      { mode: 'measure', 'max-regression-percent': '10' },
+      'max-regression-percent',
+      /baseline-report/,
+    ],
+    [
+      'steady minutes longer than the run',
+      { mode: 'measure', minutes: '2', 'min-steady-minutes': '5' },
+      'min-steady-minutes',
+      /cannot exceed 'minutes'/,
+    ],
+    ['partitions 0', { mode: 'deploy', partitions: '0' }, 'partitions', /whole number from 1/],
+    ['unknown comment policy', { mode: 'measure', comment: 'sometimes' }, 'comment', /always, on-failure, never/],
+  ];
+
+  it.each(cases)('%s', (_what, inputs, input, message) => {
+    let thrown: unknown;
+    try {
+      parseConfig(inputs);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    const error = thrown as InputError;
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(`Invalid input '${input}'`);
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('parseConfig: good inputs', () => {
+  it('applies defaults for a local run', () => {
+    const config = parseConfig({ mode: 'run' });
+    expect(config).toMatchObject({
+      platform: 'local',
+      job: 'simple-relay',
+      solutionName: 'local',
+      minutes: 30,
+      intervalSeconds: 60,
+      audit: true,
+      partitions: 1,
+      parallelism: 1,
+      comment: 'always',
+      gate: { minPercentOfTarget: 90, minSteadyMinutes: 3, maxLoss: 0 },
+    });
+    expect(config.tier).toBe(TIER_PRESETS['1']);
+    expect(config.azure).toBeUndefined();
+  });
+
+  it.each([
+    ['1', 1_000, 1, 1, 1],
+    ['5', 5_000, 4, 4, 3],
+    ['10', 10_000, 8, 8, 5],
+    ['10k', 10_000, 8, 8, 5],
+    ['2000', 2_000, 2, 2, 1],
+    ['12000', 12_000, 10, 10, 6],
+  ])(
+    'tier %s: %i events/s, %i partitions, parallelism %i, %i simulators',
+    (tier, eps, partitions, parallelism, sims) => {
+      const config = parseConfig({ mode: 'deploy', tier });
+      expect(config.tier.eventsPerSecond).toBe(eps);
+      expect(config.partitions).toBe(partitions);
+      expect(config.parallelism).toBe(parallelism);
+      expect(config.simulatorInstances).toBe(sims);
+    },
+  );
+
+  it('keeps the seed sizing of each preset', () => {
+    expect(TIER_PRESETS['10'].aksNodes).toEqual({ count: 4, size: 'Standard_D4s_v3' });
+    expect(TIER_PRESETS['5'].aksNodes).toEqual({ count: 5, size: 'Standard_D2s_v3' });
+    expect(TIER_PRESETS['1'].kafkaWorkers).toEqual({ count: 4, size: 'Standard_D3_V2' });
+  });
+
+  it('overrides tier figures with explicit inputs', () => {
+    const config = parseConfig({ mode: 'deploy', tier: '5', partitions: '6', parallelism: '2' });
+    expect([config.partitions, config.parallelism, config.simulatorInstances]).toEqual([6, 2, 3]);
+  });
+
+  it('reads the Azure identity for Azure platforms', () => {
+    const config = parseConfig({ ...AZURE, mode: 'deploy' });
+    expect(config.azure).toEqual({
+      clientId: AZURE['client-id'],
+      tenantId: AZURE['tenant-id'],
+      subscriptionId: AZURE['subscription-id'],
+    });
+    expect(config.audit).toBe(false);
+  });
+
+  it('shortens the steady-state requirement for short runs', () => {
+    expect(parseConfig({ mode: 'measure', minutes: '2' }).gate.minSteadyMinutes).toBe(1);
+    expect(parseConfig({ mode: 'measure', minutes: '3' }).gate.minSteadyMinutes).toBe(2);
+  });
+});
