@@ -1,0 +1,289 @@
+/**
+ * The local Kafka broker: one JVM in KRaft mode (combined broker + controller) on loopback ports,
+ * data and logs in the run directory, classpath from local-runtime/kafka/pom.xml.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { UserError } from '../../errors.js';
+import { checkJava, resolveClasspath, writeClasspathArgFile } from './maven.js';
+import { allocatePorts, canConnect, LOOPBACK } from './ports.js';
+import {
+  isAlive,
+  startProcess,
+  stopProcess,
+  tailFile,
+  waitFor,
+  type ProcessHandle,
+  type StopOutcome,
+} from './processes.js';
+import { localRuntimeDir, readRuntimeFile, renderTemplate } from './runtime-files.js';
+
+const run = promisify(execFile);
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+export interface StartKafkaOptions {
+  /** The run directory; Kafka's files go to `<runDir>/kafka/`. */
+  runDir: string;
+  /** Client listener port (default: a free one). A taken port fails with PortInUseError. */
+  brokerPort?: number;
+  /** KRaft controller listener port (default: a free one). */
+  controllerPort?: number;
+  /** Maximum heap (default '1g'). */
+  heap?: string;
+  /** Topics to create once the broker answers (e.g. `in` and `out` with the tier's partitions). */
+  topics?: TopicSpec[];
+  /** How long to wait for the broker to answer metadata requests (default 90 s). */
+  timeoutMs?: number;
+  /** Progress messages for slow steps. */
+  log?: (message: string) => void;
+  signal?: AbortSignal;
+  /** Overrides for tests; default: found next to the code / the repo's .cache/. */
+  runtimeDir?: string;
+  cacheDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A started broker: everything later modes (and restartKafka / stopKafka) need. JSON-serializable. */
+export interface KafkaInstance {
+  /** `127.0.0.1:<brokerPort>`, for clients. */
+  bootstrapServers: string;
+  brokerPort: number;
+  controllerPort: number;
+  clusterId: string;
+  /** `<runDir>/kafka`: server.properties, data/, logs/. */
+  dir: string;
+  configFile: string;
+  /** The broker's own log (log4j). */
+  serverLog: string;
+  process: ProcessHandle;
+  /** The exact command line, so restartKafka starts the same broker on the same data. */
+  java: string;
+  jvmArgs: string[];
+  /** Milliseconds from spawn until the broker answered metadata requests. */
+  startupMs: number;
+}
+
+/** A Kafka cluster id (what `kafka-storage random-uuid` prints): 16 random bytes, base64url. */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+/**
+ * Starts the broker: picks/checks ports, writes server.properties and log4j config, formats the
+ * storage, starts `kafka.Kafka`, waits until it answers metadata requests, creates `topics`.
+ * On failure the broker (if started) is stopped before the error is thrown.
+ */
+export async function startKafka(options: StartKafkaOptions): Promise<KafkaInstance> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const runtimeDir = options.runtimeDir ?? localRuntimeDir(env);
+  const [{ java }, classpath, ports] = await Promise.all([
+    checkJava(env),
+    resolveClasspath({ component: 'kafka', runtimeDir, cacheDir: options.cacheDir, log, env }),
+    allocatePorts({ 'Kafka broker': options.brokerPort, 'Kafka controller': options.controllerPort }),
+  ]);
+  const brokerPort = ports['Kafka broker'];
+  const controllerPort = ports['Kafka controller'];
+
+  const dir = path.join(path.resolve(options.runDir), 'kafka');
+  const dataDir = path.join(dir, 'data');
+  const logsDir = path.join(dir, 'logs');
+  await mkdir(dataDir, { recursive: true });
+  await mkdir(logsDir, { recursive: true });
+  const configFile = path.join(dir, 'server.properties');
+  const log4jFile = path.join(dir, 'log4j.properties');
+  const serverLog = path.join(logsDir, 'server.log');
+  const argFile = path.join(dir, 'classpath.argfile');
+  await writeFile(
+    configFile,
+    renderTemplate(await readRuntimeFile('kafka', 'server.properties.template', runtimeDir), {
+      BROKER_PORT: brokerPort,
+      CONTROLLER_PORT: controllerPort,
+      DATA_DIR: dataDir,
+      OFFSETS_PARTITIONS: 1,
+    }),
+  );
+  await writeFile(
+    log4jFile,
+    renderTemplate(await readRuntimeFile('kafka', 'log4j.properties.template', runtimeDir), { LOG_FILE: serverLog }),
+  );
+  await writeClasspathArgFile(argFile, classpath.jars);
+
+  const commonArgs = [
+    '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${logsDir}`,
+    `-Dlog4j.configuration=file:${log4jFile}`,
+    `@${argFile}`,
+  ];
+  const clusterId = newClusterId();
+  try {
+    await run(
+      java,
+      ['-Xmx256m', ...commonArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile],
+      { env },
+    );
+  } catch (error) {
+    const e = error as Error & { stdout?: string; stderr?: string };
+    throw new UserError(
+      `Formatting Kafka storage in ${dataDir} failed: ${(e.stdout ?? '') + (e.stderr ?? '') || e.message}`,
+    );
+  }
+
+  const heap = options.heap ?? '1g';
+  const jvmArgs = [
+    `-Xmx${heap}`,
+    '-Xms256m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:MaxInlineLevel=15',
+    '-XX:+ExitOnOutOfMemoryError',
+    `-Dstreaming-at-scale.role=kafka`,
+    ...commonArgs,
+    'kafka.Kafka',
+    configFile,
+  ];
+  const partial = {
+    bootstrapServers: `${LOOPBACK}:${brokerPort}`,
+    brokerPort,
+    controllerPort,
+    clusterId,
+    dir,
+    configFile,
+    serverLog,
+    java,
+    jvmArgs,
+  };
+  log(`Starting Kafka ${partial.bootstrapServers} (KRaft, logs in ${logsDir})...`);
+  const instance = await launchBroker(partial, options, env);
+  if (options.topics && options.topics.length > 0) {
+    try {
+      await createTopics(instance.bootstrapServers, options.topics);
+      log(`Created topics ${options.topics.map((t) => `${t.name} (${t.partitions} partitions)`).join(', ')}.`);
+    } catch (error) {
+      await stopKafka(instance);
+      throw error;
+    }
+  }
+  return instance;
+}
+
+async function launchBroker(
+  partial: Omit<KafkaInstance, 'process' | 'startupMs'>,
+  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void },
+  env: NodeJS.ProcessEnv,
+): Promise<KafkaInstance> {
+  const started = Date.now();
+  const proc = await startProcess({
+    command: partial.java,
+    args: partial.jvmArgs,
+    cwd: partial.dir,
+    logFile: path.join(partial.dir, 'logs', 'kafka.out'),
+    env,
+  });
+  try {
+    await waitFor(`Kafka broker ${partial.bootstrapServers}`, () => brokerAnswers(partial.brokerPort), {
+      timeoutMs: options.timeoutMs ?? 90_000,
+      intervalMs: 300,
+      process: { ...proc, logFile: partial.serverLog },
+      signal: options.signal,
+    });
+  } catch (error) {
+    const tail = await tailFile(proc.logFile, 10);
+    await stopProcess(proc, { graceMs: 5000 });
+    if (tail && error instanceof Error) error.message += `\n${proc.logFile}:\n${tail}`;
+    throw error;
+  }
+  const instance: KafkaInstance = { ...partial, process: proc, startupMs: Date.now() - started };
+  options.log?.(`Kafka is up (${(instance.startupMs / 1000).toFixed(1)} s, pid ${proc.pid}).`);
+  return instance;
+}
+
+/** True when the broker on `port` answers a metadata request (undefined otherwise, for waitFor). */
+async function brokerAnswers(port: number): Promise<true | undefined> {
+  if (!(await canConnect(port))) return undefined;
+  const admin = kafkaClient(`${LOOPBACK}:${port}`, 'streaming-at-scale-probe').admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 ? true : undefined;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function kafkaClient(bootstrapServers: string, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: bootstrapServers.split(','),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 200 },
+  });
+}
+
+/**
+ * Creates topics (replication factor 1) and waits until each has a leader for every partition.
+ * Existing topics with the same name are left as they are.
+ */
+export async function createTopics(bootstrapServers: string, topics: TopicSpec[]): Promise<void> {
+  const admin = kafkaClient(bootstrapServers, 'streaming-at-scale-admin').admin();
+  await admin.connect();
+  try {
+    const specs: ITopicConfig[] = topics.map((t) => ({
+      topic: t.name,
+      numPartitions: t.partitions,
+      replicationFactor: 1,
+    }));
+    await admin.createTopics({ topics: specs, waitForLeaders: true, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Starts the broker of `instance` again on its ports and data (after stopKafka, or after it
+ * crashed), e.g. for the "broker down mid-run" fault test. Returns the instance with the new pid.
+ */
+export async function restartKafka(
+  instance: KafkaInstance,
+  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<KafkaInstance> {
+  if (isAlive(instance.process.pid, instance.process.startTime)) return instance;
+  options.log?.(`Restarting Kafka ${instance.bootstrapServers}...`);
+  const partial: Omit<KafkaInstance, 'process' | 'startupMs'> = {
+    bootstrapServers: instance.bootstrapServers,
+    brokerPort: instance.brokerPort,
+    controllerPort: instance.controllerPort,
+    clusterId: instance.clusterId,
+    dir: instance.dir,
+    configFile: instance.configFile,
+    serverLog: instance.serverLog,
+    java: instance.java,
+    jvmArgs: instance.jvmArgs,
+  };
+  return launchBroker(partial, options, options.env ?? process.env);
+}
+
+/**
+ * Stops the broker (SIGTERM: a controlled shutdown; SIGKILL after `graceMs`, default 30 s) and
+ * returns once it exited. Stopping a broker that is not running is a no-op ('not-running').
+ */
+export async function stopKafka(
+  instance: Pick<KafkaInstance, 'process'>,
+  options: { graceMs?: number } = {},
+): Promise<StopOutcome> {
+  return stopProcess(instance.process, { graceMs: options.graceMs ?? 30_000 });
+}
