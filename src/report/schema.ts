@@ -1,0 +1,200 @@
+/**
+ * The JSON report `measure` writes: the one source for the job summary, the PR comment, the gate
+ * and later baselines. Versioned: a reader refuses a schemaVersion it does not know (see
+ * readReport in summary.ts). docs/report-schema.md documents every field; docs/metrics.md defines
+ * every figure. Types only: no I/O, no logic.
+ */
+import type { GateThresholds } from '../config/config.js';
+import type { JobName, PlatformName } from '../config/inputs.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+export const TOOL_NAME = 'streaming-at-scale';
+
+/** Percentiles of one latency distribution, in milliseconds. */
+export interface LatencyPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Exact (not bucketed) largest value. */
+  max: number;
+  /** Events the percentiles are computed from (sampled output records). */
+  count: number;
+}
+
+/** End-to-end latencies of events that reached `out` in a window. */
+export interface LatencySet {
+  /** processedAt - createdAt: from the simulator's intended send time to Flink handling it. */
+  processed: LatencyPercentiles;
+  /** enqueuedAt - createdAt: from intended send time to the broker's timestamp on `in`; null when the job does not add enqueuedAt. */
+  enqueued: LatencyPercentiles | null;
+}
+
+/** Flink job figures from its REST API, at the end of the interval. Each is null when not reachable. */
+export interface FlinkFigures {
+  recordsInPerSecond: number | null;
+  recordsOutPerSecond: number | null;
+  /** Highest back-pressured ratio (0..1) over the job's vertices; Flink calls > 0.1 'low', > 0.5 'high'. */
+  backpressure: number | null;
+  checkpoints: { completed: number; failed: number; lastDurationMs: number | null } | null;
+  /** Job restarts since submission (Flink's numRestarts). */
+  restarts: number | null;
+}
+
+/** One sampling interval (a minute with the default interval-seconds). */
+export interface IntervalRow {
+  /** 1-based index of the interval. */
+  minute: number;
+  /** ISO 8601 wall-clock bounds of the interval. */
+  start: string;
+  end: string;
+  /** The last interval, shorter than intervalSeconds: shown and labelled, never dropped or extrapolated. */
+  partial: boolean;
+  /** The sample failed (e.g. broker unreachable): counts are null and the row is shown as a gap. */
+  gap: boolean;
+  /** A figure did not refresh since the previous sample (Azure/Ambari sources): shown, not counted as a fresh minute. */
+  stale: boolean;
+  /** Records appended to `in` / `out` during the interval: exact end-offset deltas summed over partitions. */
+  inRecords: number | null;
+  outRecords: number | null;
+  /** inRecords / outRecords divided by the interval's actual length in seconds. */
+  inRatePerSecond: number | null;
+  outRatePerSecond: number | null;
+  /** The Flink consumer group's lag on `in` (end offset - committed offset, summed) at the end of the interval. */
+  lagRecords: number | null;
+  /** Bytes appended to `in` / `out`, where the platform exposes them. */
+  inBytes: number | null;
+  outBytes: number | null;
+  /** outRatePerSecond / target events/s * 100. */
+  percentOfTarget: number | null;
+  /** Latency of sampled events that reached `out` in this interval; null when none was sampled. */
+  latencyMs: LatencySet | null;
+  flink?: FlinkFigures;
+}
+
+export interface LoadStats {
+  /** Events the simulator handed to its Kafka producer. */
+  sent: number;
+  /** Events the broker acknowledged. */
+  acknowledged: number;
+  /** Sends that failed for good. */
+  errors: number;
+  /** Events the schedule called for but the simulator did not get acknowledged (target x duration - acknowledged, >= 0). */
+  shortfall: number;
+}
+
+export interface AuditResult {
+  /** Records read from `out`. */
+  outRecords: number;
+  /** Distinct eventIds among them. */
+  uniqueEvents: number;
+  /** outRecords - uniqueEvents (the simulator repeats about 0.1% on purpose). */
+  duplicates: number;
+  /** (deviceId, deviceSequenceNumber) pairs present in `in` and missing from `out`. */
+  lost: number;
+  /** Records whose deviceSequenceNumber is lower than an earlier record of the same device in `out`. */
+  reordered: number;
+  /** Distinct events appended to `in` during the audited window: the count `out` should reach. */
+  expectedFromIn: number;
+  /** CPU seconds the audit itself used (it reads every record). */
+  costSeconds: number;
+}
+
+export type RampUpOutcome = 'steady' | 'never-reached' | 'not-sustained' | 'degrading' | 'too-short';
+
+export interface SteadyStateStats {
+  meanPerSecond: number;
+  minPerSecond: number;
+  maxPerSecond: number;
+  /** Population standard deviation of the full minutes' output rates in the steady window. */
+  stddevPerSecond: number;
+  meanPercentOfTarget: number;
+}
+
+/** The ramp-up analysis (src/analysis/ramp-up.ts; definitions in docs/metrics.md). */
+export interface RampUpAnalysis {
+  outcome: RampUpOutcome;
+  /** The output-rate threshold, percent of target (the gate's minPercentOfTarget). */
+  thresholdPercent: number;
+  /** The largest lag slope (records/s) that still counts as "lag stops growing". */
+  lagToleranceRecordsPerSecond: number;
+  /** Full, fresh, measured minutes (not partial, gap or stale): the only ones the statistics use. */
+  fullMinutes: number;
+  /** Full minutes needed before anything can be told (two points make a lag trend). */
+  requiredFullMinutes: number;
+  /** Minute index of the steady-state onset; null unless outcome is 'steady'. */
+  steadyFromMinute: number | null;
+  /** Minute indexes of the full minutes in the steady window. */
+  steadyMinutes: number[];
+  /** From the start of minute 1 to the start of the onset minute. */
+  rampUpSeconds: number | null;
+  rampUpMinutes: number | null;
+  steady: SteadyStateStats | null;
+  /** Lag does not grow over the steady window; null when lag was not measured or there is no window. */
+  keepsUp: boolean | null;
+  /** Least-squares slope of lag over time (records/s) over the steady window (or, when degrading, the window where output held). */
+  lagTrendPerSecond: number | null;
+  /** The full minute with the highest output rate. */
+  bestMinute: { minute: number; percentOfTarget: number } | null;
+  verdict: string;
+}
+
+export type GateCheckName = 'sustained-throughput' | 'keeps-up' | 'ramp-up' | 'p99-latency' | 'loss' | 'regression';
+
+export interface GateReason {
+  check: GateCheckName;
+  passed: boolean;
+  /** The check could not apply (e.g. loss with the audit off); it does not fail the gate. */
+  skipped?: boolean;
+  detail: string;
+}
+
+export interface GateResult {
+  verdict: 'pass' | 'fail';
+  thresholds: GateThresholds;
+  reasons: GateReason[];
+}
+
+export type MetricDirection = 'higher-is-better' | 'lower-is-better';
+
+export interface MetricComparison {
+  metric: 'steady-throughput' | 'steady-p99-latency' | 'ramp-up' | 'lost-events';
+  label: string;
+  unit: string;
+  direction: MetricDirection;
+  baseline: number | null;
+  current: number | null;
+  /** (current - baseline) / baseline * 100; null when either is missing or the baseline is 0. */
+  changePercent: number | null;
+  /** How much worse, in percent of the baseline (the change with the direction applied); negative is better. */
+  regressionPercent: number | null;
+}
+
+export interface BaselineComparison {
+  baselineRunId: string;
+  baselineStartedAt: string;
+  /** False when tier, job or platform differ: the figures are shown but not gated. */
+  comparable: boolean;
+  note: string | null;
+  metrics: MetricComparison[];
+}
+
+export interface BenchmarkReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: typeof TOOL_NAME; version: string };
+  runId: string;
+  platform: PlatformName;
+  job: JobName;
+  tier: { name: string; eventsPerSecond: number; partitions: number; parallelism: number };
+  startedAt: string;
+  endedAt: string;
+  intervalSeconds: number;
+  targetEventsPerSecond: number;
+  rows: IntervalRow[];
+  /** Merged histograms: over the steady window (null without one) and over every measured interval. */
+  latencyMs: { steady: LatencySet | null; all: LatencySet | null };
+  load: LoadStats | null;
+  audit: AuditResult | null;
+  rampUp: RampUpAnalysis;
+  gate: GateResult;
+  baseline: BaselineComparison | null;
+}
