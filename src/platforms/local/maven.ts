@@ -191,3 +191,17 @@ function splitClasspath(text: string): string[] {
 export async function writeClasspathArgFile(file: string, jars: string[]): Promise<void> {
   await writeFile(file, `-cp\n"${jars.join(path.delimiter)}"\n`);
 }
+
+/**
+ * Checks Java and Maven and resolves both classpaths (one after the other: Maven's local
+ * repository is not safe for concurrent downloads). Call it first in `deploy` so the slow,
+ * download-bound step has its own progress line; startKafka/startFlink then hit the cache.
+ */
+export async function prepareLocalRuntime(
+  options: { log?: (message: string) => void; runtimeDir?: string; cacheDir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ java: JavaInfo; kafka: ResolvedClasspath; flink: ResolvedClasspath }> {
+  const { java } = await checkPrerequisites(options.env);
+  const kafka = await resolveClasspath({ ...options, component: 'kafka' });
+  const flink = await resolveClasspath({ ...options, component: 'flink' });
+  return { java, kafka, flink };
+}
