@@ -1,0 +1,69 @@
+/**
+ * Assembles the JSON report from what measure sampled: runs the ramp-up analysis, merges the
+ * per-minute latency histograms for the steady window, compares with the baseline and applies the
+ * gate. Pure: measure does the sampling and the writing.
+ */
+import type { GateThresholds } from '../config/config.js';
+import { latencySet, mergeLatencyHistograms, type LatencyHistograms } from '../analysis/latency.js';
+import { analyseRampUp } from '../analysis/ramp-up.js';
+import { compareToBaseline, type ComparableReport } from '../gate/baseline.js';
+import { evaluateGate } from '../gate/gate.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  TOOL_NAME,
+  type AuditResult,
+  type BenchmarkReport,
+  type IntervalRow,
+  type LoadStats,
+} from './schema.js';
+
+export interface ReportInput {
+  toolVersion: string;
+  runId: string;
+  platform: BenchmarkReport['platform'];
+  job: BenchmarkReport['job'];
+  tier: BenchmarkReport['tier'];
+  startedAt: string;
+  endedAt: string;
+  intervalSeconds: number;
+  targetEventsPerSecond: number;
+  rows: IntervalRow[];
+  /** Each interval's histograms, by row minute: merged for the steady window and for the whole run. */
+  latencyHistograms?: ReadonlyMap<number, LatencyHistograms>;
+  load: LoadStats | null;
+  audit: AuditResult | null;
+  thresholds: GateThresholds;
+  baseline?: ComparableReport | null;
+}
+
+export function buildReport(input: ReportInput): BenchmarkReport {
+  const rampUp = analyseRampUp(input.rows, input.targetEventsPerSecond, input.thresholds);
+  const histograms = input.latencyHistograms ?? new Map<number, LatencyHistograms>();
+  const mergedOver = (minutes: readonly number[]) =>
+    minutes.length === 0
+      ? null
+      : latencySet(mergeLatencyHistograms(minutes.flatMap((minute) => histograms.get(minute) ?? [])));
+  const report: Omit<BenchmarkReport, 'gate'> = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: input.toolVersion },
+    runId: input.runId,
+    platform: input.platform,
+    job: input.job,
+    tier: input.tier,
+    startedAt: input.startedAt,
+    endedAt: input.endedAt,
+    intervalSeconds: input.intervalSeconds,
+    targetEventsPerSecond: input.targetEventsPerSecond,
+    rows: input.rows,
+    latencyMs: {
+      steady: mergedOver(rampUp.steadyMinutes),
+      all: mergedOver(input.rows.filter((row) => !row.gap).map((row) => row.minute)),
+    },
+    load: input.load,
+    audit: input.audit,
+    rampUp,
+    baseline: null,
+  };
+  if (input.baseline) report.baseline = compareToBaseline(report, input.baseline);
+  return { ...report, gate: evaluateGate(input.thresholds, report, input.baseline) };
+}
