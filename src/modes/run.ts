@@ -7,13 +7,17 @@ import type { ModeContext } from '../platforms/platform.js';
 import type { RunState } from '../run-state/run-state.js';
 import { deploy, load, measure, submitFlink, teardown } from './stages.js';
 
+const LOAD_MARGIN_SECONDS = 60;
+
 export async function runAll(ctx: ModeContext): Promise<void> {
   let state: RunState | undefined;
   try {
     state = await ctx.reporter.group('deploy', () => deploy(ctx));
     const deployed = state;
     await ctx.reporter.group('submit-flink', () => submitFlink(ctx, deployed));
-    await ctx.reporter.group('load', () => load(ctx, deployed));
+    // The load outlives the measurement by a margin (teardown stops it), so the last minute measured
+    // is a full-load minute rather than the load's own wind-down.
+    await ctx.reporter.group('load', () => load(ctx, deployed, ctx.config.minutes * 60 + LOAD_MARGIN_SECONDS));
     await measure(ctx, deployed);
   } finally {
     const deployed = state;

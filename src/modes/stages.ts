@@ -3,8 +3,8 @@
  * `run`. Each loads the run state left by the previous stage and sets the outputs it can answer.
  */
 import { platformFor } from '../platforms/index.js';
-import type { ModeContext } from '../platforms/platform.js';
-import { loadRun, type RunState } from '../run-state/run-state.js';
+import type { ModeContext, Platform } from '../platforms/platform.js';
+import { loadRun, RunNotFoundError, type RunState } from '../run-state/run-state.js';
 import { setRunOutputs } from './run-outputs.js';
 
 export async function deploy(ctx: ModeContext): Promise<RunState> {
@@ -13,15 +13,37 @@ export async function deploy(ctx: ModeContext): Promise<RunState> {
   return state;
 }
 
-type Stage = 'submitFlink' | 'load' | 'measure' | 'teardown';
-
-async function onExistingRun(ctx: ModeContext, stage: Stage, state?: RunState): Promise<void> {
+async function onExistingRun(
+  ctx: ModeContext,
+  state: RunState | undefined,
+  stage: (platform: Platform, run: RunState) => Promise<void>,
+): Promise<void> {
   const run = state ?? (await loadRun(ctx.config));
-  await platformFor(ctx.config.platform)[stage](ctx, run);
+  await stage(platformFor(ctx.config.platform), run);
   setRunOutputs(ctx.reporter, run);
 }
 
-export const submitFlink = (ctx: ModeContext, state?: RunState) => onExistingRun(ctx, 'submitFlink', state);
-export const load = (ctx: ModeContext, state?: RunState) => onExistingRun(ctx, 'load', state);
-export const measure = (ctx: ModeContext, state?: RunState) => onExistingRun(ctx, 'measure', state);
-export const teardown = (ctx: ModeContext, state?: RunState) => onExistingRun(ctx, 'teardown', state);
+export const submitFlink = (ctx: ModeContext, state?: RunState) =>
+  onExistingRun(ctx, state, (platform, run) => platform.submitFlink(ctx, run));
+
+/** The load lasts `minutes` unless told otherwise (`run` keeps it going until teardown). */
+export const load = (ctx: ModeContext, state?: RunState, durationSeconds = ctx.config.minutes * 60) =>
+  onExistingRun(ctx, state, (platform, run) => platform.load(ctx, run, durationSeconds));
+
+export const measure = (ctx: ModeContext, state?: RunState) =>
+  onExistingRun(ctx, state, (platform, run) => platform.measure(ctx, run));
+
+/** Tearing down a run that is already gone is success: teardown is safe to repeat. */
+export async function teardown(ctx: ModeContext, state?: RunState): Promise<void> {
+  let run = state;
+  if (!run) {
+    try {
+      run = await loadRun(ctx.config);
+    } catch (error) {
+      if (!(error instanceof RunNotFoundError)) throw error;
+      ctx.reporter.info(`Nothing to tear down: ${error.message}`);
+      return;
+    }
+  }
+  await platformFor(ctx.config.platform).teardown(ctx, run);
+}

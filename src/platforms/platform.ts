@@ -18,8 +18,11 @@ export interface Platform {
   deploy(ctx: ModeContext): Promise<RunState>;
   /** Starts the chosen Flink job; records its id in the state. */
   submitFlink(ctx: ModeContext, state: RunState): Promise<void>;
-  /** Starts the load and returns once events flow (or, with `wait`, when the load is done). */
-  load(ctx: ModeContext, state: RunState): Promise<void>;
+  /**
+   * Starts the load for `durationSeconds` and returns once events flow (or, with `wait`, when the
+   * load is done).
+   */
+  load(ctx: ModeContext, state: RunState, durationSeconds: number): Promise<void>;
   /** Samples the pipeline for `minutes` and reports. */
   measure(ctx: ModeContext, state: RunState): Promise<void>;
   /** Stops and deletes everything the run created; a second call is a no-op. */

@@ -13,12 +13,6 @@ import { UserError } from '../errors.js';
 export const STATE_FILE = 'state.json';
 const STATE_VERSION = 1;
 
-/** A process the local platform started and teardown must stop. */
-export interface ProcessRecord {
-  pid: number;
-  logFile: string;
-}
-
 export interface RunState {
   version: typeof STATE_VERSION;
   runId: string;
@@ -31,12 +25,12 @@ export interface RunState {
   kafkaBootstrapServers?: string;
   flinkRestUrl?: string;
   flinkJobId?: string;
-  /** Processes started for this run, by role ("kafka", "jobmanager", "taskmanager", "load"). */
-  processes: Record<string, ProcessRecord>;
-  /** Platform-specific details (ports, paths, Azure resource ids) that only that platform reads. */
+  /** Platform-specific details (processes, ports, Azure resource ids) that only that platform reads. */
   platformState: Record<string, unknown>;
+  /** Set by teardown when the run directory is kept: a later teardown has nothing left to do. */
+  tornDownAt?: string;
   /** Load started by mode `load`. */
-  load?: { startedAt: string; eventsPerSecond: number; minutes: number };
+  load?: { startedAt: string; eventsPerSecond: number; durationSeconds: number };
 }
 
 export function newRunId(now = new Date()): string {
@@ -57,7 +51,6 @@ export async function createRun(config: Config): Promise<RunState> {
     eventsPerSecond: config.tier.eventsPerSecond,
     partitions: config.partitions,
     parallelism: config.parallelism,
-    processes: {},
     platformState: {},
   };
   await saveRun(state);
@@ -71,11 +64,16 @@ export async function saveRun(state: RunState): Promise<void> {
   await rename(`${file}.tmp`, file);
 }
 
+/** No such run (never deployed here, or torn down already). */
+export class RunNotFoundError extends UserError {
+  override name = 'RunNotFoundError';
+}
+
 /** The run named by config.runId, or the latest one; a clear error when there is none. */
 export async function loadRun(config: Config): Promise<RunState> {
   const runId = config.runId ?? (await latestRunId(config.workDir));
   if (!runId) {
-    throw new UserError(
+    throw new RunNotFoundError(
       `No run found in '${config.workDir}': start one with 'streaming-at-scale deploy --platform ${config.platform}' (or pass --run-id).`,
     );
   }
@@ -84,7 +82,9 @@ export async function loadRun(config: Config): Promise<RunState> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new UserError(`Run '${runId}' has no state at ${file}: was it deployed from this folder?`);
+    throw new RunNotFoundError(
+      `Run '${runId}' has no state at ${file}: was it deployed from this folder, or torn down?`,
+    );
   }
   const state = JSON.parse(text) as RunState;
   if (state.platform !== config.platform) {

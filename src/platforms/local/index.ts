@@ -1,15 +1,117 @@
-/** The local platform: real Kafka and a real Flink cluster as plain Java processes on this machine. */
-import { NotImplementedError } from '../../errors.js';
-import type { Platform } from '../platform.js';
+/**
+ * The local platform: real Kafka and a real Flink cluster as plain Java processes on this machine,
+ * the simulator as detached Node processes. What each stage started is recorded in the run state
+ * at once, so teardown can stop it whatever failed later.
+ */
+import { rm } from 'node:fs/promises';
+import { errorMessage } from '../../errors.js';
+import { FlinkRestClient } from '../../flink/rest-client.js';
+import { createRun, saveRun, type RunState } from '../../run-state/run-state.js';
+import type { ModeContext, Platform } from '../platform.js';
+import { startFlink, stopFlink, type FlinkCluster } from './flink.js';
+import { startKafka, stopKafka, type KafkaInstance } from './kafka.js';
+import { startLocalLoad, stopLocalLoad, type LocalLoad } from './load.js';
+import { measureLocal } from './measure.js';
+import { submitLocalJob } from './submit.js';
 
-const pending = (mode: string) => async (): Promise<never> => {
-  throw new NotImplementedError(`Mode '${mode}' on platform 'local'`, 'issue #5, the local platform');
-};
+/** What the local platform keeps in `RunState.platformState`. */
+export interface LocalState {
+  kafka?: KafkaInstance;
+  flink?: FlinkCluster;
+  load?: LocalLoad;
+}
+
+export function localState(state: RunState): LocalState {
+  return state.platformState as LocalState;
+}
 
 export const localPlatform: Platform = {
-  deploy: pending('deploy'),
-  submitFlink: pending('submit-flink'),
-  load: pending('load'),
-  measure: pending('measure'),
-  teardown: pending('teardown'),
+  async deploy(ctx) {
+    const { config, reporter, signal } = ctx;
+    const state = await createRun(config);
+    const local = localState(state);
+    reporter.info(`Run ${state.runId} in ${state.runDir}`);
+    try {
+      local.kafka = await startKafka({
+        runDir: state.runDir,
+        topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
+        log: (message) => reporter.info(message),
+        signal,
+      });
+      state.kafkaBootstrapServers = local.kafka.bootstrapServers;
+      await saveRun(state);
+      local.flink = await startFlink({
+        runDir: state.runDir,
+        taskSlots: Math.max(config.parallelism, 1),
+        log: (message) => reporter.info(message),
+        signal,
+      });
+      state.flinkRestUrl = local.flink.restUrl;
+      await saveRun(state);
+    } catch (error) {
+      // Nothing half-started is left behind: stop what came up, keep the logs for the error.
+      reporter.warning(`Deploy failed; stopping what was started (logs stay in ${state.runDir}).`);
+      await stopEverything(ctx, state, { keepRunDir: true });
+      throw error;
+    }
+    reporter.info(`Kafka: ${state.kafkaBootstrapServers}   Flink REST API: ${state.flinkRestUrl}`);
+    return state;
+  },
+
+  async submitFlink(ctx, state) {
+    state.flinkJobId = await submitLocalJob(ctx, state);
+    await saveRun(state);
+  },
+
+  async load(ctx, state, durationSeconds) {
+    const local = localState(state);
+    local.load = await startLocalLoad(ctx, state, durationSeconds, async (load) => {
+      local.load = load;
+      state.load = { startedAt: new Date().toISOString(), eventsPerSecond: state.eventsPerSecond, durationSeconds };
+      await saveRun(state);
+    });
+    await saveRun(state);
+  },
+
+  measure: (ctx, state) => measureLocal(ctx, state),
+
+  async teardown(ctx, state) {
+    if (state.tornDownAt) {
+      ctx.reporter.info(`Run ${state.runId} was torn down at ${state.tornDownAt}: nothing to do.`);
+      return;
+    }
+    await stopEverything(ctx, state, { keepRunDir: ctx.config.keepRunDir });
+  },
 };
+
+/** Stops the job, the load, Flink and Kafka (each step even if an earlier one failed). */
+async function stopEverything(ctx: ModeContext, state: RunState, options: { keepRunDir: boolean }): Promise<void> {
+  const { reporter } = ctx;
+  const local = localState(state);
+  const step = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      reporter.warning(`${what} failed: ${errorMessage(error)}`);
+    }
+  };
+  if (state.flinkRestUrl && state.flinkJobId) {
+    const jobId = state.flinkJobId;
+    const client = new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 });
+    await step('Cancelling the Flink job', async () => {
+      await client.cancelJob(jobId);
+      await client.waitForJobState(jobId, ['CANCELED', 'FAILED', 'FINISHED'], { timeoutMs: 30_000 });
+    });
+  }
+  if (local.load) await step('Stopping the load', () => stopLocalLoad(local.load!));
+  if (local.flink) await step('Stopping Flink', () => stopFlink(local.flink!));
+  if (local.kafka) await step('Stopping Kafka', () => stopKafka(local.kafka!));
+  if (options.keepRunDir) {
+    state.tornDownAt = new Date().toISOString();
+    reporter.info(`Stopped run ${state.runId}; its files stay in ${state.runDir}.`);
+    await saveRun(state);
+  } else {
+    await rm(state.runDir, { recursive: true, force: true });
+    reporter.info(`Stopped run ${state.runId} and deleted ${state.runDir}.`);
+  }
+}

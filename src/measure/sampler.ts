@@ -1,0 +1,132 @@
+/**
+ * The sampling loop of `measure`: every interval, exact offsets (and Flink's figures where
+ * reachable) become one row, printed as it arrives; sampled output records give each interval's
+ * latency histograms. A failed sample is a gap, and the run goes on.
+ */
+import type { Kafka } from 'kafkajs';
+import { emptyLatencyHistograms, latencySet, type LatencyHistograms } from '../analysis/latency.js';
+import { errorMessage } from '../errors.js';
+import type { FlinkFigures, IntervalRow } from '../report/schema.js';
+import { eventTimes, parseRecord } from './event-fields.js';
+import { sampleOffsets, type OffsetSample, type SampledTopics } from './offsets.js';
+import { intervalRow } from './rows.js';
+import { endOffsets, readTopic, type PartitionOffsets } from './topic-reader.js';
+
+export interface SamplingPlan {
+  topics: SampledTopics;
+  intervalSeconds: number;
+  totalSeconds: number;
+  targetPerSecond: number;
+  /** Parse one output record in this many for latency (bounds measure's own CPU use). */
+  latencySampleEvery: number;
+}
+
+export interface SamplingHooks {
+  onRow: (row: IntervalRow) => void;
+  onWarning: (message: string) => void;
+  flinkFigures?: () => Promise<FlinkFigures>;
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+export interface SamplingResult {
+  startedAt: number;
+  endedAt: number;
+  rows: IntervalRow[];
+  latencyHistograms: Map<number, LatencyHistograms>;
+  /** Offsets at the start, for the audit window: `out` first, then `in` (see audit.ts). */
+  outStart: PartitionOffsets;
+  inStart: PartitionOffsets;
+  lastSample: OffsetSample | undefined;
+}
+
+/** Parse one record in N so that about this many are parsed per second at the target rate. */
+export function latencySampleEvery(targetPerSecond: number, parsedPerSecond = 1000): number {
+  return Math.max(1, Math.floor(targetPerSecond / parsedPerSecond));
+}
+
+const sleepUntil = (at: number, now: () => number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, Math.max(0, at - now()));
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: SamplingHooks): Promise<SamplingResult> {
+  const now = hooks.now ?? Date.now;
+  const admin = kafka.admin();
+  await admin.connect();
+  // `out` before `in`: an event appended to `in` after its snapshot reaches `out` after the other.
+  const outStart = await endOffsets(kafka, plan.topics.output);
+  const inStart = await endOffsets(kafka, plan.topics.input);
+  const first = await sampleOffsets(admin, plan.topics, now);
+  const startedAt = first.at;
+  const intervalMs = plan.intervalSeconds * 1000;
+  const intervals = Math.ceil((plan.totalSeconds * 1000) / intervalMs);
+  const histograms = new Map<number, LatencyHistograms>();
+
+  let seen = 0;
+  const latencyReader = await readTopic(
+    kafka,
+    plan.topics.output,
+    (message) => {
+      if (seen++ % plan.latencySampleEvery !== 0) return;
+      const record = parseRecord(message.value);
+      const times = record && eventTimes(record);
+      if (!times?.processedAt || times.processedAt < startedAt) return;
+      const minute = Math.min(intervals, Math.floor((times.processedAt - startedAt) / intervalMs) + 1);
+      let set = histograms.get(minute);
+      if (!set) histograms.set(minute, (set = emptyLatencyHistograms()));
+      set.processed.recordMs(times.processedAt - times.createdAt);
+      if (times.enqueuedAt !== undefined) set.enqueued.recordMs(times.enqueuedAt - times.createdAt);
+    },
+    { from: outStart },
+  );
+
+  const rows: IntervalRow[] = [];
+  let lastGood: OffsetSample | undefined = first;
+  let plannedStart = startedAt;
+  try {
+    for (let minute = 1; minute <= intervals && !hooks.signal.aborted; minute++) {
+      const plannedEnd = Math.min(startedAt + minute * intervalMs, startedAt + plan.totalSeconds * 1000);
+      await sleepUntil(plannedEnd, now, hooks.signal);
+      if (hooks.signal.aborted) break;
+      let sample: OffsetSample | undefined;
+      try {
+        sample = await sampleOffsets(admin, plan.topics, now);
+      } catch (error) {
+        hooks.onWarning(`Sample of minute ${minute} failed (shown as a gap): ${errorMessage(error)}`);
+      }
+      const flink = hooks.flinkFigures ? await hooks.flinkFigures().catch(() => undefined) : undefined;
+      const set = histograms.get(minute);
+      const row = intervalRow({
+        minute,
+        start: plannedStart,
+        end: plannedEnd,
+        intervalSeconds: plan.intervalSeconds,
+        targetPerSecond: plan.targetPerSecond,
+        from: lastGood,
+        to: sample,
+        latencyMs: set ? latencySet(set) : null,
+        flink,
+      });
+      rows.push(row);
+      hooks.onRow(row);
+      if (sample) lastGood = sample;
+      plannedStart = plannedEnd;
+    }
+  } finally {
+    await latencyReader.stop().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+  // Latency of the last records arrives after their row was printed: refresh rows from the histograms.
+  for (const row of rows) {
+    const set = histograms.get(row.minute);
+    row.latencyMs = set ? latencySet(set) : null;
+  }
+  return { startedAt, endedAt: now(), rows, latencyHistograms: histograms, outStart, inStart, lastSample: lastGood };
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads records of a topic with a throw-away consumer group: either everything up to given end
+ * offsets (the audit), or everything appended from given offsets on until stopped (latency sampling).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+
+export type PartitionOffsets = Map<number, number>;
+
+export async function endOffsets(kafka: Kafka, topic: string): Promise<PartitionOffsets> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface TopicReader {
+  /** Resolves once every partition reached its end offset (bounded reads only). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts reading `topic` from `from` (per partition; beginning when absent) and calls `onMessage`
+ * for each record. With `until`, the reader finishes by itself once every partition reached it.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  onMessage: (message: KafkaMessage, partition: number) => void,
+  options: { from?: PartitionOffsets; until?: PartitionOffsets } = {},
+): Promise<TopicReader> {
+  const consumer = kafka.consumer({
+    groupId: `streaming-at-scale-measure-${randomBytes(4).toString('hex')}`,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    sessionTimeout: 30_000,
+  });
+  const remaining = new Set(
+    [...(options.until ?? new Map<number, number>())]
+      .filter(([partition, end]) => end > (options.from?.get(partition) ?? 0))
+      .map(([p]) => p),
+  );
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  if (options.until && remaining.size === 0) finish();
+
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      const end = options.until?.get(batch.partition);
+      for (const message of batch.messages) {
+        const offset = Number(message.offset);
+        if (end !== undefined && offset >= end) break;
+        onMessage(message, batch.partition);
+      }
+      const last = Number(batch.lastOffset());
+      if (end !== undefined && last + 1 >= end && remaining.delete(batch.partition) && remaining.size === 0) finish();
+    },
+  });
+  for (const [partition, offset] of options.from ?? []) consumer.seek({ topic, partition, offset: String(offset) });
+  return { done, stop: () => consumer.disconnect() };
+}

@@ -1,0 +1,122 @@
+/**
+ * load on the local platform: simulator instances as detached Node processes (the bundled simulator
+ * CLI), each writing its stats to a file in the run directory that this module reads to know events
+ * flow and, with `wait`, to print the final figures.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import { INPUT_TOPIC } from '../../flink/job-arguments.js';
+import { repoRoot } from '../../repo-root.js';
+import type { RunState } from '../../run-state/run-state.js';
+import type { ModeContext } from '../platform.js';
+import { isAlive, startProcess, stopProcess, tailFile, waitFor, type ProcessHandle } from './processes.js';
+
+export interface LocalLoad {
+  instances: Array<{ process: ProcessHandle; statsFile: string }>;
+}
+
+/** The subset of the simulator's stats file this module reads. */
+export interface SimulatorStatsFile {
+  sent: number;
+  acknowledged: number;
+  errors: number;
+  shortfall: number;
+  averageRate: number;
+  final?: boolean;
+}
+
+export function simulatorEntry(): string {
+  const entry = path.join(repoRoot(), 'dist', 'simulator', 'index.js');
+  if (!existsSync(entry)) throw new UserError(`The simulator bundle ${entry} is missing: run 'npm run build'.`);
+  return entry;
+}
+
+export async function readStats(file: string): Promise<SimulatorStatsFile | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SimulatorStatsFile;
+  } catch {
+    return undefined; // not written yet, or being replaced
+  }
+}
+
+export async function startLocalLoad(
+  ctx: ModeContext,
+  state: RunState,
+  durationSeconds: number,
+  onStarted: (load: LocalLoad) => Promise<void>,
+): Promise<LocalLoad> {
+  const { config, reporter, signal } = ctx;
+  if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
+  const dir = path.join(state.runDir, 'load');
+  await mkdir(dir, { recursive: true });
+  const count = config.simulatorInstances;
+  const entry = simulatorEntry();
+  const load: LocalLoad = { instances: [] };
+  for (let index = 0; index < count; index++) {
+    const statsFile = path.join(dir, `stats-${index}.json`);
+    const process = await startProcess({
+      command: globalThis.process.execPath,
+      args: [
+        entry,
+        ...['--bootstrap-servers', state.kafkaBootstrapServers, '--topic', INPUT_TOPIC],
+        ...['--events-per-second', String(state.eventsPerSecond)],
+        ...['--instance-index', String(index), '--instance-count', String(count)],
+        ...['--duration-seconds', String(Math.round(durationSeconds)), '--stats-file', statsFile],
+      ],
+      cwd: state.runDir,
+      logFile: path.join(dir, `simulator-${index}.log`),
+    });
+    load.instances.push({ process, statsFile });
+    await onStarted(load);
+  }
+  reporter.info(
+    `Started ${count} simulator instance(s): ${state.eventsPerSecond.toLocaleString('en-US')} events/s for ${durationSeconds} s; waiting for the first acknowledged events...`,
+  );
+  for (const instance of load.instances) {
+    await waitFor(
+      'The simulator',
+      async () => ((await readStats(instance.statsFile))?.acknowledged ?? 0) > 0 || undefined,
+      { timeoutMs: 60_000, process: instance.process, signal },
+    );
+  }
+  reporter.info('Events are flowing into topic in.');
+  if (config.wait) await waitForLoad(ctx, load);
+  return load;
+}
+
+/** Blocks until every instance finished, prints their final stats; fails if one did not finish cleanly. */
+async function waitForLoad(ctx: ModeContext, load: LocalLoad): Promise<void> {
+  const { reporter, signal } = ctx;
+  let lastReport = 0;
+  while (load.instances.some((i) => isAlive(i.process.pid, i.process.startTime))) {
+    signal.throwIfAborted();
+    if (Date.now() - lastReport >= 10_000) {
+      lastReport = Date.now();
+      const stats = await Promise.all(load.instances.map((i) => readStats(i.statsFile)));
+      const sum = (pick: (s: SimulatorStatsFile) => number) => stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
+      reporter.info(
+        `load: sent ${sum((s) => s.sent)}, acknowledged ${sum((s) => s.acknowledged)}, errors ${sum((s) => s.errors)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const finals = await Promise.all(load.instances.map((i) => readStats(i.statsFile)));
+  for (const [index, stats] of finals.entries()) {
+    const instance = load.instances[index];
+    if (!stats?.final) {
+      throw new UserError(
+        `Simulator instance ${index} stopped without final stats. Last lines of ${instance.process.logFile}:\n${await tailFile(instance.process.logFile)}`,
+      );
+    }
+    reporter.info(
+      `load instance ${index}: sent ${stats.sent}, acknowledged ${stats.acknowledged}, errors ${stats.errors}, shortfall ${stats.shortfall}, average ${stats.averageRate.toFixed(1)} events/s`,
+    );
+  }
+}
+
+export async function stopLocalLoad(load: LocalLoad): Promise<void> {
+  // SIGTERM lets each simulator flush and write its final stats.
+  await Promise.all(load.instances.map((i) => stopProcess(i.process, { graceMs: 15_000 })));
+}
