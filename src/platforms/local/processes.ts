@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { UserError } from '../../errors.js';
 
 /** What is recorded of a started process (JSON-serializable, kept in run state). */
 export interface ProcessHandle {
@@ -198,11 +199,16 @@ export async function waitFor<T>(
         `${what}: the process (pid ${options.process.pid}) exited. Last lines of ${options.process.logFile}:\n${tail}`,
       );
     }
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${Math.round(options.timeoutMs / 1000)} s`);
+    if (Date.now() > deadline) {
+      const tail = options.process ? await tailFile(options.process.logFile) : '';
+      const where = tail ? ` Last lines of ${options.process!.logFile}:\n${tail}` : '';
+      throw new Error(`${what}: not ready after ${Math.round(options.timeoutMs / 1000)} s.${where}`);
+    }
     await sleep(options.intervalMs ?? 250);
   }
 }
 
-export class ProcessExitedError extends Error {
+/** A started process that exited while it was awaited; the message carries its log tail. */
+export class ProcessExitedError extends UserError {
   override name = 'ProcessExitedError';
 }
