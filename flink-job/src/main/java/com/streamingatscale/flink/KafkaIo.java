@@ -54,7 +54,7 @@ public final class KafkaIo {
     public static KafkaSink<KafkaBytes> outputSink(JobConfig cfg) {
         KafkaSinkBuilder<KafkaBytes> b = KafkaSink.<KafkaBytes>builder()
                 .setBootstrapServers(cfg.bootstrapServers)
-                .setKafkaProducerConfig(producerProperties(cfg))
+                .setKafkaProducerConfig(outputProducerProperties(cfg))
                 .setRecordSerializer(new RawSerializer(cfg.outputTopic));
         if (cfg.delivery == JobConfig.Delivery.EXACTLY_ONCE) {
             b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix(cfg.transactionalIdPrefix);
@@ -72,6 +72,16 @@ public final class KafkaIo {
                 .setRecordSerializer(new RawSerializer(cfg.deadLetterTopic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
+    }
+
+    static Properties outputProducerProperties(JobConfig cfg) {
+        Properties props = producerProperties(cfg);
+        if (cfg.delivery == JobConfig.Delivery.EXACTLY_ONCE) {
+            // KafkaSink defaults to 1 h, which brokers reject unless transaction.max.timeout.ms
+            // was raised; 15 min is the brokers' default maximum (HDInsight included).
+            props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+        }
+        return props;
     }
 
     static Properties producerProperties(JobConfig cfg) {
