@@ -1,0 +1,285 @@
+/**
+ * runSimulator: produces the event stream to Kafka at the scheduled rate until the duration, the
+ * event count or the abort signal ends it, then flushes and returns the final stats.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  Kafka,
+  CompressionTypes,
+  Partitioners,
+  logLevel,
+  type Message,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import { UserError } from '../../src/errors.js';
+import { EventFactory } from './events.js';
+import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import { RateSchedule } from './schedule.js';
+
+export interface SimulatorStats {
+  /** Records handed to the producer (original events plus duplicates). */
+  sent: number;
+  /** Records the broker acknowledged (with acks=0: handed to the socket). */
+  acknowledged: number;
+  /** Extra copies sent (included in sent). */
+  duplicatesSent: number;
+  /** Records whose send failed after the producer's retries. */
+  errors: number;
+  /** Scheduled events skipped because they were more than burstLimit overdue. */
+  shortfall: number;
+  /** Seconds since the schedule started. */
+  elapsedSeconds: number;
+  /** Original events acknowledged per second over the last stats interval. */
+  currentRate: number;
+  /** Original events acknowledged per second since the start. */
+  averageRate: number;
+  /** This instance's target rate (original events per second). */
+  targetRate: number;
+}
+
+export interface SimulatorHooks {
+  /** Aborting stops the schedule; what is in flight is flushed and the final stats are returned. */
+  signal?: AbortSignal;
+  /** Called every statsIntervalSeconds with the stats so far. */
+  onStats?: (stats: SimulatorStats) => void;
+  /** Called once connected, when the schedule starts. */
+  onStart?: () => void;
+  /** Clock in epoch milliseconds (fractions allowed). Default: a monotonic clock anchored to the epoch. */
+  now?: () => number;
+}
+
+/** Failure of a run (unreachable broker, missing topic, a send that failed after retries), with the stats so far. */
+export class SimulatorError extends UserError {
+  override name = 'SimulatorError';
+  constructor(
+    message: string,
+    readonly stats?: SimulatorStats,
+  ) {
+    super(message);
+  }
+}
+
+/** Milliseconds between sends when less than a full batch is due: small batches, evenly spread. */
+const TICK_MS = 5;
+
+const monotonicEpochMs = (): number => performance.timeOrigin + performance.now();
+
+function kafkaClient(options: ResolvedOptions, retries: number): Kafka {
+  let ssl: boolean | { ca: Buffer[] } = options.ssl;
+  if (options.caFile) {
+    try {
+      ssl = { ca: [readFileSync(options.caFile)] };
+    } catch (error) {
+      throw new SimulatorError(`Cannot read the CA file ${options.caFile}: ${(error as Error).message}`);
+    }
+  }
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    ssl,
+    sasl: options.sasl as SASLOptions | undefined,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    authenticationTimeout: 5000,
+    requestTimeout: 30_000,
+    retry: { retries, initialRetryTime: 250, maxRetryTime: 5000 },
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${(ms / 1000).toFixed(0)} s (${what})`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function reason(error: unknown): string {
+  const e = error as Error & { cause?: unknown; originalError?: Error };
+  const inner = e.originalError?.message ?? (e.cause instanceof Error ? e.cause.message : undefined);
+  const message = e.message ?? String(error);
+  return inner && inner !== message ? `${message}: ${inner}` : message;
+}
+
+/** Connects the admin (checks the brokers answer and the topic exists) and the producer. */
+async function connect(options: ResolvedOptions): Promise<Producer> {
+  const where = options.brokers.join(',');
+  // The first contact gives up after ~4 s of retries (a refused connection fails fast; the connect
+  // timeout bounds brokers that do not answer at all).
+  const admin = kafkaClient(options, 3).admin();
+  try {
+    await withTimeout(admin.connect(), options.connectTimeoutMs, 'connect');
+    const topics = await withTimeout(admin.listTopics(), options.connectTimeoutMs, 'list topics');
+    if (!topics.includes(options.topic)) {
+      throw new SimulatorError(`Topic '${options.topic}' does not exist on Kafka at ${where}: create it first.`);
+    }
+  } catch (error) {
+    if (error instanceof SimulatorError) throw error;
+    throw new SimulatorError(`Cannot reach Kafka at ${where}: ${reason(error)}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  // A send is retried for ~20 s (broker restart, leader change) before it counts as an error.
+  const producer = kafkaClient(options, 6).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: false,
+  });
+  try {
+    await withTimeout(producer.connect(), options.connectTimeoutMs, 'producer connect');
+  } catch (error) {
+    await producer.disconnect().catch(() => undefined);
+    throw new SimulatorError(`Cannot connect a producer to Kafka at ${where}: ${reason(error)}`);
+  }
+  return producer;
+}
+
+/**
+ * Runs the simulator: resolves with the final stats when the run ends (duration, maxEvents, or the
+ * abort signal), rejects with a SimulatorError (carrying the stats so far) when it cannot go on.
+ */
+export async function runSimulator(options: SimulatorOptions, hooks: SimulatorHooks = {}): Promise<SimulatorStats> {
+  const resolved = resolveOptions(options);
+  const now = hooks.now ?? monotonicEpochMs;
+  const producer = await connect(resolved);
+
+  const factory = new EventFactory({
+    deviceStart: resolved.deviceStart,
+    deviceCount: resolved.deviceCount,
+    moreDataFields: resolved.moreDataFields,
+    duplicateEvery: resolved.duplicateEvery,
+  });
+  const startMs = now();
+  hooks.onStart?.();
+  const schedule = new RateSchedule({
+    ratePerSecond: resolved.eventsPerSecond,
+    startMs,
+    burstLimit: resolved.burstLimit,
+    totalSlots:
+      resolved.durationSeconds === undefined
+        ? undefined
+        : Math.floor(resolved.durationSeconds * resolved.eventsPerSecond),
+  });
+  const compression = resolved.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const maxOriginals = resolved.maxEvents ?? Infinity;
+
+  let sent = 0;
+  let acknowledged = 0;
+  let duplicatesSent = 0;
+  let errors = 0;
+  let originalsSent = 0;
+  let originalsAcked = 0;
+  let fatal: unknown;
+  let windowStartMs = startMs;
+  let windowStartAcked = 0;
+
+  const snapshot = (advanceWindow: boolean): SimulatorStats => {
+    const t = now();
+    const windowSeconds = (t - windowStartMs) / 1000;
+    const stats: SimulatorStats = {
+      sent,
+      acknowledged,
+      duplicatesSent,
+      errors,
+      shortfall: schedule.shortfall,
+      elapsedSeconds: (t - startMs) / 1000,
+      currentRate: windowSeconds > 0 ? (originalsAcked - windowStartAcked) / windowSeconds : 0,
+      averageRate: t > startMs ? (originalsAcked * 1000) / (t - startMs) : 0,
+      targetRate: resolved.eventsPerSecond,
+    };
+    if (advanceWindow) {
+      windowStartMs = t;
+      windowStartAcked = originalsAcked;
+    }
+    return stats;
+  };
+
+  // The loop sleeps on `wake`: a timer, a finished send or the abort signal ends the sleep.
+  let wake: (() => void) | undefined;
+  let sleepTimer: NodeJS.Timeout | undefined;
+  const wakeUp = () => {
+    if (sleepTimer) clearTimeout(sleepTimer);
+    sleepTimer = undefined;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      if (Number.isFinite(ms)) sleepTimer = setTimeout(wakeUp, Math.max(0, ms));
+    });
+  const onAbort = () => wakeUp();
+  hooks.signal?.addEventListener('abort', onAbort);
+  const statsTimer = hooks.onStats
+    ? setInterval(() => hooks.onStats?.(snapshot(true)), resolved.statsIntervalSeconds * 1000)
+    : undefined;
+
+  const inFlight = new Set<Promise<void>>();
+  let lastSendMs = -Infinity;
+  try {
+    for (;;) {
+      if (fatal !== undefined || hooks.signal?.aborted) break;
+      if (schedule.done || originalsSent >= maxOriginals) break;
+      if (inFlight.size >= resolved.maxInFlight) {
+        await sleep(Infinity);
+        continue;
+      }
+      const t = now();
+      const fullBatch = Math.min(resolved.maxBatchEvents, maxOriginals - originalsSent);
+      const backlog = schedule.backlog(t);
+      if (backlog === 0 || (backlog < fullBatch && t - lastSendMs < TICK_MS)) {
+        await sleep(Math.max(schedule.msUntilNext(t), lastSendMs + TICK_MS - t));
+        continue;
+      }
+      const run = schedule.take(t, fullBatch);
+      const messages: Message[] = [];
+      let duplicates = 0;
+      for (let slot = run.first; slot < run.first + run.count; slot++) {
+        const event = factory.next(Math.round(schedule.slotTimeMs(slot) * 1000));
+        messages.push({ key: event.key, value: event.value });
+        if (event.copies === 2) {
+          messages.push({ key: event.key, value: event.value });
+          duplicates++;
+        }
+      }
+      lastSendMs = t;
+      sent += messages.length;
+      duplicatesSent += duplicates;
+      originalsSent += run.count;
+      const originals = run.count;
+      const send: Promise<void> = producer
+        .send({ topic: resolved.topic, messages, acks: resolved.acks, compression })
+        .then(
+          () => {
+            acknowledged += messages.length;
+            originalsAcked += originals;
+          },
+          (error: unknown) => {
+            errors += messages.length;
+            fatal ??= error;
+          },
+        )
+        .finally(() => {
+          inFlight.delete(send);
+          wakeUp();
+        });
+      inFlight.add(send);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    if (statsTimer) clearInterval(statsTimer);
+    if (sleepTimer) clearTimeout(sleepTimer);
+    hooks.signal?.removeEventListener('abort', onAbort);
+    await producer.disconnect().catch(() => undefined);
+  }
+  const final = snapshot(false);
+  if (fatal !== undefined) {
+    throw new SimulatorError(
+      `Sending to topic '${resolved.topic}' on ${resolved.brokers.join(',')} failed after retries: ${reason(fatal)}`,
+      final,
+    );
+  }
+  return final;
+}
