@@ -44,6 +44,23 @@ export function lagTrendPerSecond(rows: readonly IntervalRow[]): number | null {
   return leastSquaresSlope(points);
 }
 
+/**
+ * A minute in which lag changed faster than this fraction of the target rate (either way) has not
+ * settled: lag still growing at the end of ramp-up, or the backlog draining with output above the
+ * target. Well above the lag's minute-to-minute jitter, so only a real ramp or drain qualifies.
+ */
+export const UNSETTLED_FRACTION_OF_TARGET = 0.05;
+
+/** Lag changed during this row (since the previous row that measured lag) faster than the unsettled rate. */
+function isUnsettled(rows: readonly IntervalRow[], row: IntervalRow, targetEventsPerSecond: number): boolean {
+  const index = rows.indexOf(row);
+  const previous = rows.slice(0, index).findLast((earlier) => earlier.lagRecords !== null);
+  if (!previous || row.lagRecords === null) return false;
+  const seconds = (Date.parse(row.end) - Date.parse(previous.end)) / 1000;
+  const change = (row.lagRecords - previous.lagRecords!) / seconds;
+  return Math.abs(change) > targetEventsPerSecond * UNSETTLED_FRACTION_OF_TARGET;
+}
+
 export function analyseRampUp(
   rows: readonly IntervalRow[],
   targetEventsPerSecond: number,
@@ -101,15 +118,24 @@ export function analyseRampUp(
 
   // Onset: the earliest start of a tail suffix (>= 2 minutes) over which lag does not grow.
   const tailTrend = lagTrendPerSecond(tail);
-  let onset = -1;
-  for (let start = 0; start + REQUIRED_FULL_MINUTES <= tail.length; start++) {
-    const trend = lagTrendPerSecond(tail.slice(start));
-    if (trend !== null && trend <= tolerance) {
-      onset = start;
-      break;
+  const starts = Array.from({ length: tail.length - REQUIRED_FULL_MINUTES + 1 }, (_, start) => start);
+  const trendFrom = (start: number) => lagTrendPerSecond(tail.slice(start));
+  let onset = starts.find((start) => {
+    const trend = trendFrom(start);
+    return trend !== null && trend <= tolerance;
+  });
+  // Unsettled leading minutes (lag still climbing, or the ramp-up backlog draining with output above
+  // target) are ramp-up, not steady state: they leave the window while enough minutes remain.
+  if (onset !== undefined) {
+    while (
+      onset + REQUIRED_FULL_MINUTES < tail.length &&
+      isUnsettled(rows, tail[onset], targetEventsPerSecond) &&
+      (trendFrom(onset + 1) ?? 0) <= tolerance
+    ) {
+      onset++;
     }
   }
-  if (onset === -1 && tailTrend !== null) {
+  if (onset === undefined && tailTrend !== null) {
     result.outcome = 'degrading';
     result.keepsUp = false;
     result.lagTrendPerSecond = tailTrend;
@@ -117,7 +143,7 @@ export function analyseRampUp(
     return result;
   }
   // Lag not measured at all: the output alone decides the onset, and keeping up stays unknown.
-  const window = tail.slice(Math.max(onset, 0));
+  const window = tail.slice(onset ?? 0);
   const trend = lagTrendPerSecond(window);
   const onsetRow = window[0];
   const rampUpSeconds = (Date.parse(onsetRow.start) - Date.parse(rows[0].start)) / 1000;

@@ -21,7 +21,8 @@ export function formatPercent(value: number): string {
 
 /** A signed change: 3.14 -> "+3.1%", -2 -> "-2.0%". */
 export function formatChange(value: number): string {
-  return `${value > 0 ? '+' : value < 0 ? '-' : '±'}${formatDecimal(Math.abs(value), 1)}%`;
+  const shown = Math.round(value * 10) / 10;
+  return `${shown > 0 ? '+' : shown < 0 ? '-' : '±'}${formatDecimal(Math.abs(shown), 1)}%`;
 }
 
 /** Milliseconds with 3 significant digits at most (the histogram's precision): 12.345 -> "12.3". */

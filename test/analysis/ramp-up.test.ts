@@ -72,7 +72,7 @@ describe('analyseRampUp', () => {
     );
     const analysis = analyse(rows);
     expect(analysis.outcome).toBe('steady');
-    expect(analysis.steadyFromMinute).toBe(3);
+    expect(analysis.steadyFromMinute).toBe(4);
     expect(analysis.lagTrendPerSecond).toBe(0);
   });
 
@@ -117,7 +117,7 @@ describe('analyseRampUp', () => {
   it('noisy output and lag around the target still count as steady', () => {
     const next = noise(7);
     const out = [400, ...Array.from({ length: 14 }, () => 1000 + next() * 60)];
-    const lag = [36000, ...Array.from({ length: 14 }, () => 2000 + next() * 400)];
+    const lag = [2000, ...Array.from({ length: 14 }, () => 2000 + next() * 400)];
     const analysis = analyse(rowsFrom(TARGET, minutesOf(out, lag)));
     const steadyRates = out.slice(1);
     const mean = steadyRates.reduce((a, b) => a + b, 0) / steadyRates.length;
@@ -196,7 +196,19 @@ describe('analyseRampUp', () => {
     expect(analysis.verdict).toMatch(/lag not measured: cannot tell whether it keeps up\.$/);
   });
 
-  it('a draining backlog counts as keeping up', () => {
+  it('catch-up minutes that drain the ramp-up backlog count as ramp-up, not steady state', () => {
+    const rows = rowsFrom(TARGET, minutesOf([0, 640, 2300, 1002, 998, 1001], [60000, 81600, 3600, 800, 510, 450]));
+    const analysis = analyse(rows);
+    expect(analysis).toMatchObject({ outcome: 'steady', steadyFromMinute: 4, rampUpSeconds: 180, keepsUp: true });
+    expect(analysis.steady!.maxPerSecond).toBe(1002);
+  });
+
+  it('catch-up minutes stay in the window when skipping them would leave too few minutes', () => {
+    const rows = rowsFrom(TARGET, minutesOf([0, 2300, 1000], [60000, 3600, 3500]));
+    expect(analyse(rows)).toMatchObject({ outcome: 'steady', steadyFromMinute: 2 });
+  });
+
+  it('a backlog draining for the whole run counts as keeping up', () => {
     const analysis = analyse(rowsFrom(TARGET, minutesOf([1000, 1300, 1300, 1300], [60000, 42000, 24000, 6000])));
     expect(analysis.keepsUp).toBe(true);
     expect(analysis.verdict).toMatch(/lag shrinking by 300 records\/s: keeps up\.$/);
