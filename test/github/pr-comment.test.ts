@@ -1,0 +1,209 @@
+import path from 'node:path';
+import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js';
+import { recordingReporter } from '../fixtures/report/recording-reporter.js';
+
+// @actions/github reads the event when it is first imported: set the environment of a
+// pull_request run before importing the module under test.
+process.env.GITHUB_EVENT_NAME = 'pull_request';
+process.env.GITHUB_EVENT_PATH = path.join(import.meta.dirname, '..', 'fixtures', 'github', 'pull_request.json');
+process.env.GITHUB_REPOSITORY = 'octo-org/streaming-bench';
+const prComment = await import('../../src/github/pr-comment.js');
+const {
+  commentBody,
+  commentMarker,
+  MAX_COMMENT_LENGTH,
+  publishPullRequestComment,
+  pullRequestFromContext,
+  upsertPullRequestComment,
+} = prComment;
+
+const PR = { owner: 'octo-org', repo: 'streaming-bench', number: 42 };
+const KEY = 'local/simple-relay/tier1';
+
+describe('pullRequestFromContext', () => {
+  it("reads the pull request from @actions/github's context (GITHUB_EVENT_PATH)", () => {
+    expect(pullRequestFromContext()).toEqual(PR);
+  });
+
+  it('is null for other events', () => {
+    expect(pullRequestFromContext({ eventName: 'push', payload: {}, repo: { owner: 'o', repo: 'r' } })).toBeNull();
+    expect(
+      pullRequestFromContext({ eventName: 'workflow_dispatch', payload: {}, repo: { owner: 'o', repo: 'r' } }),
+    ).toBeNull();
+  });
+});
+
+describe('comment body', () => {
+  it('starts with the hidden marker of the benchmark', () => {
+    expect(commentBody(KEY, '## Report\n')).toBe('<!-- streaming-at-scale:local/simple-relay/tier1 -->\n## Report\n');
+  });
+
+  it('keeps the marker a valid HTML comment whatever the key', () => {
+    expect(commentMarker('a -->b--c')).toBe('<!-- streaming-at-scale:a-b-c -->');
+  });
+
+  it("is cut at a line to GitHub's length limit, with a note", () => {
+    const body = commentBody(KEY, '| 1 | row |\n'.repeat(10_000));
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(body).toMatch(/\| 1 \| row \|\n\n_Truncated to fit a comment/);
+  });
+});
+
+describe('upsertPullRequestComment against a local GitHub API', () => {
+  let server: GitHubApiServer;
+  beforeEach(async () => {
+    server = await startGitHubApiServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const upsert = (markdown: string, reporter = recordingReporter(), key = KEY) =>
+    upsertPullRequestComment({
+      token: server.token,
+      baseUrl: server.url,
+      pullRequest: PR,
+      benchmarkKey: key,
+      markdown,
+      reporter,
+    });
+
+  it('creates the comment on the first run and updates the same comment on the next', async () => {
+    server.seed(PR.owner, PR.repo, PR.number, ['Looks good to me']);
+    const first = await upsert('## run 1\n');
+    expect(first).toMatchObject({ action: 'created' });
+    const second = await upsert('## run 2\n');
+    expect(second).toMatchObject({ action: 'updated', commentId: (first as { commentId: number }).commentId });
+
+    const comments = server.comments(PR.owner, PR.repo, PR.number);
+    expect(comments.map((comment) => comment.body)).toEqual(['Looks good to me', `${commentMarker(KEY)}\n## run 2\n`]);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /repos/octo-org/streaming-bench/issues/42/comments',
+      'POST /repos/octo-org/streaming-bench/issues/42/comments',
+      'GET /repos/octo-org/streaming-bench/issues/42/comments',
+      `PATCH /repos/octo-org/streaming-bench/issues/comments/${comments[1].id}`,
+    ]);
+    expect(server.requests[0].authorization).toBe(`token ${server.token}`);
+  });
+
+  it('keeps one comment per benchmark key', async () => {
+    await upsert('## tier 1\n');
+    await upsert('## tier 5\n', recordingReporter(), 'local/simple-relay/tier5');
+    await upsert('## tier 1 again\n');
+    expect(server.comments(PR.owner, PR.repo, PR.number).map((comment) => comment.body.split('\n')[1])).toEqual([
+      '## tier 1 again',
+      '## tier 5',
+    ]);
+  });
+
+  it('finds the marker on the second page of comments (Link header pagination)', async () => {
+    server.seed(
+      PR.owner,
+      PR.repo,
+      PR.number,
+      Array.from({ length: 120 }, (_, i) => `comment ${i}`),
+    );
+    server.seed(PR.owner, PR.repo, PR.number, [`${commentMarker(KEY)}\n## old\n`]);
+    server.seed(PR.owner, PR.repo, PR.number, ['a later comment']);
+
+    const outcome = await upsert('## new\n');
+    expect(outcome.action).toBe('updated');
+    const listed = server.requests.filter((request) => request.method === 'GET');
+    expect(listed.map((request) => request.query.page ?? '1')).toEqual(['1', '2']);
+    expect(listed[0].query.per_page).toBe('100');
+    const comments = server.comments(PR.owner, PR.repo, PR.number);
+    expect(comments).toHaveLength(122);
+    expect(comments[120].body).toBe(`${commentMarker(KEY)}\n## new\n`);
+  });
+
+  it("warns, and does not fail, on a fork's read-only token (403)", async () => {
+    server.readOnly = true;
+    const reporter = recordingReporter();
+    const outcome = await upsert('## run\n', reporter);
+    expect(outcome.action).toBe('forbidden');
+    expect(reporter.warnings).toHaveLength(1);
+    expect(reporter.warnings[0]).toMatch(
+      /Cannot comment on pull request #42 \(403: Resource not accessible by integration.*\)\. A pull request from a fork gets a read-only token/,
+    );
+    expect(server.comments(PR.owner, PR.repo, PR.number)).toEqual([]);
+  });
+
+  it('fails on other errors (a bad token answers 401)', async () => {
+    await expect(
+      upsertPullRequestComment({
+        token: 'wrong',
+        baseUrl: server.url,
+        pullRequest: PR,
+        benchmarkKey: KEY,
+        markdown: 'x',
+        reporter: recordingReporter(),
+      }),
+    ).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('uses GITHUB_API_URL when no base URL is given', async () => {
+    const saved = process.env.GITHUB_API_URL;
+    process.env.GITHUB_API_URL = server.url;
+    try {
+      const outcome = await upsertPullRequestComment({
+        token: server.token,
+        pullRequest: PR,
+        benchmarkKey: KEY,
+        markdown: 'x',
+        reporter: recordingReporter(),
+      });
+      expect(outcome.action).toBe('created');
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_API_URL;
+      else process.env.GITHUB_API_URL = saved;
+    }
+  });
+});
+
+describe('publishPullRequestComment: the comment policy', () => {
+  let server: GitHubApiServer;
+  beforeAll(async () => {
+    server = await startGitHubApiServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const cases: Array<['always' | 'on-failure' | 'never', 'pass' | 'fail', boolean]> = [
+    ['always', 'pass', true],
+    ['always', 'fail', true],
+    ['on-failure', 'pass', false],
+    ['on-failure', 'fail', true],
+    ['never', 'pass', false],
+    ['never', 'fail', false],
+  ];
+  it.each(cases)('policy %s, gate %s: comments = %s', async (policy, verdict, comments) => {
+    const reporter = recordingReporter();
+    const outcome = await publishPullRequestComment({
+      policy,
+      verdict,
+      token: server.token,
+      baseUrl: server.url,
+      pullRequest: PR,
+      benchmarkKey: `${policy}-${verdict}`,
+      markdown: 'x',
+      reporter,
+    });
+    expect(outcome.action).toBe(comments ? 'created' : 'skipped');
+    if (!comments)
+      expect(reporter.infos[0]).toMatch(new RegExp(`comment policy '${policy}' and the gate ${verdict}ed`));
+  });
+
+  it('skips quietly outside a pull request, and warns without a token', async () => {
+    const reporter = recordingReporter();
+    const base = { policy: 'always' as const, verdict: 'pass' as const, benchmarkKey: KEY, markdown: 'x', reporter };
+    expect(await publishPullRequestComment({ ...base, token: server.token, pullRequest: null })).toMatchObject({
+      action: 'skipped',
+    });
+    expect(reporter.infos).toEqual(['No pull request comment: this run is not for a pull request.']);
+    expect(await publishPullRequestComment({ ...base, token: '', pullRequest: PR })).toMatchObject({
+      action: 'skipped',
+    });
+    expect(reporter.warnings).toEqual(["No pull request comment: no 'github-token' was given."]);
+  });
+});
