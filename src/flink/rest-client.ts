@@ -202,6 +202,27 @@ export class FlinkRestClient {
     return this.request('GET', `/jobs/${encodeURIComponent(jobId)}/checkpoints`);
   }
 
+  /** GET /jobs/:jobid/metrics?get=...: job-scoped metrics (e.g. numRestarts) by name; absent ones are left out. */
+  async jobMetrics(jobId: string, names: string[]): Promise<Record<string, number>> {
+    const query = names.map(encodeURIComponent).join(',');
+    const metrics = await this.request<Array<{ id: string; value: string }>>(
+      'GET',
+      `/jobs/${encodeURIComponent(jobId)}/metrics?get=${query}`,
+    );
+    return Object.fromEntries(metrics.map((m) => [m.id, Number(m.value)]));
+  }
+
+  /** GET /jobs/:jobid/vertices/:vertexid/backpressure: the busiest subtask's back-pressured ratio (0..1). */
+  async vertexBackpressure(jobId: string, vertexId: string): Promise<number | null> {
+    const answer = await this.request<{
+      status: string;
+      subtasks?: Array<{ ratio?: number; backPressuredRatio?: number }>;
+    }>('GET', `/jobs/${encodeURIComponent(jobId)}/vertices/${encodeURIComponent(vertexId)}/backpressure`);
+    // The first request only starts the sampling ("deprecated" status, no subtasks): no figure yet.
+    const ratios = (answer.subtasks ?? []).map((s) => s.backPressuredRatio ?? s.ratio ?? 0);
+    return ratios.length ? Math.max(...ratios) : null;
+  }
+
   /** PATCH /jobs/:jobid?mode=cancel (accepted; the job then goes CANCELLING -> CANCELED). */
   async cancelJob(jobId: string): Promise<void> {
     await this.request('PATCH', `/jobs/${encodeURIComponent(jobId)}?mode=cancel`);

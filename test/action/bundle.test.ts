@@ -84,6 +84,7 @@ describe('dist/', () => {
     for (const [entry, dir] of [
       ['src/index.ts', out],
       ['src/cli.ts', path.join(out, 'cli')],
+      ['simulator/src/cli.ts', path.join(out, 'simulator')],
     ]) {
       const built = await runCommand(process.execPath, [NCC, 'build', entry, '-o', dir, '--license', 'licenses.txt'], {
         timeoutMs: 180_000,

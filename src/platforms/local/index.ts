@@ -8,22 +8,12 @@ import { errorMessage } from '../../errors.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { createRun, saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext, Platform } from '../platform.js';
-import { startFlink, stopFlink, type FlinkCluster } from './flink.js';
-import { startKafka, stopKafka, type KafkaInstance } from './kafka.js';
-import { startLocalLoad, stopLocalLoad, type LocalLoad } from './load.js';
+import { startFlink, stopFlink } from './flink.js';
+import { startKafka, stopKafka } from './kafka.js';
+import { startLocalLoad, stopLocalLoad } from './load.js';
+import { localState } from './state.js';
 import { measureLocal } from './measure.js';
 import { submitLocalJob } from './submit.js';
-
-/** What the local platform keeps in `RunState.platformState`. */
-export interface LocalState {
-  kafka?: KafkaInstance;
-  flink?: FlinkCluster;
-  load?: LocalLoad;
-}
-
-export function localState(state: RunState): LocalState {
-  return state.platformState as LocalState;
-}
 
 export const localPlatform: Platform = {
   async deploy(ctx) {

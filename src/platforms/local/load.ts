@@ -10,21 +10,12 @@ import { UserError } from '../../errors.js';
 import { INPUT_TOPIC } from '../../flink/job-arguments.js';
 import { repoRoot } from '../../repo-root.js';
 import type { RunState } from '../../run-state/run-state.js';
+import type { StatsFile } from '../../../simulator/src/stats-file.js';
 import type { ModeContext } from '../platform.js';
 import { isAlive, startProcess, stopProcess, tailFile, waitFor, type ProcessHandle } from './processes.js';
 
 export interface LocalLoad {
   instances: Array<{ process: ProcessHandle; statsFile: string }>;
-}
-
-/** The subset of the simulator's stats file this module reads. */
-export interface SimulatorStatsFile {
-  sent: number;
-  acknowledged: number;
-  errors: number;
-  shortfall: number;
-  averageRate: number;
-  final?: boolean;
 }
 
 export function simulatorEntry(): string {
@@ -33,9 +24,9 @@ export function simulatorEntry(): string {
   return entry;
 }
 
-export async function readStats(file: string): Promise<SimulatorStatsFile | undefined> {
+export async function readStats(file: string): Promise<StatsFile | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as SimulatorStatsFile;
+    return JSON.parse(await readFile(file, 'utf8')) as StatsFile;
   } catch {
     return undefined; // not written yet, or being replaced
   }
@@ -95,7 +86,7 @@ async function waitForLoad(ctx: ModeContext, load: LocalLoad): Promise<void> {
     if (Date.now() - lastReport >= 10_000) {
       lastReport = Date.now();
       const stats = await Promise.all(load.instances.map((i) => readStats(i.statsFile)));
-      const sum = (pick: (s: SimulatorStatsFile) => number) => stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
+      const sum = (pick: (s: StatsFile) => number) => stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
       reporter.info(
         `load: sent ${sum((s) => s.sent)}, acknowledged ${sum((s) => s.acknowledged)}, errors ${sum((s) => s.errors)}`,
       );
@@ -105,9 +96,9 @@ async function waitForLoad(ctx: ModeContext, load: LocalLoad): Promise<void> {
   const finals = await Promise.all(load.instances.map((i) => readStats(i.statsFile)));
   for (const [index, stats] of finals.entries()) {
     const instance = load.instances[index];
-    if (!stats?.final) {
+    if (stats?.state !== 'finished') {
       throw new UserError(
-        `Simulator instance ${index} stopped without final stats. Last lines of ${instance.process.logFile}:\n${await tailFile(instance.process.logFile)}`,
+        `Simulator instance ${index} ${stats?.state === 'failed' ? `failed: ${stats.error}` : 'stopped without final stats'}. Last lines of ${instance.process.logFile}:\n${await tailFile(instance.process.logFile)}`,
       );
     }
     reporter.info(

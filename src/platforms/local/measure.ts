@@ -1,8 +1,40 @@
-/** measure on the local platform. */
-import { NotImplementedError } from '../../errors.js';
+/** measure on the local platform: the broker and Flink's REST API are on this machine. */
+import { flinkFigures } from '../../flink/figures.js';
+import { FlinkRestClient } from '../../flink/rest-client.js';
+import { UserError } from '../../errors.js';
+import { kafkaClient } from '../../kafka/client.js';
+import { measurePipeline } from '../../measure/measure.js';
+import { publishReport } from '../../report/publish.js';
+import type { LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
+import { localState } from './state.js';
+import { readStats } from './load.js';
 
-export async function measureLocal(_ctx: ModeContext, _state: RunState): Promise<void> {
-  throw new NotImplementedError("Mode 'measure' on platform 'local'", 'issue #7, measure');
+export async function measureLocal(ctx: ModeContext, state: RunState): Promise<void> {
+  if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
+  const flink =
+    state.flinkRestUrl && state.flinkJobId ? new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 }) : undefined;
+  const jobId = state.flinkJobId;
+  const report = await measurePipeline(ctx, state, {
+    kafka: kafkaClient({ bootstrapServers: state.kafkaBootstrapServers }, 'streaming-at-scale-measure'),
+    flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
+    loadStats: () => localLoadStats(state),
+  });
+  await publishReport(ctx, state, report);
+}
+
+/** The simulator instances' figures so far, summed; null when no load was started in this run. */
+async function localLoadStats(state: RunState): Promise<LoadStats | null> {
+  const instances = localState(state).load?.instances ?? [];
+  if (instances.length === 0) return null;
+  const stats = await Promise.all(instances.map((i) => readStats(i.statsFile)));
+  const sum = (pick: (s: NonNullable<(typeof stats)[number]>) => number) =>
+    stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
+  return {
+    sent: sum((s) => s.sent),
+    acknowledged: sum((s) => s.acknowledged),
+    errors: sum((s) => s.errors),
+    shortfall: sum((s) => s.shortfall),
+  };
 }
