@@ -4,6 +4,7 @@
  * is a warning, never a failed run: the numbers are in the job summary either way.
  */
 import * as github from '@actions/github';
+import type { Config } from '../config/config.js';
 import type { CommentPolicy } from '../config/inputs.js';
 import type { Reporter } from '../console/reporter.js';
 import type { BenchmarkReport } from '../report/schema.js';
@@ -135,4 +136,25 @@ export async function publishPullRequestComment(options: PublishOptions): Promis
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * What measure calls after rendering: the comment policy, token and pull request from the run's
+ * config and the workflow event, the benchmark key from the report. Never throws for a fork's
+ * read-only token or a run outside a pull request.
+ */
+export function commentOnPullRequest(
+  report: Pick<BenchmarkReport, 'platform' | 'job' | 'tier' | 'gate'>,
+  markdown: string,
+  options: { config: Pick<Config, 'comment' | 'githubToken'>; reporter: Reporter; pullRequest?: PullRequestRef | null },
+): Promise<CommentOutcome> {
+  return publishPullRequestComment({
+    policy: options.config.comment,
+    verdict: report.gate.verdict,
+    token: options.config.githubToken,
+    pullRequest: options.pullRequest === undefined ? pullRequestFromContext() : options.pullRequest,
+    benchmarkKey: benchmarkKey(report),
+    markdown,
+    reporter: options.reporter,
+  });
 }

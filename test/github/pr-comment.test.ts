@@ -11,6 +11,7 @@ const prComment = await import('../../src/github/pr-comment.js');
 const {
   commentBody,
   commentMarker,
+  commentOnPullRequest,
   MAX_COMMENT_LENGTH,
   publishPullRequestComment,
   pullRequestFromContext,
@@ -205,5 +206,37 @@ describe('publishPullRequestComment: the comment policy', () => {
       action: 'skipped',
     });
     expect(reporter.warnings).toEqual(["No pull request comment: no 'github-token' was given."]);
+  });
+});
+
+describe('commentOnPullRequest', () => {
+  it('comments on the pull request of the workflow event, keyed by the benchmark', async () => {
+    const server = await startGitHubApiServer();
+    const saved = process.env.GITHUB_API_URL;
+    process.env.GITHUB_API_URL = server.url;
+    try {
+      const report = {
+        platform: 'local' as const,
+        job: 'simple-relay' as const,
+        tier: { name: '1', eventsPerSecond: 1000, partitions: 1, parallelism: 1 },
+        gate: {
+          verdict: 'fail' as const,
+          thresholds: { minPercentOfTarget: 90, minSteadyMinutes: 3, maxLoss: 0 },
+          reasons: [],
+        },
+      };
+      const outcome = await commentOnPullRequest(report, '## failed\n', {
+        config: { comment: 'on-failure', githubToken: server.token },
+        reporter: recordingReporter(),
+      });
+      expect(outcome.action).toBe('created');
+      expect(server.comments(PR.owner, PR.repo, PR.number)[0].body).toBe(
+        '<!-- streaming-at-scale:local/simple-relay/tier1 -->\n## failed\n',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_API_URL;
+      else process.env.GITHUB_API_URL = saved;
+      await server.close();
+    }
   });
 });
