@@ -1,0 +1,190 @@
+/**
+ * Ground truth for measure's numbers on a real broker: records written on a known schedule (no
+ * Flink: the test writes `out` itself, with known timestamps), then each interval's counts must be
+ * exact and the latency percentiles within the histogram's stated precision of the exact ones.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Producer } from 'kafkajs';
+import { LATENCY_RELATIVE_PRECISION } from '../../src/analysis/latency.js';
+import { kafkaClient } from '../../src/kafka/client.js';
+import { AuditLedger } from '../../src/measure/audit-ledger.js';
+import { auditWindow } from '../../src/measure/audit.js';
+import { sampleIntervals } from '../../src/measure/sampler.js';
+import { startKafka, stopKafka, type KafkaInstance } from '../../src/platforms/local/kafka.js';
+import type { IntervalRow } from '../../src/report/schema.js';
+
+const TOPICS = { input: 'in', output: 'out', groupId: 'ground-truth-flink' };
+let runDir: string;
+let broker: KafkaInstance | undefined;
+
+beforeAll(async () => {
+  runDir = await mkdtemp(path.join(tmpdir(), 'sas-measure-test-'));
+  broker = await startKafka({
+    runDir,
+    topics: [
+      { name: 'in', partitions: 2 },
+      { name: 'out', partitions: 2 },
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  if (broker) await stopKafka(broker);
+  await rm(runDir, { recursive: true, force: true });
+}, 60_000);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** An enriched output record whose latencies are exactly known. */
+function outRecord(seq: number, processedAt: number, latencyMs: number, enqueuedMs: number) {
+  return {
+    key: 'contoso://device-id-1',
+    value: JSON.stringify({
+      deviceId: 'contoso://device-id-1',
+      deviceSequenceNumber: seq,
+      createdAt: iso(processedAt - latencyMs),
+      enqueuedAt: iso(processedAt - latencyMs + enqueuedMs),
+      processedAt: iso(processedAt),
+    }),
+  };
+}
+
+function inRecord(seq: number) {
+  return {
+    key: 'contoso://device-id-1',
+    value: JSON.stringify({ deviceId: 'contoso://device-id-1', deviceSequenceNumber: seq }),
+  };
+}
+
+test('each interval counts exactly the records appended in it; latency percentiles match the exact ones', async () => {
+  const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'ground-truth');
+  const producer: Producer = kafka.producer();
+  await producer.connect();
+  const intervalSeconds = 4;
+  const schedule = [
+    { in: 500, out: 300 },
+    { in: 0, out: 0 },
+    { in: 1234, out: 1234 },
+  ];
+  const exactLatencies: number[][] = schedule.map(() => []);
+  const rows: IntervalRow[] = [];
+  const sampling = sampleIntervals(
+    kafka,
+    {
+      topics: TOPICS,
+      intervalSeconds,
+      totalSeconds: intervalSeconds * schedule.length,
+      targetPerSecond: 250,
+      latencySampleEvery: 1,
+    },
+    { onRow: (row) => rows.push(row), onWarning: () => undefined, signal: new AbortController().signal },
+  );
+  // Sampling starts within a second; write each interval's records in its middle.
+  await sleep(1000);
+  const started = Date.now();
+  let seq = 0;
+  for (const [index, planned] of schedule.entries()) {
+    await sleep(Math.max(0, started + index * intervalSeconds * 1000 + 1000 - Date.now()));
+    const now = Date.now();
+    const outs = Array.from({ length: planned.out }, (_, i) => {
+      const latency = 5 + ((i * 37) % 400); // whole ms (what ISO timestamps carry), spread over 5..404
+      exactLatencies[index]!.push(latency);
+      return outRecord(seq + i, now, latency, latency / 2);
+    });
+    await producer.send({ topic: 'in', messages: Array.from({ length: planned.in }, (_, i) => inRecord(seq + i)) });
+    if (outs.length) await producer.send({ topic: 'out', messages: outs });
+    seq += Math.max(planned.in, planned.out);
+  }
+  const result = await sampling;
+  await producer.disconnect();
+
+  expect(result.rows.map((row) => [row.minute, row.inRecords, row.outRecords, row.gap])).toEqual([
+    [1, 500, 300, false],
+    [2, 0, 0, false],
+    [3, 1234, 1234, false],
+  ]);
+  for (const row of result.rows) {
+    const seconds = (Date.parse(row.end) - Date.parse(row.start)) / 1000;
+    expect(seconds).toBeGreaterThan(intervalSeconds - 0.5);
+    expect(row.outRatePerSecond).toBeCloseTo(row.outRecords! / seconds, 9);
+    expect(row.percentOfTarget).toBeCloseTo((row.outRecords! / seconds / 250) * 100, 9);
+  }
+  expect(rows).toHaveLength(3); // printed live, one per interval
+
+  // Latency: the histogram's percentiles within its stated relative precision of the exact ones.
+  for (const [index, values] of exactLatencies.entries()) {
+    const latency = result.rows[index]!.latencyMs;
+    if (values.length === 0) {
+      expect(latency).toBeNull();
+      continue;
+    }
+    const sorted = [...values].sort((a, b) => a - b);
+    const exact = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
+    expect(latency!.processed.count).toBe(values.length);
+    for (const p of [50, 95, 99] as const) {
+      const measured = latency!.processed[`p${p}`];
+      expect(Math.abs(measured - exact(p))).toBeLessThanOrEqual(exact(p) * LATENCY_RELATIVE_PRECISION);
+    }
+    expect(latency!.processed.max).toBe(sorted.at(-1));
+    expect(latency!.enqueued!.max).toBe(sorted.at(-1)! / 2);
+  }
+}, 60_000);
+
+test('the audit counts what the ledger counts from the topics', async () => {
+  const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'audit-truth');
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: 'audit-in', numPartitions: 1 },
+      { topic: 'audit-out', numPartitions: 1 },
+    ],
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  const event = (device: number, seq: number) => ({
+    key: `d${device}`,
+    value: JSON.stringify({ deviceId: `d${device}`, deviceSequenceNumber: seq }),
+  });
+  const input = [
+    ...Array.from({ length: 50 }, (_, s) => event(1, s)),
+    ...Array.from({ length: 50 }, (_, s) => event(2, s)),
+  ];
+  // Output: device 1 complete with seq 7 twice; device 2 misses 10..14 and has 20 before 19.
+  const output = [
+    ...Array.from({ length: 50 }, (_, s) => event(1, s)),
+    event(1, 7),
+    ...Array.from({ length: 50 }, (_, s) => s)
+      .filter((s) => s < 10 || s > 14)
+      .map((s) => (s === 19 ? 20 : s === 20 ? 19 : s))
+      .map((s) => event(2, s)),
+  ];
+  await producer.send({ topic: 'audit-in', messages: input });
+  await producer.send({ topic: 'audit-out', messages: output });
+  // The job's group has processed everything: commit the input's end offset for it.
+  await admin.setOffsets({ groupId: 'audit-flink', topic: 'audit-in', partitions: [{ partition: 0, offset: '100' }] });
+  await producer.disconnect();
+  await admin.disconnect();
+
+  const audit = await auditWindow(
+    kafka,
+    { input: 'audit-in', output: 'audit-out', groupId: 'audit-flink' },
+    { inStart: new Map([[0, 0]]), outStart: new Map([[0, 0]]) },
+    { catchUpTimeoutMs: 10_000, signal: new AbortController().signal, log: () => undefined },
+  );
+  const ledger = new AuditLedger();
+  for (const m of input) ledger.recordInput(JSON.parse(m.value).deviceId, JSON.parse(m.value).deviceSequenceNumber);
+  expect(audit).toMatchObject({
+    caughtUp: true,
+    outRecords: 96,
+    expectedFromIn: 100,
+    uniqueEvents: 95,
+    duplicates: 1,
+    lost: 5,
+    reordered: 1,
+  });
+  expect(audit.costSeconds).toBeGreaterThan(0);
+}, 60_000);
