@@ -16,7 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.PackagedProgramUtils;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import java.io.File;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -41,8 +48,22 @@ class SimpleRelayITCase {
             new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                    .setConfiguration(REPORTER.addToConfiguration(userJarConfig()))
                     .build());
+
+    /**
+     * In this JVM the connector (pattern 'org.apache.flink.' is parent-first) and kafka-clients are
+     * on the application class path, so a child-first copy of kafka-clients from the user jar would
+     * clash with the connector's. On a real cluster neither is in the parent; here kafka-clients
+     * (the same 3.9.1) is taken from the parent too. The job's own classes and the relocated
+     * Jackson still load from the jar.
+     */
+    static Configuration userJarConfig() {
+        Configuration c = new Configuration();
+        c.set(org.apache.flink.configuration.CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL,
+                Collections.singletonList("org.apache.kafka."));
+        return c;
+    }
 
     static KafkaTestBroker broker;
 
@@ -221,6 +242,48 @@ class SimpleRelayITCase {
                     .containsExactly(true);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    /**
+     * The shaded jar itself, run the way a session cluster runs a submitted jar (what the REST API's
+     * /jars/:id/run does): its manifest main class builds the job graph in a user-code class
+     * loader, the jar travels with the job graph, and the job relays events.
+     */
+    @Test
+    void shadedJarRunsAsAUserJar(@InjectClusterClient ClusterClient<?> client) throws Exception {
+        File jar = new File(System.getProperty("shadedJar", "target/streaming-at-scale-flink-job.jar"));
+        assertThat(jar).exists();
+        broker.createTopic("in-3", 1);
+        broker.createTopic("out-3", 1);
+        TestEvents gen = new TestEvents(3);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            records.add(new ProducerRecord<>("in-3", TestEvents.bytes(TestEvents.deviceId(i)),
+                    TestEvents.bytes(gen.randomEvent(i, 0, System.currentTimeMillis()))));
+        }
+        broker.produce(records);
+        PackagedProgram program = PackagedProgram.newBuilder()
+                .setJarFile(jar)
+                .setConfiguration(userJarConfig())
+                .setArguments("--job", "simple-relay", "--bootstrap-servers", broker.bootstrapServers(),
+                        "--input-topic", "in-3", "--output-topic", "out-3", "--starting-offsets", "earliest",
+                        "--group-id", "it-jar", "--parallelism", "1")
+                .build();
+        assertThat(program.getMainClassName()).isEqualTo("com.streamingatscale.flink.JobMain");
+        JobGraph graph = PackagedProgramUtils.createJobGraph(program, userJarConfig(), 1, false);
+        assertThat(graph.getUserJars()).isNotEmpty();
+        assertThat(program.getUserCodeClassLoader().loadClass("com.streamingatscale.flink.JobMain").getClassLoader())
+                .isNotSameAs(SimpleRelayITCase.class.getClassLoader()); // loaded from the jar, child-first
+        JobID id = client.submitJob(graph).get();
+        try {
+            List<ConsumerRecord<byte[], byte[]>> out = broker.consume("out-3", 50, Duration.ofSeconds(90), new Properties());
+            assertThat(out).hasSize(50);
+            assertThat(KafkaTestBroker.texts(out).allMatch(t -> t.contains("\"enqueuedAt\"") && t.contains("\"processedAt\"")))
+                    .isTrue();
+        } finally {
+            client.cancel(id).get();
+            program.close();
         }
     }
 }
