@@ -34,7 +34,8 @@ describe('event shape', () => {
     expect(validate({ ...good, type: 'HUMIDITY' })).toHaveLength(1);
     expect(validate({ ...good, extra: 1 })).toHaveLength(1);
     expect(validate({ ...good, complexData: { ...good.complexData, other: 1 } })).toHaveLength(1);
-    const { value: _value, ...missing } = good;
+    const missing: Partial<TelemetryEvent> = { ...good };
+    delete missing.value;
     expect(validate(missing)).toEqual(["$: missing 'value'"]);
   });
 
