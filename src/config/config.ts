@@ -130,12 +130,12 @@ export function parseConfig(raw: RawInputs): Config {
       maxRegressionPercent: optionalPositive('max-regression-percent', optional('max-regression-percent')),
     },
   };
-  crossCheck(config);
+  crossCheck(config, optional('min-steady-minutes') !== undefined);
   return config;
 }
 
 /** Inputs that are each valid but contradict one another. */
-function crossCheck(config: Config): void {
+function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
   if (config.wait && config.mode !== 'load') {
     throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
   }
@@ -153,7 +153,8 @@ function crossCheck(config: Config): void {
       "A regression threshold needs a baseline: set 'baseline-report' to a previous JSON report, or remove it.",
     );
   }
-  if (config.gate.minSteadyMinutes > config.minutes) {
+  const measures = config.mode === 'measure' || config.mode === 'run';
+  if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > config.minutes) {
     throw new InputError(
       'min-steady-minutes',
       String(config.gate.minSteadyMinutes),

@@ -1,3 +1,5 @@
+import { REPORT_OUTPUTS } from '../report/outputs.js';
+
 /** Every output of the action (action.yml documents the same list; a test keeps them in step). */
 export const OUTPUTS = {
   'run-id': 'Id of the run (deploy and later modes).',
@@ -5,12 +7,7 @@ export const OUTPUTS = {
   'flink-rest-url': "URL of the Flink REST API of the run's cluster (deploy).",
   'flink-job-id': 'Id of the running Flink job (submit-flink).',
   'report-file': 'Path of the JSON report (measure).',
-  verdict: 'Gate verdict: pass or fail (measure).',
-  'steady-events-per-second': 'Mean output events/s in steady state; empty without a steady state (measure).',
-  'percent-of-target': 'Mean output rate in steady state, in percent of the target (measure).',
-  'ramp-up-seconds': 'Time from the start of measuring to steady state (measure).',
-  'p99-latency-ms': 'Steady-state p99 end-to-end latency, processedAt - createdAt (measure).',
-  'lost-events': 'Events that entered topic in and never reached out; empty without the audit (measure).',
+  ...REPORT_OUTPUTS,
 } as const;
 
 export type OutputName = keyof typeof OUTPUTS;

@@ -13,14 +13,13 @@ import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-argument
 import { auditWindow } from './audit.js';
 import { latencySampleEvery, sampleIntervals } from './sampler.js';
 import { TOOL_VERSION } from '../version.js';
-import type { ComparableReport } from '../gate/baseline.js';
+import { readReport } from '../report/summary.js';
 
 export interface MeasureSources {
   kafka: Kafka;
   flinkFigures?: () => Promise<FlinkFigures>;
   /** The load generator's own figures at the end (null when the platform cannot read them). */
   loadStats: () => Promise<LoadStats | null>;
-  baseline?: ComparableReport | null;
 }
 
 const TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC, groupId: FLINK_GROUP_ID };
@@ -94,6 +93,6 @@ export async function measurePipeline(
     load: await sources.loadStats(),
     audit,
     thresholds: config.gate,
-    baseline: sources.baseline ?? null,
+    baseline: config.baselineReport ? await readReport(config.baselineReport) : null,
   });
 }

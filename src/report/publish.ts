@@ -2,36 +2,27 @@
  * Publishes a report where users look: the JSON file, the job summary (and --summary-file), the
  * action outputs, the PR comment; then fails the step when the gate failed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { commentOnPullRequest } from '../github/pr-comment.js';
 import type { ModeContext } from '../platforms/platform.js';
 import type { RunState } from '../run-state/run-state.js';
+import { reportOutputs } from './outputs.js';
 import { renderMarkdown } from './render.js';
 import type { BenchmarkReport } from './schema.js';
+import { publishSummary, writeReport } from './summary.js';
 
 export async function publishReport(ctx: ModeContext, state: RunState, report: BenchmarkReport): Promise<void> {
   const { config, reporter } = ctx;
   const reportFile = path.resolve(config.reportFile ?? path.join(state.runDir, 'report.json'));
-  await mkdir(path.dirname(reportFile), { recursive: true });
-  await writeFile(reportFile, JSON.stringify(report, null, 2) + '\n');
+  await writeReport(reportFile, report);
   reporter.info(`Report: ${reportFile}`);
 
   const markdown = renderMarkdown(report);
-  await reporter.appendSummary(markdown);
-  if (config.summaryFile) {
-    await mkdir(path.dirname(path.resolve(config.summaryFile)), { recursive: true });
-    await writeFile(config.summaryFile, markdown);
-  }
-
-  const steady = report.rampUp.steady;
+  await publishSummary(markdown, { reporter, summaryFile: config.summaryFile });
   reporter.setOutput('report-file', reportFile);
-  reporter.setOutput('verdict', report.gate.verdict);
-  reporter.setOutput('steady-events-per-second', steady ? steady.meanPerSecond.toFixed(1) : '');
-  reporter.setOutput('percent-of-target', steady ? steady.meanPercentOfTarget.toFixed(1) : '');
-  reporter.setOutput('ramp-up-seconds', report.rampUp.rampUpSeconds ?? '');
-  reporter.setOutput('p99-latency-ms', report.latencyMs.steady?.processed.p99.toFixed(1) ?? '');
-  reporter.setOutput('lost-events', report.audit?.lost ?? '');
+  for (const [name, value] of Object.entries(reportOutputs(report))) reporter.setOutput(name, value);
+  await commentOnPullRequest(report, markdown, { config, reporter });
 
   reporter.info(`Ramp-up: ${report.rampUp.verdict}`);
   for (const reason of report.gate.reasons) {
