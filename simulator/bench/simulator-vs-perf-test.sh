@@ -39,7 +39,7 @@ fi
 acks=-1
 compression=none
 batch_events=500       # simulator: events per produce call (--max-batch-events)
-in_flight=8            # simulator: produce calls in flight (--max-in-flight)
+in_flight=16           # simulator: produce calls in flight (--max-in-flight)
 linger_ms=5            # simulator: sends every 5 ms when less than a full batch is due
 record_size=920        # bytes: the mean size of the simulator's default event (23 moreData fields)
 batch_bytes=$((batch_events * (record_size + 80)))

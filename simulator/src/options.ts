@@ -46,7 +46,7 @@ export interface SimulatorOptions {
   clientId?: string;
   /** Upper bound on events in one producer.send (default 500: stays under the broker's 1 MB batch limit). */
   maxBatchEvents?: number;
-  /** Producer sends in flight at once (default 8). */
+  /** Producer sends in flight at once (default 16). */
   maxInFlight?: number;
   /** How long to wait for the brokers when connecting (default 10 s). */
   connectTimeoutMs?: number;
@@ -91,7 +91,7 @@ export const DEFAULTS = {
   acks: -1,
   compression: 'none',
   maxBatchEvents: 500,
-  maxInFlight: 8,
+  maxInFlight: 16,
   connectTimeoutMs: 10_000,
 } as const;
 

@@ -11,7 +11,7 @@ function make(factory: EventFactory, count: number, startMicros = NOV_26_NOON_MS
 
 describe('event shape', () => {
   const events = make(new EventFactory(), 3000);
-  const parsed = events.map((e) => JSON.parse(e.value) as TelemetryEvent);
+  const parsed = events.map((e) => JSON.parse(e.value.toString()) as TelemetryEvent);
 
   test('every event validates against the schema written from the design doc', () => {
     expect(EVENT_SCHEMA.required).toEqual([
@@ -70,21 +70,30 @@ describe('event shape', () => {
   });
 
   test('moreDataFields sets the complexData size', () => {
-    const small = JSON.parse(new EventFactory({ moreDataFields: 2 }).next(0).value) as TelemetryEvent;
+    const small = JSON.parse(new EventFactory({ moreDataFields: 2 }).next(0).value.toString()) as TelemetryEvent;
     expect(Object.keys(small.complexData)).toEqual(['moreData0', 'moreData1']);
-    const none = JSON.parse(new EventFactory({ moreDataFields: 0 }).next(0).value) as TelemetryEvent;
+    const none = JSON.parse(new EventFactory({ moreDataFields: 0 }).next(0).value.toString()) as TelemetryEvent;
     expect(none.complexData).toEqual({});
   });
 
   test('with injected random and uuid the factory is deterministic', () => {
     const options = { random: () => 0.25, uuid: () => '00000000-0000-4000-8000-000000000000', moreDataFields: 1 };
     const a = new EventFactory(options).next(NOV_26_NOON_MS * 1000 + 123);
-    expect(a.value).toBe(
+    expect(a.value.toString()).toBe(
       '{"eventId":"00000000-0000-4000-8000-000000000000","complexData":{"moreData0":25},"value":25,' +
         '"deviceId":"contoso://device-id-0","deviceSequenceNumber":0,"type":"TEMP","createdAt":"2026-11-26T12:00:00.000123Z"}',
     );
     expect(a.key).toBe('contoso://device-id-0');
   });
+});
+
+test('events written into shared chunks stay intact after later events (chunk rollover)', () => {
+  const factory = new EventFactory();
+  const events = make(factory, 2000); // ~1.8 MB: several 256 KB chunks
+  const texts = events.map((e) => e.value.toString());
+  make(factory, 2000);
+  expect(events.map((e) => e.value.toString())).toEqual(texts);
+  for (const text of texts) expect(validate(JSON.parse(text))).toEqual([]);
 });
 
 describe('createdAt', () => {
@@ -101,7 +110,7 @@ describe('createdAt', () => {
   test('is the time passed in (the schedule slot), round-tripping to the microsecond', () => {
     const factory = new EventFactory();
     const micros = NOV_26_NOON_MS * 1000 + 987_654;
-    const event = JSON.parse(factory.next(micros).value) as TelemetryEvent;
+    const event = JSON.parse(factory.next(micros).value.toString()) as TelemetryEvent;
     const [, fraction] = /\.(\d{6})Z$/.exec(event.createdAt)!;
     expect(Date.parse(event.createdAt) * 1000 + (Number(fraction) % 1000)).toBe(micros);
   });
@@ -123,7 +132,7 @@ describe('duplicates', () => {
 describe('devices and sequences', () => {
   test("each device's deviceSequenceNumber counts 0, 1, 2, ... without gaps, devices round-robin", () => {
     const factory = new EventFactory({ deviceStart: 20, deviceCount: 7, duplicateEvery: 5 });
-    const parsed = make(factory, 7 * 50 + 3).map((e) => JSON.parse(e.value) as TelemetryEvent);
+    const parsed = make(factory, 7 * 50 + 3).map((e) => JSON.parse(e.value.toString()) as TelemetryEvent);
     const perDevice = new Map<string, number[]>();
     for (const e of parsed) perDevice.set(e.deviceId, [...(perDevice.get(e.deviceId) ?? []), e.deviceSequenceNumber]);
     expect([...perDevice.keys()].sort()).toEqual(
