@@ -77524,29 +77524,37 @@ async function submitLocalJob(ctx, state) {
 
 
 
+
 const localPlatform = {
     async deploy(ctx) {
         const { config, reporter, signal } = ctx;
         const state = await createRun(config);
         const local = localState(state);
         reporter.info(`Run ${state.runId} in ${state.runDir}`);
+        const log = (message) => reporter.info(message);
         try {
-            local.kafka = await startKafka({
-                runDir: state.runDir,
-                topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
-                log: (message) => reporter.info(message),
-                signal,
-            });
-            state.kafkaBootstrapServers = local.kafka.bootstrapServers;
+            // Maven's local repository is not safe for parallel downloads: resolve one runtime after the
+            // other, then start the broker and the cluster side by side.
+            await prepareLocalRuntime({ log });
+            const [kafka, flink] = await Promise.allSettled([
+                startKafka({
+                    runDir: state.runDir,
+                    topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
+                    log,
+                    signal,
+                }),
+                startFlink({ runDir: state.runDir, taskSlots: Math.max(config.parallelism, 1), log, signal }),
+            ]);
+            if (kafka.status === 'fulfilled')
+                local.kafka = kafka.value;
+            if (flink.status === 'fulfilled')
+                local.flink = flink.value;
+            state.kafkaBootstrapServers = local.kafka?.bootstrapServers;
+            state.flinkRestUrl = local.flink?.restUrl;
             await saveRun(state);
-            local.flink = await startFlink({
-                runDir: state.runDir,
-                taskSlots: Math.max(config.parallelism, 1),
-                log: (message) => reporter.info(message),
-                signal,
-            });
-            state.flinkRestUrl = local.flink.restUrl;
-            await saveRun(state);
+            for (const started of [kafka, flink])
+                if (started.status === 'rejected')
+                    throw started.reason;
         }
         catch (error) {
             // Nothing half-started is left behind: stop what came up, keep the logs for the error.

@@ -10,6 +10,7 @@ import { createRun, saveRun, type RunState } from '../../run-state/run-state.js'
 import type { ModeContext, Platform } from '../platform.js';
 import { startFlink, stopFlink } from './flink.js';
 import { startKafka, stopKafka } from './kafka.js';
+import { prepareLocalRuntime } from './maven.js';
 import { startLocalLoad, stopLocalLoad } from './load.js';
 import { localState } from './state.js';
 import { measureLocal } from './measure.js';
@@ -21,23 +22,26 @@ export const localPlatform: Platform = {
     const state = await createRun(config);
     const local = localState(state);
     reporter.info(`Run ${state.runId} in ${state.runDir}`);
+    const log = (message: string) => reporter.info(message);
     try {
-      local.kafka = await startKafka({
-        runDir: state.runDir,
-        topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
-        log: (message) => reporter.info(message),
-        signal,
-      });
-      state.kafkaBootstrapServers = local.kafka.bootstrapServers;
+      // Maven's local repository is not safe for parallel downloads: resolve one runtime after the
+      // other, then start the broker and the cluster side by side.
+      await prepareLocalRuntime({ log });
+      const [kafka, flink] = await Promise.allSettled([
+        startKafka({
+          runDir: state.runDir,
+          topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
+          log,
+          signal,
+        }),
+        startFlink({ runDir: state.runDir, taskSlots: Math.max(config.parallelism, 1), log, signal }),
+      ]);
+      if (kafka.status === 'fulfilled') local.kafka = kafka.value;
+      if (flink.status === 'fulfilled') local.flink = flink.value;
+      state.kafkaBootstrapServers = local.kafka?.bootstrapServers;
+      state.flinkRestUrl = local.flink?.restUrl;
       await saveRun(state);
-      local.flink = await startFlink({
-        runDir: state.runDir,
-        taskSlots: Math.max(config.parallelism, 1),
-        log: (message) => reporter.info(message),
-        signal,
-      });
-      state.flinkRestUrl = local.flink.restUrl;
-      await saveRun(state);
+      for (const started of [kafka, flink]) if (started.status === 'rejected') throw started.reason;
     } catch (error) {
       // Nothing half-started is left behind: stop what came up, keep the logs for the error.
       reporter.warning(`Deploy failed; stopping what was started (logs stay in ${state.runDir}).`);
