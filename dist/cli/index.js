@@ -70682,6 +70682,8 @@ async function startLocalLoad(ctx, state, durationSeconds, onStarted) {
                 ...['--events-per-second', String(state.eventsPerSecond)],
                 ...['--instance-index', String(index), '--instance-count', String(count)],
                 ...['--duration-seconds', String(Math.round(durationSeconds)), '--stats-file', statsFile],
+                // Stats every second: `load` returns as soon as the first events are acknowledged.
+                ...['--stats-interval-seconds', '1'],
             ],
             cwd: state.runDir,
             logFile: external_node_path_default().join(dir, `simulator-${index}.log`),

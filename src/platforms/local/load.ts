@@ -55,6 +55,8 @@ export async function startLocalLoad(
         ...['--events-per-second', String(state.eventsPerSecond)],
         ...['--instance-index', String(index), '--instance-count', String(count)],
         ...['--duration-seconds', String(Math.round(durationSeconds)), '--stats-file', statsFile],
+        // Stats every second: `load` returns as soon as the first events are acknowledged.
+        ...['--stats-interval-seconds', '1'],
       ],
       cwd: state.runDir,
       logFile: path.join(dir, `simulator-${index}.log`),
