@@ -217,6 +217,7 @@ export async function runSimulator(options: SimulatorOptions, hooks: SimulatorHo
     : undefined;
 
   const inFlight = new Set<Promise<void>>();
+  let final: SimulatorStats | undefined;
   let lastSendMs = -Infinity;
   try {
     for (;;) {
@@ -270,13 +271,14 @@ export async function runSimulator(options: SimulatorOptions, hooks: SimulatorHo
       inFlight.add(send);
     }
     await Promise.all(inFlight);
+    final = snapshot(false); // before disconnecting, which can take a while on a busy machine
   } finally {
     if (statsTimer) clearInterval(statsTimer);
     if (sleepTimer) clearTimeout(sleepTimer);
     hooks.signal?.removeEventListener('abort', onAbort);
     await producer.disconnect().catch(() => undefined);
   }
-  const final = snapshot(false);
+  final ??= snapshot(false);
   if (fatal !== undefined) {
     throw new SimulatorError(
       `Sending to topic '${resolved.topic}' on ${resolved.brokers.join(',')} failed after retries: ${reason(fatal)}`,

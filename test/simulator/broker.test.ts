@@ -203,7 +203,7 @@ test('an abort signal stops the run: what was sent is flushed and acknowledged',
     { signal: controller.signal, onStart: () => setTimeout(() => controller.abort(), 2500) },
   );
   expect(stats.elapsedSeconds).toBeGreaterThan(2.4);
-  expect(stats.elapsedSeconds).toBeLessThan(3.5);
+  expect(stats.elapsedSeconds).toBeLessThan(4); // 2.5 s, plus flushing what is in flight
   expect(stats.sent).toBeGreaterThan(7000);
   expect(stats.acknowledged).toBe(stats.sent);
   expect(await recordsIn(name)).toBe(stats.sent);
