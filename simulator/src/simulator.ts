@@ -113,8 +113,8 @@ async function connect(options: ResolvedOptions): Promise<Producer> {
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  // A send is retried for ~20 s (broker restart, leader change) before it counts as an error.
-  const producer = kafkaClient(options, 6).producer({
+  // A send is retried 8 times over ~25 s (a broker restart, a leader change) before it counts as an error.
+  const producer = kafkaClient(options, 8).producer({
     createPartitioner: MemoizedDefaultPartitioner,
     allowAutoTopicCreation: false,
     idempotent: false,
