@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
 done
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# shellcheck source=../../scripts/setup.sh
+# shellcheck source-path=SCRIPTDIR/../.. source=scripts/setup.sh
 source "$repo/scripts/setup.sh" # npm ci if needed; the project's Node 24 first on PATH
 cd "$repo"
 if [ "$(nproc)" -lt 2 ]; then

