@@ -10,17 +10,24 @@ import type { RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { localState } from './state.js';
 import { readStats } from './load.js';
+import { superviseTaskManager } from './supervisor.js';
 
 export async function measureLocal(ctx: ModeContext, state: RunState): Promise<void> {
   if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
   const flink =
     state.flinkRestUrl && state.flinkJobId ? new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 }) : undefined;
   const jobId = state.flinkJobId;
-  const report = await measurePipeline(ctx, state, {
-    kafka: kafkaClient({ bootstrapServers: state.kafkaBootstrapServers }, 'streaming-at-scale-measure'),
-    flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
-    loadStats: () => localLoadStats(state),
-  });
+  const supervisor = superviseTaskManager(ctx, state);
+  let report;
+  try {
+    report = await measurePipeline(ctx, state, {
+      kafka: kafkaClient({ bootstrapServers: state.kafkaBootstrapServers }, 'streaming-at-scale-measure'),
+      flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
+      loadStats: () => localLoadStats(state),
+    });
+  } finally {
+    await supervisor.stop();
+  }
   await publishReport(ctx, state, report);
 }
 
