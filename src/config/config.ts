@@ -49,11 +49,19 @@ export interface Config {
   workDir: string;
   wait: boolean;
   keepRunDir: boolean;
+  /** teardown / cleanup on Azure: wait until ARM has deleted the resource groups. */
+  waitForDeletion: boolean;
+  /** deploy on Azure: hours until the resource group's expires-at tag. */
+  expiresInHours: number;
+  /** cleanup: list what would be deleted, delete nothing. */
+  dryRun: boolean;
   /** The tier's figures, possibly overridden by inputs. */
   partitions: number;
   parallelism: number;
   simulatorInstances: number;
   syntheticWorkUs: number;
+  /** run only: step the load up until it is not sustained (max-throughput-search). */
+  capacitySearch?: { stepPercent: number; maxSteps: number };
   audit: boolean;
   reportFile?: string;
   summaryFile?: string;
@@ -80,7 +88,8 @@ export function parseConfig(raw: RawInputs): Config {
   const onAzure = platform !== 'local';
 
   const solutionName = value('solution-name') || (onAzure ? '' : LOCAL_SOLUTION_NAME);
-  if (!SOLUTION_NAME.test(solutionName)) {
+  // cleanup sweeps a whole subscription: it needs no solution name.
+  if (!(mode === 'cleanup' && solutionName === '') && !SOLUTION_NAME.test(solutionName)) {
     throw new InputError(
       'solution-name',
       solutionName,
@@ -110,10 +119,19 @@ export function parseConfig(raw: RawInputs): Config {
     workDir: value('work-dir') || INPUTS['work-dir'].default,
     wait: bool('wait', value('wait')),
     keepRunDir: bool('keep-run-dir', value('keep-run-dir')),
+    waitForDeletion: bool('wait-for-deletion', value('wait-for-deletion')),
+    expiresInHours: positiveNumber('expires-in-hours', value('expires-in-hours'), 24 * 30),
+    dryRun: bool('dry-run', value('dry-run')),
     partitions,
     parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
     simulatorInstances:
       optionalCount('simulator-instances', optional('simulator-instances')) ?? tier.simulatorInstances,
+    capacitySearch: bool('max-throughput-search', value('max-throughput-search'))
+      ? {
+          stepPercent: positiveNumber('search-step-percent', value('search-step-percent'), 1000),
+          maxSteps: wholeNumber('search-max-steps', value('search-max-steps'), 1, 50),
+        }
+      : undefined,
     syntheticWorkUs: wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000),
     audit: optional('audit') === undefined ? platform === 'local' : bool('audit', value('audit')),
     reportFile: optional('report-file'),
@@ -138,6 +156,13 @@ export function parseConfig(raw: RawInputs): Config {
 function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
   if (config.wait && config.mode !== 'load') {
     throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
+  }
+  if (config.capacitySearch && config.mode !== 'run') {
+    throw new InputError(
+      'max-throughput-search',
+      'true',
+      `The search deploys, steps the load and tears down: it needs mode 'run' (mode is '${config.mode}').`,
+    );
   }
   if (config.mode === 'cleanup' && config.platform === 'local') {
     throw new InputError(

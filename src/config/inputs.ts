@@ -50,9 +50,26 @@ export const INPUTS = {
   'work-dir': { description: 'Folder holding run directories and run state.', default: '.streaming-at-scale' },
   wait: { description: 'load: block until the load is done and print its final stats.', default: 'false' },
   'keep-run-dir': { description: 'teardown (local): keep the run directory with its logs.', default: 'false' },
+  'wait-for-deletion': {
+    description:
+      'teardown and cleanup (Azure): wait until ARM has deleted the resource groups, not just accepted the deletion.',
+    default: 'true',
+  },
+  'expires-in-hours': {
+    description: "deploy (Azure): hours until the resource group's expires-at tag, after which cleanup deletes it.",
+    default: '24',
+  },
+  'dry-run': { description: 'cleanup: list the expired resource groups without deleting them.', default: 'false' },
   partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },
   parallelism: { description: "Flink job parallelism; default: the tier's.", default: '' },
   'simulator-instances': { description: "Simulator instances sharing the rate; default: the tier's.", default: '' },
+  'max-throughput-search': {
+    description:
+      'run: step the load up by search-step-percent per measurement until the pipeline stops keeping up; report the highest sustained rate.',
+    default: 'false',
+  },
+  'search-step-percent': { description: 'Max-throughput search: load increase per step, in percent.', default: '50' },
+  'search-max-steps': { description: 'Max-throughput search: most steps to measure.', default: '6' },
   'synthetic-work-us': {
     description: 'Fixed CPU work per record in the relay (microseconds), to emulate a heavier job.',
     default: '0',

@@ -35,6 +35,8 @@ export async function measurePipeline(
     `Measuring for ${config.minutes} min, a row every ${config.intervalSeconds} s; target ${target.toLocaleString('en-US')} events/s.`,
   );
   reporter.info(consoleHeader());
+  const cpuBefore = process.cpuUsage();
+  const sampleEvery = latencySampleEvery(target);
   const sampled = await sampleIntervals(
     sources.kafka,
     {
@@ -42,7 +44,7 @@ export async function measurePipeline(
       intervalSeconds: config.intervalSeconds,
       totalSeconds: config.minutes * 60,
       targetPerSecond: target,
-      latencySampleEvery: latencySampleEvery(target),
+      latencySampleEvery: sampleEvery,
     },
     {
       onRow: (row) => reporter.info(consoleRow(row)),
@@ -50,6 +52,17 @@ export async function measurePipeline(
       flinkFigures: sources.flinkFigures,
       signal,
     },
+  );
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallSeconds = (sampled.endedAt - sampled.startedAt) / 1000;
+  const measurement = {
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    wallSeconds,
+    cpuPercentOfOneCore: ((cpu.user + cpu.system) / 1e6 / wallSeconds) * 100,
+    latencySampleEvery: sampleEvery,
+  };
+  reporter.info(
+    `Measuring used ${measurement.cpuSeconds.toFixed(1)} CPU s in ${wallSeconds.toFixed(0)} s (${measurement.cpuPercentOfOneCore.toFixed(1)}% of one core).`,
   );
   if (signal.aborted) reporter.warning('Measurement stopped early: the report covers the minutes measured.');
 
@@ -92,6 +105,7 @@ export async function measurePipeline(
     latencyHistograms: sampled.latencyHistograms,
     load: await sources.loadStats(),
     audit,
+    measurement,
     thresholds: config.gate,
     baseline: config.baselineReport ? await readReport(config.baselineReport) : null,
   });

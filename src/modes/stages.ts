@@ -5,6 +5,7 @@
 import { platformFor } from '../platforms/index.js';
 import type { ModeContext, Platform } from '../platforms/platform.js';
 import { loadRun, RunNotFoundError, type RunState } from '../run-state/run-state.js';
+import { publishReport } from '../report/publish.js';
 import { setRunOutputs } from './run-outputs.js';
 
 export async function deploy(ctx: ModeContext): Promise<RunState> {
@@ -31,7 +32,7 @@ export const load = (ctx: ModeContext, state?: RunState, durationSeconds = ctx.c
   onExistingRun(ctx, state, (platform, run) => platform.load(ctx, run, durationSeconds));
 
 export const measure = (ctx: ModeContext, state?: RunState) =>
-  onExistingRun(ctx, state, (platform, run) => platform.measure(ctx, run));
+  onExistingRun(ctx, state, async (platform, run) => publishReport(ctx, run, await platform.measure(ctx, run)));
 
 /** Tearing down a run that is already gone is success: teardown is safe to repeat. */
 export async function teardown(ctx: ModeContext, state?: RunState): Promise<void> {

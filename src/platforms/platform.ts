@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/config.js';
 import type { Reporter } from '../console/reporter.js';
+import type { BenchmarkReport } from '../report/schema.js';
 import type { RunState } from '../run-state/run-state.js';
 
 export interface ModeContext {
@@ -23,8 +24,10 @@ export interface Platform {
    * load is done).
    */
   load(ctx: ModeContext, state: RunState, durationSeconds: number): Promise<void>;
-  /** Samples the pipeline for `minutes` and reports. */
-  measure(ctx: ModeContext, state: RunState): Promise<void>;
+  /** Stops a load started by `load` (a no-op when none runs). */
+  stopLoad(ctx: ModeContext, state: RunState): Promise<void>;
+  /** Samples the pipeline for `minutes` and returns the report (publishing is the mode's). */
+  measure(ctx: ModeContext, state: RunState): Promise<BenchmarkReport>;
   /** Stops and deletes everything the run created; a second call is a no-op. */
   teardown(ctx: ModeContext, state: RunState): Promise<void>;
 }

@@ -15,6 +15,7 @@ import {
   type BenchmarkReport,
   type IntervalRow,
   type LoadStats,
+  type MeasurementCost,
 } from './schema.js';
 
 export interface ReportInput {
@@ -32,6 +33,7 @@ export interface ReportInput {
   latencyHistograms?: ReadonlyMap<number, LatencyHistograms>;
   load: LoadStats | null;
   audit: AuditResult | null;
+  measurement?: MeasurementCost;
   thresholds: GateThresholds;
   baseline?: ComparableReport | null;
 }
@@ -61,6 +63,7 @@ export function buildReport(input: ReportInput): BenchmarkReport {
     },
     load: input.load,
     audit: input.audit,
+    ...(input.measurement ? { measurement: input.measurement } : {}),
     rampUp,
     baseline: null,
   };

@@ -99,6 +99,17 @@ export interface AuditResult {
   costSeconds: number;
 }
 
+/** What measuring cost the measuring process itself (the audit reports its own cost apart). */
+export interface MeasurementCost {
+  /** CPU seconds (user + system) of the sampling loop and the latency reader, audit excluded. */
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** cpuSeconds / wallSeconds * 100. */
+  cpuPercentOfOneCore: number;
+  /** One output record in this many was parsed for latency. */
+  latencySampleEvery: number;
+}
+
 export type RampUpOutcome = 'steady' | 'never-reached' | 'not-sustained' | 'degrading' | 'too-short';
 
 export interface SteadyStateStats {
@@ -194,6 +205,8 @@ export interface BenchmarkReport {
   latencyMs: { steady: LatencySet | null; all: LatencySet | null };
   load: LoadStats | null;
   audit: AuditResult | null;
+  /** Absent in reports of tools that did not measure it. */
+  measurement?: MeasurementCost;
   rampUp: RampUpAnalysis;
   gate: GateResult;
   baseline: BaselineComparison | null;

@@ -67,6 +67,14 @@ export const localPlatform: Platform = {
     await saveRun(state);
   },
 
+  async stopLoad(_ctx, state) {
+    const local = localState(state);
+    if (local.load) await stopLocalLoad(local.load);
+    delete local.load;
+    delete state.load;
+    await saveRun(state);
+  },
+
   measure: (ctx, state) => measureLocal(ctx, state),
 
   async teardown(ctx, state) {

@@ -4,23 +4,21 @@ import { FlinkRestClient } from '../../flink/rest-client.js';
 import { UserError } from '../../errors.js';
 import { kafkaClient } from '../../kafka/client.js';
 import { measurePipeline } from '../../measure/measure.js';
-import { publishReport } from '../../report/publish.js';
-import type { LoadStats } from '../../report/schema.js';
+import type { BenchmarkReport, LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { localState } from './state.js';
 import { readStats } from './load.js';
 import { superviseTaskManager } from './supervisor.js';
 
-export async function measureLocal(ctx: ModeContext, state: RunState): Promise<void> {
+export async function measureLocal(ctx: ModeContext, state: RunState): Promise<BenchmarkReport> {
   if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
   const flink =
     state.flinkRestUrl && state.flinkJobId ? new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 }) : undefined;
   const jobId = state.flinkJobId;
   const supervisor = superviseTaskManager(ctx, state);
-  let report;
   try {
-    report = await measurePipeline(ctx, state, {
+    return await measurePipeline(ctx, state, {
       kafka: kafkaClient({ bootstrapServers: state.kafkaBootstrapServers }, 'streaming-at-scale-measure'),
       flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
       loadStats: () => localLoadStats(state),
@@ -28,7 +26,6 @@ export async function measureLocal(ctx: ModeContext, state: RunState): Promise<v
   } finally {
     await supervisor.stop();
   }
-  await publishReport(ctx, state, report);
 }
 
 /** The simulator instances' figures so far, summed; null when no load was started in this run. */
