@@ -8,6 +8,9 @@ echo "==> lint, format, types"
 npm run -s lint
 npm run -s typecheck
 
+echo "==> workflows: actionlint and JSON-schema check (tools installed into .cache on first use)"
+bash scripts/tools/check-workflows.sh
+
 if [ -f flink-job/pom.xml ]; then
   echo "==> flink-job: mvn verify"
   mvn -B -ntp -f flink-job/pom.xml verify

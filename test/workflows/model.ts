@@ -1,0 +1,158 @@
+/**
+ * Reads action.yml and the workflows as data for the workflow and docs tests: which steps call this
+ * action, which jobs call a reusable workflow of this repository, which `inputs.X` an expression uses.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const WORKFLOWS_DIR = path.join(ROOT, '.github', 'workflows');
+
+export interface ActionYml {
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { description: string }>;
+}
+
+export interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+
+export interface Job {
+  'runs-on'?: string;
+  if?: string;
+  needs?: string | string[];
+  permissions?: Record<string, string> | string;
+  outputs?: Record<string, string>;
+  uses?: string;
+  with?: Record<string, unknown>;
+  secrets?: Record<string, string> | string;
+  steps?: Step[];
+}
+
+export interface WorkflowInput {
+  description?: string;
+  type?: string;
+  default?: string | boolean | number;
+  required?: boolean;
+  options?: string[];
+}
+
+export interface Workflow {
+  name?: string;
+  on: {
+    workflow_call?: {
+      inputs?: Record<string, WorkflowInput>;
+      secrets?: Record<string, unknown>;
+      outputs?: Record<string, { value: string }>;
+    };
+    workflow_dispatch?: { inputs?: Record<string, WorkflowInput> } | null;
+    [event: string]: unknown;
+  };
+  permissions?: Record<string, string> | string;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean | string };
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+export function loadAction(): ActionYml {
+  return parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+}
+
+export function workflowFiles(): string[] {
+  return readdirSync(WORKFLOWS_DIR)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
+}
+
+export function readWorkflowText(file: string): string {
+  return readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8');
+}
+
+export function loadWorkflow(file: string): Workflow {
+  return parse(readWorkflowText(file)) as Workflow;
+}
+
+/** This action as users call it from another repository: `org/streaming-at-scale@ref`. */
+const PUBLISHED_ACTION = /^[\w.-]+\/streaming-at-scale@[\w./-]+$/;
+
+/**
+ * Whether a step's `uses` runs this repository's action: `./` (a checkout of this repository at
+ * the workspace root), `./<dir>` where a checkout step of the same job put a checkout (its `path`,
+ * `${{ env.X }}` resolved against the workflow's env), or the published `org/streaming-at-scale@ref`.
+ */
+export function callsThisAction(
+  uses: string | undefined,
+  job: Job | undefined,
+  env: Record<string, string> = {},
+): boolean {
+  if (!uses) return false;
+  if (PUBLISHED_ACTION.test(uses)) return true;
+  const local = uses.match(/^\.\/?(.*?)\/?$/);
+  if (!local) return false;
+  const dir = local[1]!;
+  if (dir === '') return true;
+  const resolve = (text: string) =>
+    text.replace(/\$\{\{\s*env\.([\w-]+)\s*\}\}/g, (_, name: string) => env[name] ?? `<env.${name}>`);
+  return (job?.steps ?? [])
+    .filter((step) => step.uses?.startsWith('actions/checkout@'))
+    .some(
+      (step) =>
+        resolve(String(step.with?.path ?? ''))
+          .replace(/^\.\//, '')
+          .replace(/\/$/, '') === dir,
+    );
+}
+
+export interface ActionCall {
+  file: string;
+  job: string;
+  step: string;
+  with: Record<string, unknown>;
+}
+
+/** Every step of every workflow that runs this action. */
+export function actionCalls(): ActionCall[] {
+  const calls: ActionCall[] = [];
+  for (const file of workflowFiles()) {
+    const workflow = loadWorkflow(file);
+    for (const [jobId, job] of Object.entries(workflow.jobs)) {
+      (job.steps ?? []).forEach((step, index) => {
+        if (callsThisAction(step.uses, job, workflow.env)) {
+          calls.push({ file, job: jobId, step: step.id ?? step.name ?? `#${index}`, with: step.with ?? {} });
+        }
+      });
+    }
+  }
+  return calls;
+}
+
+/** The names X of every `inputs.X` (or `inputs['X']`) inside `${{ }}` expressions of a text. */
+export function inputsUsed(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const expression of text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
+    for (const m of expression[1]!.matchAll(/(?<![\w.])inputs\.([A-Za-z_][\w-]*)/g)) names.add(m[1]!);
+    for (const m of expression[1]!.matchAll(/(?<![\w.])inputs\[\s*'([^']+)'\s*\]/g)) names.add(m[1]!);
+  }
+  return names;
+}
+
+/** Same for bare `if:` conditions, which need no `${{ }}`. */
+export function inputsUsedInConditions(value: unknown): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown, key?: string): void => {
+    if (Array.isArray(node)) node.forEach((item) => visit(item));
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) visit(v, k);
+    } else if (key === 'if' && typeof node === 'string') {
+      for (const name of inputsUsed(`\${{ ${node} }}`)) names.add(name);
+    }
+  };
+  visit(value);
+  return names;
+}

@@ -1,0 +1,315 @@
+/**
+ * The workflows against action.yml and against each other: every input passed to the action exists,
+ * every reusable-workflow input passed or used is declared, actions are pinned, permissions are
+ * least, and the benchmark chain has the shape the docs describe.
+ */
+import {
+  actionCalls,
+  callsThisAction,
+  inputsUsed,
+  inputsUsedInConditions,
+  loadAction,
+  loadWorkflow,
+  readWorkflowText,
+  workflowFiles,
+  type Job,
+  type Workflow,
+} from './model.js';
+
+const action = loadAction();
+const actionInputs = Object.keys(action.inputs);
+const files = workflowFiles();
+const workflows = new Map<string, Workflow>(files.map((file) => [file, loadWorkflow(file)]));
+const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run'];
+
+function jobsCallingWorkflows(): { file: string; job: string; target: string; call: Job }[] {
+  const calls = [];
+  for (const [file, workflow] of workflows) {
+    for (const [job, call] of Object.entries(workflow.jobs)) {
+      const target = call.uses?.match(/^\.\/\.github\/workflows\/([\w.-]+\.ya?ml)$/)?.[1];
+      if (target) calls.push({ file, job, target, call });
+    }
+  }
+  return calls;
+}
+
+describe('the workflows', () => {
+  it('exist: the reusable benchmark, dispatch, PR gate, cleanup, CI and release', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'benchmark.yml',
+        'dispatch.yml',
+        'perf-gate.yml',
+        'cleanup.yml',
+        'ci.yml',
+        'release.yml',
+      ]),
+    );
+  });
+
+  it('pass the action only inputs that action.yml declares, always with a known mode', () => {
+    const calls = actionCalls();
+    expect(calls.length).toBeGreaterThanOrEqual(8);
+    for (const call of calls) {
+      const unknown = Object.keys(call.with).filter((name) => !actionInputs.includes(name));
+      expect({ where: `${call.file} ${call.job} ${call.step}`, unknown }).toEqual({
+        where: `${call.file} ${call.job} ${call.step}`,
+        unknown: [],
+      });
+      expect(MODES).toContain(call.with.mode);
+    }
+  });
+
+  it('find the action where it is (the step detector sees ./, checkouts in sub-folders and org/streaming-at-scale@ref)', () => {
+    const job: Job = { steps: [{ uses: 'actions/checkout@abc', with: { path: '${{ env.DIR }}' } }] };
+    expect(callsThisAction('./', undefined)).toBe(true);
+    expect(callsThisAction('org/streaming-at-scale@v1', undefined)).toBe(true);
+    expect(callsThisAction('./.sas', job, { DIR: '.sas' })).toBe(true);
+    expect(callsThisAction('./elsewhere', job, { DIR: '.sas' })).toBe(false);
+    expect(callsThisAction('actions/checkout@v6', job)).toBe(false);
+    expect(callsThisAction('./.github/workflows/benchmark.yml', job)).toBe(false);
+  });
+
+  it('pass a reusable workflow only the inputs and secrets it declares, and every required input', () => {
+    const calls = jobsCallingWorkflows();
+    expect(calls.map((c) => c.target)).toContain('benchmark.yml');
+    for (const { file, job, target, call } of calls) {
+      const declared = workflows.get(target)?.on.workflow_call;
+      expect({ target, isReusable: declared !== undefined }).toEqual({ target, isReusable: true });
+      const inputs = declared!.inputs ?? {};
+      const where = `${file} ${job} -> ${target}`;
+      expect({ where, unknown: Object.keys(call.with ?? {}).filter((name) => !(name in inputs)) }).toEqual({
+        where,
+        unknown: [],
+      });
+      const missing = Object.entries(inputs)
+        .filter(([name, input]) => input.required && !(name in (call.with ?? {})))
+        .map(([name]) => name);
+      expect({ where, missing }).toEqual({ where, missing: [] });
+      if (call.secrets && typeof call.secrets === 'object') {
+        const secrets = Object.keys(declared!.secrets ?? {});
+        expect({ where, unknown: Object.keys(call.secrets).filter((name) => !secrets.includes(name)) }).toEqual({
+          where,
+          unknown: [],
+        });
+      }
+    }
+  });
+
+  it('use only the inputs they declare (workflow_call and workflow_dispatch)', () => {
+    for (const [file, workflow] of workflows) {
+      const declared = new Set([
+        ...Object.keys(workflow.on.workflow_call?.inputs ?? {}),
+        ...Object.keys(workflow.on.workflow_dispatch?.inputs ?? {}),
+      ]);
+      const used = new Set([...inputsUsed(readWorkflowText(file)), ...inputsUsedInConditions(workflow.jobs)]);
+      expect({ file, undeclared: [...used].filter((name) => !declared.has(name)).sort() }).toEqual({
+        file,
+        undeclared: [],
+      });
+    }
+  });
+
+  it('use no job output and no workflow output that is not declared', () => {
+    for (const [file, workflow] of workflows) {
+      const text = readWorkflowText(file);
+      for (const m of text.matchAll(/\b(needs|jobs)\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const [, , jobId, output] = m;
+        const job = workflow.jobs[jobId!];
+        const outputs = job?.uses ? workflows.get(job.uses.split('/').pop()!)?.on.workflow_call?.outputs : job?.outputs;
+        expect({ file, ref: m[0], declared: outputs !== undefined && output! in outputs }).toEqual({
+          file,
+          ref: m[0],
+          declared: true,
+        });
+      }
+    }
+  });
+
+  it('pin every third-party action by a full commit SHA, with the version in a comment', () => {
+    for (const file of files) {
+      for (const line of readWorkflowText(file).split('\n')) {
+        const uses = line.match(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/);
+        if (!uses || uses[1]!.startsWith('./')) continue;
+        expect({ file, line: line.trim(), pinned: /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses[1]!) }).toEqual({
+          file,
+          line: line.trim(),
+          pinned: true,
+        });
+        expect(uses[2]).toMatch(/#\s*v\d+(\.\d+)*/);
+      }
+    }
+  });
+
+  it('set permissions and concurrency on every workflow, and permissions on every job', () => {
+    for (const [file, workflow] of workflows) {
+      expect({ file, permissions: workflow.permissions }).toEqual({ file, permissions: { contents: 'read' } });
+      expect({ file, concurrency: typeof workflow.concurrency?.group }).toEqual({ file, concurrency: 'string' });
+      for (const [jobId, job] of Object.entries(workflow.jobs)) {
+        expect({ file, jobId, hasPermissions: job.permissions !== undefined }).toEqual({
+          file,
+          jobId,
+          hasPermissions: true,
+        });
+      }
+    }
+  });
+
+  it('grant id-token: write only to jobs that sign in to Azure, pull-requests: write only to jobs that comment', () => {
+    for (const [file, workflow] of workflows) {
+      for (const [jobId, job] of Object.entries(workflow.jobs)) {
+        if (job.uses || typeof job.permissions !== 'object') continue; // a call: checked in the called workflow
+        const calls = (job.steps ?? []).filter((s) => callsThisAction(s.uses, job, workflow.env));
+        const platforms = calls.map((s) => String(s.with?.platform ?? 'local'));
+        const modes = calls.map((s) => String(s.with?.mode));
+        const signsIn = platforms.some((p) => p !== 'local');
+        const comments =
+          modes.some((m) => m === 'measure' || m === 'run') && calls.some((s) => s.with?.comment !== 'never');
+        const where = `${file} ${jobId}`;
+        expect({ where, idToken: job.permissions['id-token'] === 'write' }).toEqual({ where, idToken: signsIn });
+        expect({ where, pullRequests: job.permissions['pull-requests'] === 'write' }).toEqual({
+          where,
+          pullRequests: comments,
+        });
+        const none = Object.keys(job.permissions).length === 0;
+        expect({ where, contents: job.permissions.contents }).toEqual({
+          where,
+          contents: none ? undefined : jobId === 'major-tag' ? 'write' : 'read',
+        });
+      }
+    }
+  });
+});
+
+describe('benchmark.yml', () => {
+  const benchmark = workflows.get('benchmark.yml')!;
+  const call = benchmark.on.workflow_call!;
+
+  it('is a reusable workflow with the documented inputs, secrets and outputs', () => {
+    expect(Object.keys(call.inputs!)).toEqual(
+      expect.arrayContaining([
+        'tier',
+        'platform',
+        'job',
+        'minutes',
+        'location',
+        'solution-name',
+        'client-id',
+        'tenant-id',
+        'subscription-id',
+        'min-percent-of-target',
+        'max-p99-latency-ms',
+        'max-loss',
+      ]),
+    );
+    expect(Object.keys(call.secrets!).sort()).toEqual(['AZURE_CLIENT_ID', 'AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID']);
+    // Every measure figure the action outputs is a workflow output too, from either platform's job.
+    for (const name of ['verdict', 'steady-events-per-second', 'p99-latency-ms', 'percent-of-target', 'run-id']) {
+      expect(Object.keys(action.outputs)).toContain(name);
+      expect(call.outputs![name]!.value).toMatch(new RegExp(`jobs\\.(local|deploy)\\.outputs\\.${name}`));
+    }
+    expect(call.outputs!['report-artifact']).toBeDefined();
+  });
+
+  it('gives the same defaults as the action for the inputs they share', () => {
+    for (const [name, input] of Object.entries(call.inputs!)) {
+      if (!(name in action.inputs) || input.default === undefined) continue;
+      expect({ name, default: String(input.default) }).toEqual({ name, default: action.inputs[name]!.default ?? '' });
+    }
+  });
+
+  it('runs platform local as one job (mode run) and Azure as deploy -> submit-flink -> load -> measure -> teardown', () => {
+    const jobs = benchmark.jobs;
+    const modeOf = (job: Job) =>
+      job.steps!.filter((s) => callsThisAction(s.uses, job, benchmark.env)).map((s) => s.with!.mode);
+    expect(modeOf(jobs.local!)).toEqual(['run']);
+    expect(jobs.local!.if).toBe("inputs.platform == 'local'");
+    expect(modeOf(jobs.deploy!)).toEqual(['deploy']);
+    expect(jobs.deploy!.if).toBe("inputs.platform != 'local'");
+    expect(modeOf(jobs['submit-flink']!)).toEqual(['submit-flink']);
+    expect(modeOf(jobs.load!)).toEqual(['load']);
+    expect(modeOf(jobs.measure!)).toEqual(['measure']);
+    expect(modeOf(jobs.teardown!)).toEqual(['teardown']);
+    expect([jobs['submit-flink']!.needs].flat()).toContain('deploy');
+    expect([jobs.load!.needs].flat()).toContain('submit-flink');
+    expect([jobs.measure!.needs].flat()).toContain('load');
+    expect([jobs.teardown!.needs].flat()).toEqual(
+      expect.arrayContaining(['deploy', 'submit-flink', 'load', 'measure']),
+    );
+    expect(jobs.teardown!.if).toMatch(/^always\(\) && /);
+    // Later stages act on the run deploy made.
+    for (const id of ['submit-flink', 'load', 'measure', 'teardown']) {
+      const step = jobs[id]!.steps!.find((s) => s.with?.mode)!;
+      expect(step.with!['run-id']).toBe('${{ needs.deploy.outputs.run-id }}');
+    }
+  });
+
+  it('runs the action from a checkout of its own repository at its own commit, never the caller checkout', () => {
+    for (const [id, job] of Object.entries(benchmark.jobs)) {
+      const checkout = job.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+      expect({ id, repository: checkout.with!.repository, ref: checkout.with!.ref }).toEqual({
+        id,
+        repository: '${{ job.workflow_repository }}',
+        ref: '${{ job.workflow_sha }}',
+      });
+      const step = job.steps!.find((s) => s.with?.mode)!;
+      expect(step.uses).toBe('./.streaming-at-scale-action');
+    }
+  });
+
+  it('uploads the JSON report as an artifact and never cancels a run in progress', () => {
+    for (const id of ['local', 'measure']) {
+      const upload = benchmark.jobs[id]!.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+      expect(upload.if).toMatch(/^always\(\)/);
+      expect(String(upload.with!.path)).toMatch(/outputs\.report-file/);
+    }
+    expect(benchmark.concurrency!.group).toContain('inputs.solution-name');
+    expect(benchmark.concurrency!['cancel-in-progress']).toBe(false);
+  });
+});
+
+describe('perf-gate.yml', () => {
+  const gate = workflows.get('perf-gate.yml')!;
+
+  it('benchmarks base and head in one job on one runner and gates the head on its ratio to the base', () => {
+    const job = gate.jobs.local!;
+    const checkouts = job.steps!.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkouts.map((s) => s.with!.path)).toEqual(['head', 'base']);
+    expect(checkouts[1]!.with!.ref).toBe('${{ github.event.pull_request.base.sha }}');
+    const base = job.steps!.find((s) => s.id === 'base')!;
+    const head = job.steps!.find((s) => s.id === 'head')!;
+    expect(base).toMatchObject({ uses: './base', with: { mode: 'run', platform: 'local', comment: 'never' } });
+    expect(head).toMatchObject({ uses: './head', with: { mode: 'run', platform: 'local', comment: 'always' } });
+    expect(head.with!['baseline-report']).toBe('${{ steps.base.outputs.report-file }}');
+    expect(String(head.with!['max-regression-percent'])).toContain('steps.base.outputs.report-file');
+    expect(job.steps!.indexOf(base)).toBeLessThan(job.steps!.indexOf(head));
+  });
+
+  it('runs the Azure benchmark only for branches of this repository that carry the label', () => {
+    const azure = gate.jobs.azure!;
+    expect(azure.uses).toBe('./.github/workflows/benchmark.yml');
+    expect(azure.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(azure.if).toContain("contains(github.event.pull_request.labels.*.name, 'benchmark-azure')");
+    expect(gate.on.pull_request).toBeDefined();
+    expect(gate.on).not.toHaveProperty('pull_request_target');
+  });
+});
+
+describe('cleanup.yml and release.yml', () => {
+  it('cleanup runs on a schedule and by hand, with dry-run only where action.yml has it', () => {
+    const cleanup = workflows.get('cleanup.yml')!;
+    expect(cleanup.on.schedule).toBeDefined();
+    expect(cleanup.on).toHaveProperty('workflow_dispatch');
+    const step = actionCalls().find((c) => c.file === 'cleanup.yml')!;
+    expect(step.with.mode).toBe('cleanup');
+    if (!('dry-run' in action.inputs)) expect(step.with).not.toHaveProperty('dry-run');
+  });
+
+  it('release moves the major tag and pushes the simulator image built from the repository root', () => {
+    const release = workflows.get('release.yml')!;
+    expect(release.on.push).toEqual({ tags: ['v*.*.*'] });
+    const build = release.jobs['simulator-image']!.steps!.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+    expect(build.with).toMatchObject({ context: '.', file: 'simulator/Dockerfile', push: true });
+    expect(release.jobs['simulator-image']!.permissions).toMatchObject({ packages: 'write' });
+  });
+});
