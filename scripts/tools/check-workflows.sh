@@ -13,6 +13,9 @@ workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
 echo "==> actionlint (${#workflows[@]} workflows)"
 "$actionlint" "${workflows[@]}"
 
-echo "==> check-jsonschema: workflows and action.yml"
+echo "==> check-jsonschema: workflows, action.yml, dependabot.yml"
 "$check_jsonschema" --builtin-schema vendor.github-workflows "${workflows[@]}"
 "$check_jsonschema" --builtin-schema vendor.github-actions action.yml
+if [ -f .github/dependabot.yml ]; then
+  "$check_jsonschema" --builtin-schema vendor.dependabot .github/dependabot.yml
+fi
