@@ -24,7 +24,7 @@ for audit in false true; do
     const m = r.measurement, a = r.audit;
     const steady = r.rampUp.steady ? r.rampUp.steady.meanPerSecond.toFixed(0) : "none";
     console.log(`audit ${process.argv[2].padEnd(5)}: measure used ${m.cpuSeconds.toFixed(2)} CPU s in ${m.wallSeconds.toFixed(0)} s = ${m.cpuPercentOfOneCore.toFixed(2)}% of one core` +
-      ` (latency from 1 record in ${m.latencySampleEvery}; steady output ${steady} events/s)` +
+      ` (latency from ${m.latencyRecords} output records; steady output ${steady} events/s)` +
       (a ? `; the audit itself: ${a.costSeconds.toFixed(1)} CPU s for ${a.expectedFromIn + a.outRecords} records` : ""));
   ' "$report" "$audit"
 done

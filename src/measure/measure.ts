@@ -11,7 +11,7 @@ import type { AuditResult, BenchmarkReport, FlinkFigures, LoadStats } from '../r
 import type { RunState } from '../run-state/run-state.js';
 import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
 import { auditWindow } from './audit.js';
-import { latencySampleEvery, sampleIntervals } from './sampler.js';
+import { latencyRecordsFor, sampleIntervals } from './sampler.js';
 import { TOOL_VERSION } from '../version.js';
 import { readReport } from '../report/summary.js';
 
@@ -36,7 +36,7 @@ export async function measurePipeline(
   );
   reporter.info(consoleHeader());
   const cpuBefore = process.cpuUsage();
-  const sampleEvery = latencySampleEvery(target);
+  const latencyRecords = latencyRecordsFor(target);
   const sampled = await sampleIntervals(
     sources.kafka,
     {
@@ -44,7 +44,7 @@ export async function measurePipeline(
       intervalSeconds: config.intervalSeconds,
       totalSeconds: config.minutes * 60,
       targetPerSecond: target,
-      latencySampleEvery: sampleEvery,
+      latencyRecords,
     },
     {
       onRow: (row) => reporter.info(consoleRow(row)),
@@ -59,7 +59,7 @@ export async function measurePipeline(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     wallSeconds,
     cpuPercentOfOneCore: ((cpu.user + cpu.system) / 1e6 / wallSeconds) * 100,
-    latencySampleEvery: sampleEvery,
+    latencyRecords,
   };
   reporter.info(
     `Measuring used ${measurement.cpuSeconds.toFixed(1)} CPU s in ${wallSeconds.toFixed(0)} s (${measurement.cpuPercentOfOneCore.toFixed(1)}% of one core).`,

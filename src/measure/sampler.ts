@@ -17,8 +17,7 @@ export interface SamplingPlan {
   intervalSeconds: number;
   totalSeconds: number;
   targetPerSecond: number;
-  /** Parse one output record in this many for latency (bounds measure's own CPU use). */
-  latencySampleEvery: number;
+  latencyRecords: LatencyRecords;
 }
 
 export interface SamplingHooks {
@@ -40,10 +39,22 @@ export interface SamplingResult {
   lastSample: OffsetSample | undefined;
 }
 
-/** Parse one record in N so that about this many are parsed per second at the target rate. */
-export function latencySampleEvery(targetPerSecond: number, parsedPerSecond = 1000): number {
-  return Math.max(1, Math.floor(targetPerSecond / parsedPerSecond));
+/**
+ * Which output records give the latency: 'all' reads and parses every one (exact, affordable at low
+ * rates); 'sampled' reads only the newest records of each partition a few times a second, so
+ * measure's own CPU use stays flat whatever the rate.
+ */
+export type LatencyRecords = 'all' | 'sampled';
+
+/** Up to this rate every output record is read for latency. */
+export const READ_ALL_UP_TO_PER_SECOND = 2000;
+
+export function latencyRecordsFor(targetPerSecond: number): LatencyRecords {
+  return targetPerSecond <= READ_ALL_UP_TO_PER_SECOND ? 'all' : 'sampled';
 }
+
+/** About 40 records per partition and second when sampling. */
+const SKIP_AHEAD = { recordsPerFetch: 10, pauseMs: 250 };
 
 const sleepUntil = (at: number, now: () => number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -69,12 +80,10 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
   const intervals = Math.ceil((plan.totalSeconds * 1000) / intervalMs);
   const histograms = new Map<number, LatencyHistograms>();
 
-  let seen = 0;
   const latencyReader = await readTopic(
     kafka,
     plan.topics.output,
     (message) => {
-      if (seen++ % plan.latencySampleEvery !== 0) return;
       const record = parseRecord(message.value);
       const times = record && eventTimes(record);
       if (!times?.processedAt || times.processedAt < startedAt) return;
@@ -84,7 +93,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
       set.processed.recordMs(times.processedAt - times.createdAt);
       if (times.enqueuedAt !== undefined) set.enqueued.recordMs(times.enqueuedAt - times.createdAt);
     },
-    { from: outStart },
+    { from: outStart, skipAhead: plan.latencyRecords === 'sampled' ? SKIP_AHEAD : undefined },
   );
 
   const rows: IntervalRow[] = [];

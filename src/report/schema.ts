@@ -106,8 +106,8 @@ export interface MeasurementCost {
   wallSeconds: number;
   /** cpuSeconds / wallSeconds * 100. */
   cpuPercentOfOneCore: number;
-  /** One output record in this many was parsed for latency. */
-  latencySampleEvery: number;
+  /** 'all': every output record was read for latency; 'sampled': the newest few per partition, 4 times a second. */
+  latencyRecords: 'all' | 'sampled';
 }
 
 export type RampUpOutcome = 'steady' | 'never-reached' | 'not-sustained' | 'degrading' | 'too-short';

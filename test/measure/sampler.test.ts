@@ -78,7 +78,7 @@ test('each interval counts exactly the records appended in it; latency percentil
       intervalSeconds,
       totalSeconds: intervalSeconds * schedule.length,
       targetPerSecond: 250,
-      latencySampleEvery: 1,
+      latencyRecords: 'all',
     },
     { onRow: (row) => rows.push(row), onWarning: () => undefined, signal: new AbortController().signal },
   );
@@ -131,6 +131,52 @@ test('each interval counts exactly the records appended in it; latency percentil
     expect(latency!.processed.max).toBe(sorted.at(-1));
     expect(latency!.enqueued!.max).toBe(sorted.at(-1)! / 2);
   }
+}, 60_000);
+
+test('sampled latency reads a bounded number of the newest records, not all of them', async () => {
+  const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'sampled-latency');
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: 'sampled-in', numPartitions: 2 },
+      { topic: 'sampled-out', numPartitions: 2 },
+    ],
+  });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const rows: IntervalRow[] = [];
+  const sampling = sampleIntervals(
+    kafka,
+    {
+      topics: { input: 'sampled-in', output: 'sampled-out', groupId: 'sampled-flink' },
+      intervalSeconds: 10,
+      totalSeconds: 10,
+      targetPerSecond: 5000,
+      latencyRecords: 'sampled',
+    },
+    { onRow: (row) => rows.push(row), onWarning: () => undefined, signal: new AbortController().signal },
+  );
+  await sleep(1500);
+  // 30,000 output records with a 50 ms latency each, in bursts over about 3 s.
+  for (let burst = 0; burst < 6; burst++) {
+    const now = Date.now();
+    const messages = Array.from({ length: 5000 }, (_, i) => ({
+      ...outRecord(burst * 5000 + i, now, 50, 25),
+      partition: i % 2,
+    }));
+    await producer.send({ topic: 'sampled-out', messages });
+    await sleep(500);
+  }
+  const result = await sampling;
+  await producer.disconnect();
+  expect(result.rows[0]!.outRecords).toBe(30_000); // counts stay exact: they come from offsets
+  const latency = result.rows[0]!.latencyMs!;
+  expect(latency.processed.count).toBeGreaterThan(0);
+  expect(latency.processed.count).toBeLessThan(2_000); // a sample, not 30,000 parses
+  expect(latency.processed.p50).toBe(50);
+  expect(latency.processed.max).toBe(50);
 }, 60_000);
 
 test('the audit counts what the ledger counts from the topics', async () => {
