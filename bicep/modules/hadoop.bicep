@@ -1,0 +1,124 @@
+// HDInsight 5.1 Hadoop cluster (platform hdinsight): Flink runs on its YARN workers, in the flink
+// subnet, with Azure Monitor integration on.
+param solutionName string
+param location string
+param tags object
+param workerCount int
+param workerSize string
+param vnetId string
+param subnetId string
+param storageAccountName string
+param workspaceName string
+param clusterLoginUserName string
+@secure()
+param clusterLoginPassword string
+param sshUserName string
+@secure()
+param sshPassword string
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: workspaceName
+}
+
+resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
+  name: '${solutionName}hadoop'
+  location: location
+  tags: tags
+  properties: {
+    clusterVersion: '5.1'
+    osType: 'Linux'
+    tier: 'Standard'
+    minSupportedTlsVersion: '1.2'
+    clusterDefinition: {
+      kind: 'HADOOP'
+      configurations: {
+        gateway: {
+          'restAuthCredential.isEnabled': true
+          'restAuthCredential.username': clusterLoginUserName
+          'restAuthCredential.password': clusterLoginPassword
+        }
+      }
+    }
+    storageProfile: {
+      storageaccounts: [
+        {
+          name: '${storage.name}.blob.${environment().suffixes.storage}'
+          isDefault: true
+          container: '${solutionName}hadoop'
+          key: storage.listKeys().keys[0].value
+        }
+      ]
+    }
+    computeProfile: {
+      roles: [
+        {
+          name: 'headnode'
+          targetInstanceCount: 2
+          hardwareProfile: {
+            vmSize: 'Standard_D3_V2'
+          }
+          osProfile: {
+            linuxOperatingSystemProfile: {
+              username: sshUserName
+              password: sshPassword
+            }
+          }
+          virtualNetworkProfile: {
+            id: vnetId
+            subnet: subnetId
+          }
+        }
+        {
+          name: 'workernode'
+          targetInstanceCount: workerCount
+          hardwareProfile: {
+            vmSize: workerSize
+          }
+          osProfile: {
+            linuxOperatingSystemProfile: {
+              username: sshUserName
+              password: sshPassword
+            }
+          }
+          virtualNetworkProfile: {
+            id: vnetId
+            subnet: subnetId
+          }
+        }
+        {
+          name: 'zookeepernode'
+          targetInstanceCount: 3
+          hardwareProfile: {
+            vmSize: 'Standard_A4_v2'
+          }
+          osProfile: {
+            linuxOperatingSystemProfile: {
+              username: sshUserName
+              password: sshPassword
+            }
+          }
+          virtualNetworkProfile: {
+            id: vnetId
+            subnet: subnetId
+          }
+        }
+      ]
+    }
+  }
+}
+
+resource azureMonitor 'Microsoft.HDInsight/clusters/extensions@2021-06-01' = {
+  parent: cluster
+  name: 'azureMonitor'
+  properties: {
+    workspaceId: workspace.properties.customerId
+    primaryKey: workspace.listKeys().primarySharedKey
+  }
+}
+
+output clusterName string = cluster.name
+output gatewayUrl string = 'https://${cluster.name}.azurehdinsight.net'

@@ -1,0 +1,8 @@
+/** Entry point of the action's post step (dist/post/index.js): teardown after a failed or cancelled job. */
+import { postTeardown } from './azure/post.js';
+import { defaultAzureDeps } from './azure/session.js';
+import { parseConfig } from './config/config.js';
+import { actionReporter } from './console/reporter.js';
+import { inputsFromAction } from './main.js';
+
+await postTeardown(inputsFromAction(), parseConfig, actionReporter, defaultAzureDeps());
