@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import type { ITopicConfig } from 'kafkajs';
+import { kafkaClient } from '../../kafka/client.js';
 import { UserError } from '../../errors.js';
 import { checkJava, resolveClasspath, writeClasspathArgFile } from './maven.js';
 import { allocatePorts, canConnect, LOOPBACK } from './ports.js';
@@ -214,7 +215,7 @@ async function launchBroker(
 /** True when the broker on `port` answers a metadata request (undefined otherwise, for waitFor). */
 async function brokerAnswers(port: number): Promise<true | undefined> {
   if (!(await canConnect(port))) return undefined;
-  const admin = kafkaClient(`${LOOPBACK}:${port}`, 'streaming-at-scale-probe').admin();
+  const admin = kafkaClient({ bootstrapServers: `${LOOPBACK}:${port}` }, 'streaming-at-scale-probe').admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -224,22 +225,12 @@ async function brokerAnswers(port: number): Promise<true | undefined> {
   }
 }
 
-function kafkaClient(bootstrapServers: string, clientId: string): Kafka {
-  return new Kafka({
-    clientId,
-    brokers: bootstrapServers.split(','),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    retry: { retries: 2, initialRetryTime: 200 },
-  });
-}
-
 /**
  * Creates topics (replication factor 1) and waits until each has a leader for every partition.
  * Existing topics with the same name are left as they are.
  */
 export async function createTopics(bootstrapServers: string, topics: TopicSpec[]): Promise<void> {
-  const admin = kafkaClient(bootstrapServers, 'streaming-at-scale-admin').admin();
+  const admin = kafkaClient({ bootstrapServers }, 'streaming-at-scale-admin').admin();
   await admin.connect();
   try {
     const specs: ITopicConfig[] = topics.map((t) => ({

@@ -3,30 +3,17 @@
  * launcher reads at run time, found next to the code whether it runs from src/ (tsx, jest) or from
  * the ncc bundle in dist/.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../repo-root.js';
 
 /** The two runtimes the local platform starts, each with its own classpath (they conflict). */
 export type RuntimeComponent = 'kafka' | 'flink';
 
-/**
- * The `local-runtime/` folder: `$STREAMING_AT_SCALE_LOCAL_RUNTIME` if set, else the first
- * `local-runtime/pom.xml` found walking up from this module (src/platforms/local/ or dist/).
- */
+/** The `local-runtime/` folder: `$STREAMING_AT_SCALE_LOCAL_RUNTIME` if set, else the project's. */
 export function localRuntimeDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.STREAMING_AT_SCALE_LOCAL_RUNTIME;
-  if (override) return path.resolve(override);
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'local-runtime');
-    if (existsSync(path.join(candidate, 'pom.xml'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(`local-runtime/ not found above ${fileURLToPath(import.meta.url)}`);
+  return override ? path.resolve(override) : path.join(repoRoot(), 'local-runtime');
 }
 
 /** Reads a file of `local-runtime/<component>/`. */
