@@ -26212,8 +26212,8 @@ async function connect(options) {
     finally {
         await admin.disconnect().catch(() => undefined);
     }
-    // A send is retried for ~20 s (broker restart, leader change) before it counts as an error.
-    const producer = kafkaClient(options, 6).producer({
+    // A send is retried 8 times over ~25 s (a broker restart, a leader change) before it counts as an error.
+    const producer = kafkaClient(options, 8).producer({
         createPartitioner: MemoizedDefaultPartitioner,
         allowAutoTopicCreation: false,
         idempotent: false,
@@ -26312,6 +26312,7 @@ async function runSimulator(options, hooks = {}) {
         ? setInterval(() => hooks.onStats?.(snapshot(true)), resolved.statsIntervalSeconds * 1000)
         : undefined;
     const inFlight = new Set();
+    let final;
     let lastSendMs = -Infinity;
     try {
         for (;;) {
@@ -26364,6 +26365,7 @@ async function runSimulator(options, hooks = {}) {
             inFlight.add(send);
         }
         await Promise.all(inFlight);
+        final = snapshot(false); // before disconnecting, which can take a while on a busy machine
     }
     finally {
         if (statsTimer)
@@ -26373,7 +26375,7 @@ async function runSimulator(options, hooks = {}) {
         hooks.signal?.removeEventListener('abort', onAbort);
         await producer.disconnect().catch(() => undefined);
     }
-    const final = snapshot(false);
+    final ??= snapshot(false);
     if (fatal !== undefined) {
         throw new SimulatorError(`Sending to topic '${resolved.topic}' on ${resolved.brokers.join(',')} failed after retries: ${reason(fatal)}`, final);
     }

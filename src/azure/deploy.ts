@@ -106,9 +106,11 @@ export async function deployAzure(ctx: ModeContext, platform: FlinkPlatform, dep
     abortSignal: ctx.signal,
   });
   let finished = false;
+  const stopWatching = new AbortController();
+  const watchSignal = AbortSignal.any([ctx.signal, stopWatching.signal]);
   const watching = (async () => {
     while (!finished) {
-      await sleep(Math.max(clients.connection.pollIntervalMs, 50), ctx.signal);
+      await sleep(Math.max(clients.connection.pollIntervalMs, 50), watchSignal);
       if (!finished) await progress.report(deployment).catch(() => undefined);
     }
   })();
@@ -120,6 +122,7 @@ export async function deployAzure(ctx: ModeContext, platform: FlinkPlatform, dep
     failure = error;
   } finally {
     finished = true;
+    stopWatching.abort();
     await watching;
   }
   await progress.report(deployment).catch(() => undefined);

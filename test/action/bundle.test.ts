@@ -37,7 +37,7 @@ describe('dist/index.js run as the Actions runner runs it', () => {
     expect(await step.outputs()).toBe('');
   });
 
-  it('a mode not implemented yet says so and fails', async () => {
+  it('an Azure mode without the id-token permission says how to fix it and fails', async () => {
     const step = await actionEnvironment({
       mode: 'cleanup',
       platform: 'hdinsight',
@@ -48,7 +48,7 @@ describe('dist/index.js run as the Actions runner runs it', () => {
     });
     const result = await runCommand(process.execPath, ['dist/index.js'], { env: step.env });
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toMatch(/^::error::Mode 'cleanup' is not implemented yet/m);
+    expect(result.stdout).toMatch(/^::error::No GitHub OIDC token is available.*permissions: id-token: write/m);
   });
 });
 
@@ -84,6 +84,7 @@ describe('dist/', () => {
     for (const [entry, dir] of [
       ['src/index.ts', out],
       ['src/cli.ts', path.join(out, 'cli')],
+      ['src/post.ts', path.join(out, 'post')],
       ['simulator/src/cli.ts', path.join(out, 'simulator')],
     ]) {
       const built = await runCommand(process.execPath, [NCC, 'build', entry, '-o', dir, '--license', 'licenses.txt'], {
