@@ -48,9 +48,8 @@ async function step(inputs: Record<string, string>) {
 it('deploy then the post step after a failure: group created and deleted, no password printed or output', async () => {
   const deploy = await step({
     mode: 'deploy',
-    'work-dir': path.join(process.cwd(), '.streaming-at-scale-test-bundle'),
   });
-  deploy.env.INPUT_WORK_DIR = path.join(deploy.env.RUNNER_TEMP!, 'runs');
+  deploy.env['INPUT_WORK-DIR'] = path.join(deploy.env.RUNNER_TEMP!, 'runs');
   const result = await runCommand(process.execPath, ['dist/index.js'], { env: deploy.env, timeoutMs: 120_000 });
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   expect(result.stdout).toMatch(/Created resource group bundle01-rg/);
