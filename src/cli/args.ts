@@ -15,7 +15,14 @@ import {
 } from '../config/inputs.js';
 
 /** Inputs that may be given as a bare flag (`--wait` means `--wait true`). */
-const FLAG_INPUTS: readonly InputName[] = ['wait', 'keep-run-dir', 'audit', 'max-throughput-search'];
+const FLAG_INPUTS: readonly InputName[] = [
+  'wait',
+  'keep-run-dir',
+  'audit',
+  'max-throughput-search',
+  'dry-run',
+  'wait-for-deletion',
+];
 
 export type CliRequest = { kind: 'help' } | { kind: 'mode'; inputs: RawInputs };
 
