@@ -66,7 +66,8 @@ it('deploy then the post step after a failure: group created and deleted, no pas
     String(body.properties.parameters[name].value),
   );
   for (const password of passwords) {
-    expect(result.stdout).toContain(`::add-mask::${password}`);
+    // Workflow commands escape '%' as '%25' (the runner unescapes it before masking).
+    expect(result.stdout).toContain(`::add-mask::${password.replace(/%/g, '%25')}`);
     const unmasked = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
     expect(unmasked.join('\n') + result.stderr + outputs + (await deploy.state())).not.toContain(password);
   }

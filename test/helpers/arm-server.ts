@@ -11,7 +11,7 @@
  *   GET / DELETE / list with a tag $filter, deployments validate / PUT / GET / operations, long-running
  *   operations through Azure-AsyncOperation (deployments) and Location (group deletion), 429 with
  *   Retry-After, 409 conflicts, failed deployments with ARM's error bodies. Bodies follow the example
- *   payloads in ../../../shared/azure-rest-examples/resources/2024-03-01.
+ *   payloads in test/fixtures/azure-rest-examples/resources/2024-03-01.
  *
  * Everything listens on 127.0.0.1 only; the HTTPS certificate is made for the test with openssl.
  */
@@ -24,7 +24,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const EXAMPLES = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'azure-rest-examples');
+// A byte-for-byte copy of the project's shared azure-rest-examples (MIT, from Azure/azure-rest-api-specs).
+export const EXAMPLES = path.resolve(import.meta.dirname, '..', 'fixtures', 'azure-rest-examples');
 const API_VERSION = '2024-03-01';
 
 export function example(file: string): {

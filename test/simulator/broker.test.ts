@@ -17,6 +17,7 @@ import { freePort } from '../../src/platforms/local/ports.js';
 import { runSimulator, SimulatorError, type SimulatorStats } from '../../simulator/src/simulator.js';
 import { writeStatsFile, type StatsFile } from '../../simulator/src/stats-file.js';
 import type { TelemetryEvent } from '../../simulator/src/events.js';
+import { parseIsoTimestamp } from '../../src/measure/event-fields.js';
 import { validate } from './schema.js';
 
 let runDir: string;
@@ -166,7 +167,8 @@ describe('rate accuracy', () => {
       // The events' createdAt (their intended send times): exactly the rate in every second, evenly.
       const messages = await consumeAll(name, rate * seconds);
       const created = messages.map((m) => (JSON.parse(m.value!.toString()) as TelemetryEvent).createdAt);
-      const intended = created.map((c) => Date.parse(c)).sort((a, b) => a - b);
+      // With their microseconds: Date.parse would cut them and move events across second boundaries.
+      const intended = created.map((c) => parseIsoTimestamp(c)).sort((a, b) => a - b);
       const perIntendedSecond = perSecond(intended, seconds);
       for (const count of perIntendedSecond) expect(Math.abs(count - rate)).toBeLessThanOrEqual(1);
 
