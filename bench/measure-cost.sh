@@ -8,9 +8,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 rate=${1:-10000}
 minutes=${2:-2}
+repo=$PWD
 work=$(mktemp -d)
-sas() { (cd "$work" && node "$OLDPWD/bin/streaming-at-scale.js" "$@"); }
-trap 'sas teardown >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+sas() { (cd "$work" && node "$repo/bin/streaming-at-scale.js" "$@"); }
+# Teardown first (its output kept: a failed teardown must be seen), then the work folder.
+trap 'sas teardown || echo "teardown failed: see above; processes may be left in $work" >&2; rm -rf "$work"' EXIT
 
 sas deploy --tier "$rate" >/dev/null
 sas submit-flink --tier "$rate" >/dev/null
