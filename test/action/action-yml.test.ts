@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { INPUTS, INPUT_NAMES } from '../../src/config/inputs.js';
 import { OUTPUTS } from '../../src/config/outputs.js';
+import { TOOL_VERSION } from '../../src/version.js';
 import { REPO_ROOT } from '../helpers/processes.js';
 
 interface ActionYml {
@@ -39,5 +40,10 @@ describe('action.yml', () => {
     expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(OUTPUTS).sort());
     for (const [name, description] of Object.entries(OUTPUTS))
       expect(action.outputs[name].description).toBe(description);
+  });
+
+  it('reports carry the version package.json declares', async () => {
+    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(TOOL_VERSION).toBe(manifest.version);
   });
 });
