@@ -15,9 +15,7 @@ import { platformFor } from '../platforms/index.js';
 import type { ModeContext } from '../platforms/platform.js';
 import { publishSummary } from '../report/summary.js';
 import type { RunState } from '../run-state/run-state.js';
-
-/** The load outlives each step's measurement by this margin, as in `run`. */
-const LOAD_MARGIN_SECONDS = 60;
+import { LOAD_MARGIN_SECONDS } from './stages.js';
 
 export async function searchMaxThroughput(ctx: ModeContext, state: RunState): Promise<CapacityResult> {
   const { config, reporter } = ctx;

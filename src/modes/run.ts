@@ -6,9 +6,7 @@ import { errorMessage } from '../errors.js';
 import type { ModeContext } from '../platforms/platform.js';
 import type { RunState } from '../run-state/run-state.js';
 import { searchMaxThroughput } from './capacity.js';
-import { deploy, load, measure, submitFlink, teardown } from './stages.js';
-
-const LOAD_MARGIN_SECONDS = 60;
+import { deploy, load, LOAD_MARGIN_SECONDS, measure, submitFlink, teardown } from './stages.js';
 
 export async function runAll(ctx: ModeContext): Promise<void> {
   let state: RunState | undefined;
@@ -19,8 +17,6 @@ export async function runAll(ctx: ModeContext): Promise<void> {
     if (ctx.config.capacitySearch) {
       await searchMaxThroughput(ctx, deployed);
     } else {
-      // The load outlives the measurement by a margin (teardown stops it), so the last minute measured
-      // is a full-load minute rather than the load's own wind-down.
       await ctx.reporter.group('load', () => load(ctx, deployed, ctx.config.minutes * 60 + LOAD_MARGIN_SECONDS));
       await measure(ctx, deployed);
     }

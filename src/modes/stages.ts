@@ -27,6 +27,12 @@ async function onExistingRun(
 export const submitFlink = (ctx: ModeContext, state?: RunState) =>
   onExistingRun(ctx, state, (platform, run) => platform.submitFlink(ctx, run));
 
+/**
+ * How much longer than the measurement a load started by `run` lasts (teardown stops it), so the last
+ * minute measured is a full-load minute rather than the load's own wind-down.
+ */
+export const LOAD_MARGIN_SECONDS = 60;
+
 /** The load lasts `minutes` unless told otherwise (`run` keeps it going until teardown). */
 export const load = (ctx: ModeContext, state?: RunState, durationSeconds = ctx.config.minutes * 60) =>
   onExistingRun(ctx, state, (platform, run) => platform.load(ctx, run, durationSeconds));
