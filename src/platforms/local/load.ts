@@ -9,6 +9,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { INPUT_TOPIC } from '../../flink/job-arguments.js';
 import { repoRoot } from '../../repo-root.js';
+import type { LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
 import type { StatsFile } from '../../../simulator/src/stats-file.js';
 import type { ModeContext } from '../platform.js';
@@ -30,6 +31,18 @@ export async function readStats(file: string): Promise<StatsFile | undefined> {
   } catch {
     return undefined; // not written yet, or being replaced
   }
+}
+
+/** Every instance's figures so far, summed (an instance without a stats file yet counts 0). */
+export async function loadTotals(load: LocalLoad): Promise<LoadStats> {
+  const stats = await Promise.all(load.instances.map((i) => readStats(i.statsFile)));
+  const sum = (pick: (s: StatsFile) => number) => stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
+  return {
+    sent: sum((s) => s.sent),
+    acknowledged: sum((s) => s.acknowledged),
+    errors: sum((s) => s.errors),
+    shortfall: sum((s) => s.shortfall),
+  };
 }
 
 export async function startLocalLoad(
@@ -87,11 +100,8 @@ async function waitForLoad(ctx: ModeContext, load: LocalLoad): Promise<void> {
     signal.throwIfAborted();
     if (Date.now() - lastReport >= 10_000) {
       lastReport = Date.now();
-      const stats = await Promise.all(load.instances.map((i) => readStats(i.statsFile)));
-      const sum = (pick: (s: StatsFile) => number) => stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
-      reporter.info(
-        `load: sent ${sum((s) => s.sent)}, acknowledged ${sum((s) => s.acknowledged)}, errors ${sum((s) => s.errors)}`,
-      );
+      const { sent, acknowledged, errors } = await loadTotals(load);
+      reporter.info(`load: sent ${sent}, acknowledged ${acknowledged}, errors ${errors}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

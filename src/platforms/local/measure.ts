@@ -8,7 +8,7 @@ import type { BenchmarkReport, LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { localState } from './state.js';
-import { readStats } from './load.js';
+import { loadTotals } from './load.js';
 import { superviseTaskManager } from './supervisor.js';
 
 export async function measureLocal(ctx: ModeContext, state: RunState): Promise<BenchmarkReport> {
@@ -30,15 +30,6 @@ export async function measureLocal(ctx: ModeContext, state: RunState): Promise<B
 
 /** The simulator instances' figures so far, summed; null when no load was started in this run. */
 async function localLoadStats(state: RunState): Promise<LoadStats | null> {
-  const instances = localState(state).load?.instances ?? [];
-  if (instances.length === 0) return null;
-  const stats = await Promise.all(instances.map((i) => readStats(i.statsFile)));
-  const sum = (pick: (s: NonNullable<(typeof stats)[number]>) => number) =>
-    stats.reduce((t, s) => t + (s ? pick(s) : 0), 0);
-  return {
-    sent: sum((s) => s.sent),
-    acknowledged: sum((s) => s.acknowledged),
-    errors: sum((s) => s.errors),
-    shortfall: sum((s) => s.shortfall),
-  };
+  const load = localState(state).load;
+  return load && load.instances.length > 0 ? loadTotals(load) : null;
 }
