@@ -171,8 +171,31 @@ export interface FakeArm {
   validationError?: { code: string; message: string };
   /** Values the template outputs report (ARM would evaluate the expressions). */
   outputs: Record<string, unknown>;
+  /**
+   * Resource providers beyond Microsoft.Resources (AKS, HDInsight, storage, container instances),
+   * each in its own module under test/helpers/arm/: asked in order, after authentication and
+   * throttling, before Microsoft.Resources' routes; each checks its own api-version.
+   */
+  providers: ArmProviderRoute[];
   close(): Promise<void>;
 }
+
+/** One authenticated ARM call below a subscription, as a provider module sees it. */
+export interface ArmCall {
+  method: string;
+  /** The whole path, e.g. /subscriptions/<id>/resourceGroups/<g>/providers/Microsoft.X/... */
+  path: string;
+  query: Record<string, string>;
+  apiVersion: string | null;
+  body: unknown;
+  /** The resource group named in the path (case kept) and the rest of the path below it, if any. */
+  resourceGroup?: string;
+  below?: string;
+  arm: FakeArm;
+}
+
+/** Answers the call and returns true, or returns false to let the next route try. */
+export type ArmProviderRoute = (call: ArmCall, response: ServerResponse) => boolean | Promise<boolean>;
 
 export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sas-arm-'));
@@ -220,6 +243,7 @@ export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
     retryAfterSeconds: 0,
     throttle: (count, retryAfter) => (throttled = { count, retryAfter }),
     outputs: {},
+    providers: [],
     close: () => closeServer(server),
   };
 
@@ -372,6 +396,18 @@ export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
         `The subscription '${p.split('/')[2]}' could not be found.`,
       );
     }
+    const inGroup = p.slice(sub.length).match(/^\/resourcegroups\/([^/]+)(\/.*)?$/i);
+    const call: ArmCall = {
+      method,
+      path: p,
+      query: Object.fromEntries(url.searchParams),
+      apiVersion,
+      body,
+      resourceGroup: inGroup ? decodeURIComponent(inGroup[1]) : undefined,
+      below: inGroup ? (inGroup[2] ?? '') : undefined,
+      arm,
+    };
+    for (const provider of arm.providers) if (await provider(call, response)) return;
     if (apiVersion !== API_VERSION && !/operationStatuses/i.test(p)) {
       return armError(
         response,
@@ -821,7 +857,13 @@ function groupNotFound(response: ServerResponse, name: string): void {
   armError(response, 404, 'ResourceGroupNotFound', `Resource group '${name}' could not be found.`);
 }
 
-function armError(response: ServerResponse, status: number, code: string, message: string, target?: string): void {
+export function armError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  target?: string,
+): void {
   json(
     response,
     status,
@@ -830,11 +872,16 @@ function armError(response: ServerResponse, status: number, code: string, messag
   );
 }
 
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   send(response, status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 }
 
-function send(
+export function send(
   response: ServerResponse,
   status: number,
   body: string | undefined,
