@@ -20,12 +20,19 @@ export interface ArmConnection {
   retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
   /** How often long-running operations are polled when ARM gives no Retry-After. */
   pollIntervalMs: number;
+  /** The Blob service URL of a storage account (Azure's, or a local emulator's in tests). */
+  blobEndpoint(account: string): string;
 }
+
+/** Azure's Blob endpoint; a template with {account} (e.g. Azurite's http://127.0.0.1:10000/{account}) replaces it. */
+export const DEFAULT_BLOB_ENDPOINT = 'https://{account}.blob.core.windows.net';
 
 export function armConnection(env: NodeJS.ProcessEnv = process.env): ArmConnection {
   return {
     armEndpoint: (env.STREAMING_AT_SCALE_ARM_ENDPOINT || DEFAULT_ARM_ENDPOINT).replace(/\/+$/, ''),
     authorityHost: (env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST).replace(/\/+$/, ''),
     pollIntervalMs: 10_000,
+    blobEndpoint: (account) =>
+      (env.STREAMING_AT_SCALE_BLOB_ENDPOINT || DEFAULT_BLOB_ENDPOINT).replace('{account}', account).replace(/\/+$/, ''),
   };
 }

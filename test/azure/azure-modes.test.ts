@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanupAzure } from '../../src/azure/cleanup.js';
-import type { ArmConnection } from '../../src/azure/connection.js';
+import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { SkippedError } from '../../src/azure/errors.js';
 import { postTeardown } from '../../src/azure/post.js';
 import type { AzureDeps } from '../../src/azure/session.js';
@@ -69,20 +69,10 @@ beforeEach(() => {
   oidc.lifetimeSeconds = 300;
 });
 
-function connection(): ArmConnection {
-  return {
-    armEndpoint: arm.url,
-    authorityHost: arm.url,
-    tlsOptions: { ca: arm.ca },
-    pollIntervalMs: 20,
-    retryOptions: { maxRetries: 3, retryDelayInMs: 20, maxRetryDelayInMs: 200 },
-  };
-}
-
 function deps(env: NodeJS.ProcessEnv = {}, now = () => new Date()): AzureDeps {
   return {
     env: { ...process.env, GITHUB_ACTOR: 'octocat', GITHUB_REPOSITORY: 'org/repo', GITHUB_RUN_ID: '42', ...env },
-    connection: connection(),
+    connection: fakeArmConnection(arm),
     now,
   };
 }
