@@ -1,7 +1,8 @@
 /**
  * The one typed, validated configuration every mode receives. parseConfig is pure: it turns raw
  * strings (from the action, the CLI or the environment) into a Config or throws one InputError that
- * names the input, the value given and what is allowed.
+ * names the input, the value given and what is allowed. The process environment is read only for
+ * the default simulator image (the GitHub owner that publishes it).
  */
 import { InputError } from '../errors.js';
 import {
@@ -18,6 +19,7 @@ import {
   type RawInputs,
 } from './inputs.js';
 import { customTier, MAX_EVENTS_PER_SECOND, TIER_PRESETS, type Tier } from './tiers.js';
+import { TOOL_VERSION } from '../version.js';
 
 export interface AzureIdentity {
   clientId: string;
@@ -59,6 +61,11 @@ export interface Config {
   partitions: number;
   parallelism: number;
   simulatorInstances: number;
+  /**
+   * Image of the simulator and the measure agent (Azure platforms): the input, or the released
+   * image of this version; undefined where no default is known (outside GitHub Actions).
+   */
+  simulatorImage?: string;
   syntheticWorkUs: number;
   /** run only: step the load up until it is not sustained (max-throughput-search). */
   capacitySearch?: { stepPercent: number; maxSteps: number };
@@ -78,7 +85,7 @@ const SOLUTION_NAME = new RegExp(`^[a-z][a-z0-9]{2,${SOLUTION_NAME_MAX - 1}}$`);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
 
-export function parseConfig(raw: RawInputs): Config {
+export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Config {
   const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
   const optional = (name: InputName): string | undefined => value(name) || undefined;
 
@@ -126,6 +133,11 @@ export function parseConfig(raw: RawInputs): Config {
     parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
     simulatorInstances:
       optionalCount('simulator-instances', optional('simulator-instances')) ?? tier.simulatorInstances,
+    simulatorImage: optional('simulator-image')
+      ? imageReference(value('simulator-image'))
+      : onAzure
+        ? defaultSimulatorImage(env)
+        : undefined,
     capacitySearch: bool('max-throughput-search', value('max-throughput-search'))
       ? {
           stepPercent: positiveNumber('search-step-percent', value('search-step-percent'), 1000),
@@ -178,6 +190,14 @@ function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
       "A regression threshold needs a baseline: set 'baseline-report' to a previous JSON report, or remove it.",
     );
   }
+  const runsImage = config.mode === 'load' || config.mode === 'measure' || config.mode === 'run';
+  if (config.platform !== 'local' && runsImage && !config.simulatorImage) {
+    throw new InputError(
+      'simulator-image',
+      '',
+      `Mode '${config.mode}' on '${config.platform}' runs the simulator image, and outside GitHub Actions no default owner is known: set it (e.g. ghcr.io/<owner>/${SIMULATOR_IMAGE_NAME}:${TOOL_VERSION}).`,
+    );
+  }
   const measures = config.mode === 'measure' || config.mode === 'run';
   if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > config.minutes) {
     throw new InputError(
@@ -200,6 +220,43 @@ export function parseTier(text: string): Tier {
     );
   }
   return customTier(eventsPerSecond);
+}
+
+export const SIMULATOR_IMAGE_NAME = 'streaming-at-scale-simulator';
+
+/**
+ * The image the release workflow publishes for this version: under the owner of the action's own
+ * repository when it runs as `uses: owner/streaming-at-scale@ref`, else under the workflow
+ * repository's owner (this repository's own workflows, `uses: ./`); registry paths are lower case.
+ */
+export function defaultSimulatorImage(env: NodeJS.ProcessEnv): string | undefined {
+  const owner = env.GITHUB_ACTION_REPOSITORY?.split('/')[0] || env.GITHUB_REPOSITORY_OWNER;
+  return owner ? `ghcr.io/${owner.toLowerCase()}/${SIMULATOR_IMAGE_NAME}:${TOOL_VERSION}` : undefined;
+}
+
+// A container image reference as Docker and ARM read it: [registry[:port]/]path[:tag][@digest].
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*` +
+    '(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
+);
+
+function imageReference(text: string): string {
+  const name = text.split('@')[0].replace(/:[^/]*$/, '');
+  if (IMAGE_REFERENCE.test(text) && name.length <= 255) return text;
+  const [first, ...rest] = name.split('/');
+  const repository = rest.length > 0 && /[.:]|^localhost$/.test(first) ? rest.join('/') : name;
+  const hint = /[A-Z]/.test(repository)
+    ? 'Repository paths are lower case.'
+    : /\s/.test(text)
+      ? 'It must not contain spaces.'
+      : 'Expected [registry/]path[:tag][@sha256:digest].';
+  throw new InputError(
+    'simulator-image',
+    text,
+    `${hint} For example ghcr.io/<owner>/${SIMULATOR_IMAGE_NAME}:${TOOL_VERSION}.`,
+  );
 }
 
 function azureIdentity(raw: RawInputs, platform: PlatformName): AzureIdentity {

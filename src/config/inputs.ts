@@ -63,6 +63,11 @@ export const INPUTS = {
   partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },
   parallelism: { description: "Flink job parallelism; default: the tier's.", default: '' },
   'simulator-instances': { description: "Simulator instances sharing the rate; default: the tier's.", default: '' },
+  'simulator-image': {
+    description:
+      "Container image of the simulator and the measure agent (aks, hdinsight). Default: ghcr.io/<owner>/streaming-at-scale-simulator:<this toolkit's version>, as the release workflow publishes it, where <owner> is the owner of the action's repository (GITHUB_ACTION_REPOSITORY), else GITHUB_REPOSITORY_OWNER, in lower case; outside GitHub Actions there is no default.",
+    default: '',
+  },
   'max-throughput-search': {
     description:
       'run: step the load up by search-step-percent per measurement until the pipeline stops keeping up; report the highest sustained rate.',
