@@ -11,6 +11,9 @@ npm run -s typecheck
 echo "==> workflows: actionlint and JSON-schema check (tools installed into .cache on first use)"
 bash scripts/tools/check-workflows.sh
 
+echo "==> charts: helm lint and helm template validated against the Kubernetes schemas"
+bash scripts/tools/check-charts.sh
+
 if [ -f flink-job/pom.xml ]; then
   echo "==> flink-job: mvn verify"
   mvn -B -ntp -f flink-job/pom.xml verify
