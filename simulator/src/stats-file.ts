@@ -37,3 +37,22 @@ export function statsLine(stats: SimulatorStats): string {
     (stats.shortfall ? `, shortfall ${n(stats.shortfall)}` : '')
   );
 }
+
+/** The counts of a statsLine (also after a prefix such as `Finished: `), or undefined for any other line. */
+export function parseStatsLine(
+  line: string,
+): Pick<SimulatorStats, 'sent' | 'acknowledged' | 'errors' | 'shortfall' | 'elapsedSeconds'> | undefined {
+  const match =
+    /\[\s*([\d.]+) s\] sent ([\d,]+), acknowledged ([\d,]+), errors ([\d,]+), rate .*?(?:, shortfall ([\d,]+))?$/.exec(
+      line.trim(),
+    );
+  if (!match) return undefined;
+  const count = (text: string | undefined) => (text ? Number(text.replace(/,/g, '')) : 0);
+  return {
+    elapsedSeconds: Number(match[1]),
+    sent: count(match[2]),
+    acknowledged: count(match[3]),
+    errors: count(match[4]),
+    shortfall: count(match[5]),
+  };
+}

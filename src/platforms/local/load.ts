@@ -11,6 +11,7 @@ import { INPUT_TOPIC } from '../../flink/job-arguments.js';
 import { repoRoot } from '../../repo-root.js';
 import type { LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
+import { simulatorArgs } from '../../../simulator/src/launch.js';
 import type { StatsFile } from '../../../simulator/src/stats-file.js';
 import type { ModeContext } from '../platform.js';
 import { isAlive, startProcess, stopProcess, tailFile, waitFor, type ProcessHandle } from './processes.js';
@@ -64,12 +65,17 @@ export async function startLocalLoad(
       command: globalThis.process.execPath,
       args: [
         entry,
-        ...['--bootstrap-servers', state.kafkaBootstrapServers, '--topic', INPUT_TOPIC],
-        ...['--events-per-second', String(state.eventsPerSecond)],
-        ...['--instance-index', String(index), '--instance-count', String(count)],
-        ...['--duration-seconds', String(Math.round(durationSeconds)), '--stats-file', statsFile],
-        // Stats every second: `load` returns as soon as the first events are acknowledged.
-        ...['--stats-interval-seconds', '1'],
+        ...simulatorArgs({
+          bootstrapServers: state.kafkaBootstrapServers,
+          topic: INPUT_TOPIC,
+          eventsPerSecond: state.eventsPerSecond,
+          instanceIndex: index,
+          instanceCount: count,
+          durationSeconds,
+          statsFile,
+          // Stats every second: `load` returns as soon as the first events are acknowledged.
+          statsIntervalSeconds: 1,
+        }),
       ],
       cwd: state.runDir,
       logFile: path.join(dir, `simulator-${index}.log`),
