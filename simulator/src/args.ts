@@ -5,6 +5,11 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../../src/errors.js';
 import {
+  MEASURE_AGENT_COMMAND,
+  parseMeasureAgentArgs,
+  type MeasureAgentOptions,
+} from '../../src/measure/agent/args.js';
+import {
   COMPRESSIONS,
   DEFAULTS,
   resolveOptions,
@@ -17,7 +22,11 @@ import {
 
 export const PASSWORD_ENV = 'SIMULATOR_SASL_PASSWORD';
 
-export type SimulatorRequest = { kind: 'help' } | { kind: 'run'; options: SimulatorOptions; statsFile?: string };
+export type SimulatorRequest =
+  | { kind: 'help' }
+  | { kind: 'run'; options: SimulatorOptions; statsFile?: string }
+  | { kind: 'measure-agent-help' }
+  | { kind: 'measure-agent'; options: MeasureAgentOptions };
 
 /** Flag -> option it sets (and the other way, to name flags in errors from resolveOptions). */
 const NUMBER_FLAGS = {
@@ -60,6 +69,7 @@ const OPTION_TO_FLAG: Record<string, string> = {
 
 export function helpText(): string {
   return `Usage: node dist/simulator/index.js --bootstrap-servers HOST:PORT[,HOST:PORT] --events-per-second N [options]
+       node dist/simulator/index.js ${MEASURE_AGENT_COMMAND} [options]   (the measure agent: ${MEASURE_AGENT_COMMAND} --help)
 
 Sends IoT telemetry events (JSON, ~1 KB, key = deviceId) to a Kafka topic at an even rate, then prints
 final stats. Stops after --duration-seconds or --max-events (whichever first), or on SIGINT/SIGTERM
@@ -104,6 +114,10 @@ function parseNumber(flag: string, text: string): number {
 
 /** Parses the command line; throws UserError (one line, names the flag) on bad input. */
 export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SimulatorRequest {
+  if (argv[0] === MEASURE_AGENT_COMMAND) {
+    const agent = parseMeasureAgentArgs(argv.slice(1));
+    return agent.kind === 'help' ? { kind: 'measure-agent-help' } : { kind: 'measure-agent', options: agent.options };
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
     const parsed = parseArgs({

@@ -3,6 +3,8 @@
  * image and the local platform run `node dist/simulator/index.js ...`).
  */
 import { errorMessage } from '../../src/errors.js';
+import { measureAgentHelp } from '../../src/measure/agent/args.js';
+import { runMeasureAgent } from '../../src/measure/agent/agent.js';
 import { helpText, parseSimulatorArgs } from './args.js';
 import { resolveOptions } from './options.js';
 import { runSimulator, SimulatorError, type SimulatorStats } from './simulator.js';
@@ -35,6 +37,18 @@ async function main(): Promise<number> {
     console.log(helpText());
     return 0;
   }
+  if (request.kind === 'measure-agent-help') {
+    console.log(measureAgentHelp());
+    return 0;
+  }
+  if (request.kind === 'measure-agent') {
+    await runMeasureAgent(request.options, {
+      env: process.env,
+      log: (line) => console.log(line),
+      signal: stopOnSignals(),
+    });
+    return 0;
+  }
   const options = resolveOptions(request.options);
   const statsFile = request.statsFile;
   const fileBase = {
@@ -64,15 +78,7 @@ async function main(): Promise<number> {
     return writing;
   };
   await record('starting', latest);
-
-  const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (controller.signal.aborted) process.exit(130);
-      console.log(`Received ${signal}: flushing and stopping (again to force).`);
-      controller.abort();
-    });
-  }
+  const signal = stopOnSignals();
 
   const limits = [
     options.durationSeconds !== undefined ? `${options.durationSeconds} s` : undefined,
@@ -86,7 +92,7 @@ async function main(): Promise<number> {
   );
   try {
     const final = await runSimulator(request.options, {
-      signal: controller.signal,
+      signal,
       onStart: () => void record('running', latest),
       onStats: (stats) => {
         latest = stats;
@@ -102,6 +108,19 @@ async function main(): Promise<number> {
     await record('failed', stats, errorMessage(error));
     throw error;
   }
+}
+
+/** Aborted on the first SIGINT / SIGTERM (finish cleanly); a second one exits at once. */
+function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (controller.signal.aborted) process.exit(130);
+      console.log(`Received ${signal}: flushing and stopping (again to force).`);
+      controller.abort();
+    });
+  }
+  return controller.signal;
 }
 
 main().then(

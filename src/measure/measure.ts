@@ -1,28 +1,86 @@
 /**
  * measure: samples the pipeline for `minutes`, prints the table live, audits when asked, then builds
  * the report (ramp-up analysis, gate, baseline comparison) and publishes it. Platform-neutral: a
- * platform supplies a Kafka client that reaches the topics, and Flink figures where it can.
+ * platform supplies where the rows come from (a Kafka client that reaches the topics, or the measure
+ * agent's results when only the agent inside the VNet reaches them), and Flink figures where it can.
  */
 import type { Kafka } from 'kafkajs';
 import type { ModeContext } from '../platforms/platform.js';
 import { buildReport } from '../report/build.js';
 import { consoleHeader, consoleRow } from '../report/render.js';
-import type { AuditResult, BenchmarkReport, FlinkFigures, LoadStats } from '../report/schema.js';
+import type { AuditResult, BenchmarkReport, FlinkFigures, LoadStats, MeasurementCost } from '../report/schema.js';
 import type { RunState } from '../run-state/run-state.js';
 import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
 import { auditWindow } from './audit.js';
-import { latencyRecordsFor, sampleIntervals } from './sampler.js';
+import {
+  latencyRecordsFor,
+  sampleIntervals,
+  type SamplingHooks,
+  type SamplingPlan,
+  type SamplingResult,
+} from './sampler.js';
 import { TOOL_VERSION } from '../version.js';
 import { readReport } from '../report/summary.js';
 
-export interface MeasureSources {
-  kafka: Kafka;
+/** What sampling returned and what it cost the process that sampled (null when that is unknown). */
+export interface Sampled {
+  result: SamplingResult;
+  cost: MeasurementCost | null;
+}
+
+/** Where the rows come from: sampleIntervals here (kafkaSampling), or the measure agent's blobs. */
+export type SamplingSource = (plan: SamplingPlan, hooks: SamplingHooks) => Promise<Sampled>;
+
+interface CommonSources {
   flinkFigures?: () => Promise<FlinkFigures>;
   /** The load generator's own figures at the end (null when the platform cannot read them). */
   loadStats: () => Promise<LoadStats | null>;
 }
 
+export type MeasureSources = CommonSources &
+  (
+    | {
+        /** Kafka reachable from here: sampled here (kafkaSampling), and audited. */
+        kafka: Kafka;
+      }
+    | {
+        /** Rows measured elsewhere (the measure agent inside the VNet); no audit from here. */
+        sampling: SamplingSource;
+      }
+  );
+
 const TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC, groupId: FLINK_GROUP_ID };
+
+/** The sampling plan of a run: the same here and in the measure agent. */
+export function samplingPlan(run: { minutes: number; intervalSeconds: number; eventsPerSecond: number }): SamplingPlan {
+  return {
+    topics: TOPICS,
+    intervalSeconds: run.intervalSeconds,
+    totalSeconds: run.minutes * 60,
+    targetPerSecond: run.eventsPerSecond,
+    latencyRecords: latencyRecordsFor(run.eventsPerSecond),
+  };
+}
+
+/** sampleIntervals on a Kafka this process reaches, with this process's CPU cost of it. */
+export function kafkaSampling(kafka: Kafka): SamplingSource {
+  return async (plan, hooks) => {
+    const cpuBefore = process.cpuUsage();
+    const result = await sampleIntervals(kafka, plan, hooks);
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const wallSeconds = (result.endedAt - result.startedAt) / 1000;
+    return {
+      result,
+      cost: {
+        cpuSeconds,
+        wallSeconds,
+        cpuPercentOfOneCore: (cpuSeconds / wallSeconds) * 100,
+        latencyRecords: plan.latencyRecords,
+      },
+    };
+  };
+}
 
 export async function measurePipeline(
   ctx: ModeContext,
@@ -35,17 +93,9 @@ export async function measurePipeline(
     `Measuring for ${config.minutes} min, a row every ${config.intervalSeconds} s; target ${target.toLocaleString('en-US')} events/s.`,
   );
   reporter.info(consoleHeader());
-  const cpuBefore = process.cpuUsage();
-  const latencyRecords = latencyRecordsFor(target);
-  const sampled = await sampleIntervals(
-    sources.kafka,
-    {
-      topics: TOPICS,
-      intervalSeconds: config.intervalSeconds,
-      totalSeconds: config.minutes * 60,
-      targetPerSecond: target,
-      latencyRecords,
-    },
+  const sample = 'kafka' in sources ? kafkaSampling(sources.kafka) : sources.sampling;
+  const { result: sampled, cost: measurement } = await sample(
+    samplingPlan({ minutes: config.minutes, intervalSeconds: config.intervalSeconds, eventsPerSecond: target }),
     {
       onRow: (row) => reporter.info(consoleRow(row)),
       onWarning: (message) => reporter.warning(message),
@@ -53,21 +103,16 @@ export async function measurePipeline(
       signal,
     },
   );
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallSeconds = (sampled.endedAt - sampled.startedAt) / 1000;
-  const measurement = {
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    wallSeconds,
-    cpuPercentOfOneCore: ((cpu.user + cpu.system) / 1e6 / wallSeconds) * 100,
-    latencyRecords,
-  };
-  reporter.info(
-    `Measuring used ${measurement.cpuSeconds.toFixed(1)} CPU s in ${wallSeconds.toFixed(0)} s (${measurement.cpuPercentOfOneCore.toFixed(1)}% of one core).`,
-  );
+  if (measurement)
+    reporter.info(
+      `Measuring used ${measurement.cpuSeconds.toFixed(1)} CPU s in ${measurement.wallSeconds.toFixed(0)} s (${measurement.cpuPercentOfOneCore.toFixed(1)}% of one core).`,
+    );
   if (signal.aborted) reporter.warning('Measurement stopped early: the report covers the minutes measured.');
 
   let audit: AuditResult | null = null;
-  if (config.audit && config.job === 'simple-relay' && !signal.aborted) {
+  if (config.audit && !('kafka' in sources)) {
+    reporter.info('Audit skipped: the brokers are reachable only from inside the VNet, where the measure agent runs.');
+  } else if (config.audit && config.job === 'simple-relay' && !signal.aborted && 'kafka' in sources) {
     const result = await auditWindow(sources.kafka, TOPICS, sampled, {
       catchUpTimeoutMs: 60_000,
       signal,
@@ -105,7 +150,7 @@ export async function measurePipeline(
     latencyHistograms: sampled.latencyHistograms,
     load: await sources.loadStats(),
     audit,
-    measurement,
+    ...(measurement ? { measurement } : {}),
     thresholds: config.gate,
     baseline: config.baselineReport ? await readReport(config.baselineReport) : null,
   });
