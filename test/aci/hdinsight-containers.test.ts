@@ -99,7 +99,7 @@ beforeEach(() => {
   aci.subnets.set(subnetId, { delegated: true });
   aci.pollsToProvision = 2;
   aci.pollsToStart = 2;
-  aci.failing = () => undefined;
+  aci.exits = () => undefined;
   aci.logs = simulatorLogs;
 });
 
@@ -258,9 +258,29 @@ describe('load on hdinsight', () => {
     expect(ctx.reporter.lines.slice(-3).sort()).toEqual(names.map((name) => `Container group ${name}: already gone.`));
   });
 
+  it('with wait: blocks until every simulator finished and prints their final stats', async () => {
+    const { ctx, clients, state } = await setup({ tier: '1', wait: 'true' });
+    const final = statsLine({
+      sent: 60_000,
+      acknowledged: 60_000,
+      duplicatesSent: 60,
+      errors: 0,
+      shortfall: 0,
+      elapsedSeconds: 60,
+      currentRate: 1000,
+      averageRate: 1000,
+      targetRate: 1000,
+    });
+    aci.exits = (group) => ({ exitCode: 0, logs: `${simulatorLogs(group)}Finished: ${final}\n` });
+    await startHdinsightLoad(ctx, state, clients, BROKERS, 60);
+    expect(ctx.reporter.lines).toContain(`  sim-0-${state.runId}: Terminated (Completed)`);
+    expect(ctx.reporter.lines.at(-1)).toBe('load instance 0: sent 60000, acknowledged 60000, errors 0, shortfall 0');
+    await stopHdinsightLoad(ctx, state, clients);
+  });
+
   it('a simulator that exits with code 1: one UserError with its events and last log lines', async () => {
     const { ctx, clients, state } = await setup({ tier: '1' });
-    aci.failing = () => ({
+    aci.exits = () => ({
       exitCode: 1,
       logs: `Simulator 1/1: 1000.0 events/s to topic 'in' on ${BROKERS}.\nerror: KafkaJSNumberOfRetriesExceeded: Connection timeout (10.0.1.11:9092)\n`,
     });

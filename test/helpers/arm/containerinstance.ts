@@ -5,8 +5,8 @@
  * - containerGroups PUT: ARM's validation (subnet that exists and is delegated, image reference),
  *   then 201 with provisioningState Pending and an Azure-AsyncOperation header; the operation is
  *   Running for `pollsToProvision` polls, then Succeeded (the group with it). The container then
- *   stays Waiting (pulling) for `pollsToStart` GETs and is Running, or, for a group `failing`
- *   matches, Terminated with its exit code and logs;
+ *   stays Waiting (pulling) for `pollsToStart` GETs and is Running, or, for a group `exits`
+ *   answers for, Terminated with that exit code and those logs;
  * - GET (secure values never returned), DELETE (200 with the group, 204 when there is none), list
  *   by resource group, containers/{name}/logs with tail.
  *
@@ -61,7 +61,7 @@ export interface FakeContainerGroup {
   createdAt: string;
 }
 
-export interface ContainerFailure {
+export interface ContainerExit {
   exitCode: number;
   logs: string;
 }
@@ -78,8 +78,8 @@ export interface FakeContainerInstances {
   pollsToStart: number;
   /** The running container's output (default: none). */
   logs: (group: FakeContainerGroup) => string;
-  /** A group this returns a failure for terminates with that exit code and those logs. */
-  failing: (group: FakeContainerGroup) => ContainerFailure | undefined;
+  /** A group this answers for has terminated (once started) with that exit code and those logs. */
+  exits: (group: FakeContainerGroup) => ContainerExit | undefined;
 }
 
 type Example = { responses: Record<string, { body?: Record<string, unknown> }> };
@@ -99,7 +99,7 @@ export function fakeContainerInstances(): FakeContainerInstances {
     pollsToProvision: 2,
     pollsToStart: 1,
     logs: () => '',
-    failing: () => undefined,
+    exits: () => undefined,
     route: (call, response) => handle(call, response),
   };
 
@@ -155,7 +155,7 @@ export function fakeContainerInstances(): FakeContainerInstances {
         );
         return true;
       }
-      const lines = (aci.failing(group)?.logs ?? (containerState(group).state === 'Running' ? aci.logs(group) : ''))
+      const lines = (aci.exits(group)?.logs ?? (containerState(group).state === 'Running' ? aci.logs(group) : ''))
         .split('\n')
         .filter((line, index, all) => line !== '' || index < all.length - 1);
       const tail = call.query.tail === undefined ? lines : lines.slice(-Number(call.query.tail));
@@ -268,9 +268,11 @@ export function fakeContainerInstances(): FakeContainerInstances {
   } {
     if (group.provisioningState !== 'Succeeded' || group.reads <= aci.pollsToStart)
       return { state: 'Waiting', detailStatus: 'Pulling image', groupState: 'Pending' };
-    const failure = aci.failing(group);
-    if (failure)
-      return { state: 'Terminated', detailStatus: 'Error', exitCode: failure.exitCode, groupState: 'Failed' };
+    const exit = aci.exits(group);
+    if (exit)
+      return exit.exitCode === 0
+        ? { state: 'Terminated', detailStatus: 'Completed', exitCode: 0, groupState: 'Succeeded' }
+        : { state: 'Terminated', detailStatus: 'Error', exitCode: exit.exitCode, groupState: 'Failed' };
     return { state: 'Running', detailStatus: '', groupState: 'Running' };
   }
 
