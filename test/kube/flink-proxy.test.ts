@@ -47,7 +47,7 @@ test('the cluster overview through the proxy is what Flink itself reports', asyn
   expect(kube.requests.filter((r) => r.path.endsWith('/proxy/overview')).map((r) => r.user)).toEqual(['token']);
 });
 
-test("a jar uploaded through the proxy reaches Flink intact; Flink's errors come back as FlinkRestError", async () => {
+test('a jar uploaded through the proxy is stored, listed and deleted by Flink; its errors come back as FlinkRestError', async () => {
   const jar = path.join(runDir, 'empty-job.jar');
   // An empty zip archive: Flink stores uploads without opening them.
   await writeFile(jar, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]));
