@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../../src/errors.js';
 import {
   MEASURE_AGENT_COMMAND,
+  MEASURE_AGENT_VALUE_FLAGS,
   parseMeasureAgentArgs,
   type MeasureAgentOptions,
 } from '../../src/measure/agent/args.js';
@@ -115,7 +116,7 @@ function parseNumber(flag: string, text: string): number {
 /** Parses the command line; throws UserError (one line, names the flag) on bad input. */
 export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}): SimulatorRequest {
   if (argv[0] === MEASURE_AGENT_COMMAND) {
-    const agent = parseMeasureAgentArgs(argv.slice(1));
+    const agent = parseMeasureAgentArgs(joinValues(argv.slice(1), MEASURE_AGENT_VALUE_FLAGS));
     return agent.kind === 'help' ? { kind: 'measure-agent-help' } : { kind: 'measure-agent', options: agent.options };
   }
   let values: Record<string, string | boolean | undefined>;
@@ -216,8 +217,11 @@ export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}):
   return { kind: 'run', options, statsFile: str('stats-file') };
 }
 
-function joinValues(argv: string[]): string[] {
-  const valueFlags = new Set([...Object.keys(NUMBER_FLAGS), ...STRING_FLAGS].map((f) => `--${f}`));
+function joinValues(
+  argv: string[],
+  flags: readonly string[] = [...Object.keys(NUMBER_FLAGS), ...STRING_FLAGS],
+): string[] {
+  const valueFlags = new Set(flags.map((f) => `--${f}`));
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

@@ -49,7 +49,7 @@ export function measureAgentArgs(
   ];
 }
 
-const STRING_FLAGS = [
+export const MEASURE_AGENT_VALUE_FLAGS = [
   'bootstrap-servers',
   'run-id',
   'measurement-id',
@@ -87,11 +87,15 @@ Environment:
                               never printed)`;
 }
 
-/** Parses the agent's arguments (those after `measure-agent`); throws one UserError naming the flag. */
+/**
+ * Parses the agent's arguments (those after `measure-agent`, each flag joined with its value as
+ * `--flag=value` by the simulator's parser, so a value may start with a dash); throws one UserError
+ * naming the flag.
+ */
 export function parseMeasureAgentArgs(
   argv: string[],
 ): { kind: 'help' } | { kind: 'run'; options: MeasureAgentOptions } {
-  let values: Partial<Record<(typeof STRING_FLAGS)[number] | 'help', string | boolean>>;
+  let values: Partial<Record<(typeof MEASURE_AGENT_VALUE_FLAGS)[number] | 'help', string | boolean>>;
   try {
     values = parseArgs({
       args: argv,
@@ -99,7 +103,7 @@ export function parseMeasureAgentArgs(
       strict: true,
       options: {
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(MEASURE_AGENT_VALUE_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
       },
     }).values;
   } catch (error) {
@@ -108,7 +112,7 @@ export function parseMeasureAgentArgs(
     );
   }
   if (values.help) return { kind: 'help' };
-  const required = (flag: (typeof STRING_FLAGS)[number], example: string): string => {
+  const required = (flag: (typeof MEASURE_AGENT_VALUE_FLAGS)[number], example: string): string => {
     const text = values[flag];
     if (typeof text !== 'string' || text.trim() === '')
       throw new UserError(`${MEASURE_AGENT_COMMAND}: --${flag} is required (e.g. --${flag} ${example}).`);
