@@ -14,7 +14,8 @@ readonly SCALA_VERSION=2.12
 readonly FLINK_NAME="flink-${FLINK_VERSION}"
 readonly FLINK_ARCHIVE="${FLINK_NAME}-bin-scala_${SCALA_VERSION}.tgz"
 readonly FLINK_URL="https://archive.apache.org/dist/flink/${FLINK_NAME}/${FLINK_ARCHIVE}"
-readonly INSTALL_DIR=/opt/streaming-at-scale
+# Where Flink is unpacked (kept for later runs on the node); tests point it elsewhere.
+readonly INSTALL_DIR=${STREAMING_AT_SCALE_INSTALL_DIR:-/opt/streaming-at-scale}
 
 if [[ $# -lt 4 ]]; then
   echo "usage: $0 <jar-url-base64> <entry-class> <parallelism> <yarn-application-name> [job arguments...]" >&2

@@ -73,9 +73,9 @@ export async function runScriptAction(
   if (failure === undefined) return outputs;
   const printed = formatOutputs(outputs);
   log(`Script action ${action.name} on ${cluster} failed:\n${printed}`);
-  throw new UserError(
-    `Script action ${action.name} on HDInsight cluster ${cluster} failed: ${armErrorText(failure)}\n${printed}`,
-  );
+  // The SDK reports a failed operation as "The long-running operation has failed. <code>. <message>".
+  const armError = armErrorText(failure).replace(/^The long-running operation has failed\. ([^.\s]+)\. /, '$1: ');
+  throw new UserError(`Script action ${action.name} on HDInsight cluster ${cluster} failed: ${armError}\n${printed}`);
 }
 
 /** Each node's output of the latest execution of the named script action, from the cluster's history. */
