@@ -239,6 +239,12 @@ test('the rows measure reads back from the agent are exact, live, and the report
       })),
     loadStats: async () => null,
   });
+  // The same window measured as on the local platform, from here: the Kafka source of measurePipeline.
+  const localReporter = recordingReporter();
+  const local = measurePipeline({ config, reporter: localReporter, signal: new AbortController().signal }, state, {
+    kafka: kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'local-measure'),
+    loadStats: async () => null,
+  });
 
   // The simulator starts once the agent has taken its first sample.
   await sleep(3000);
@@ -248,7 +254,7 @@ test('the rows measure reads back from the agent are exact, live, and the report
     eventsPerSecond: RATE,
     maxEvents: EVENTS,
   });
-  const [agentSampled, built] = await Promise.all([agent, report]);
+  const [agentSampled, built, builtLocally] = await Promise.all([agent, report, local]);
   await relay.stop();
   const inDelta = (await endOffsetSum(kafka, INPUT_TOPIC)) - inBefore;
   const outDelta = (await endOffsetSum(kafka, OUTPUT_TOPIC)) - outBefore;
@@ -293,6 +299,13 @@ test('the rows measure reads back from the agent are exact, live, and the report
   expect(built.startedAt).toBe(new Date(agentResult.startedAt).toISOString());
   expect(built.audit).toBeNull();
   expect(pipelineReporter.lines.filter((line) => /^\s+[123]\s/.test(line))).toHaveLength(3); // the table, live
+  // Measured from here over the same window (samples a few ms apart), the totals are the same.
+  const total = (report: typeof built, field: 'inRecords' | 'outRecords') =>
+    report.rows.reduce((sum, row) => sum + row[field]!, 0);
+  expect(builtLocally.rows).toHaveLength(3);
+  expect([total(builtLocally, 'inRecords'), total(builtLocally, 'outRecords')]).toEqual([inDelta, outDelta]);
+  expect(builtLocally.latencyMs.all!.processed.count).toBe(built.latencyMs.all!.processed.count);
+  expect(builtLocally.measurement!.latencyRecords).toBe(built.measurement!.latencyRecords);
 
   // Secrets: the key and the SAS were masked, and never printed by the agent or measure.
   const sasQuery = containerUrl.split('?')[1]!;
