@@ -100,6 +100,7 @@ beforeEach(() => {
   aci.pollsToProvision = 2;
   aci.pollsToStart = 2;
   aci.exits = () => undefined;
+  aci.provisioningError = () => undefined;
   aci.logs = simulatorLogs;
 });
 
@@ -302,6 +303,26 @@ describe('load on hdinsight', () => {
     // The name was recorded before the failure: stopLoad (or teardown) still cleans up.
     await stopHdinsightLoad(ctx, await loadRun(ctx.config), clients);
     expect(aci.groups.size).toBe(0);
+  });
+
+  it('a group that fails to provision: the operation error with the pull events', async () => {
+    const { ctx, clients, state } = await setup({ tier: '1' });
+    aci.provisioningError = (group) => ({
+      code: 'InaccessibleImage',
+      message: `The image '${IMAGE}' in container group '${group.name}' is not accessible. Please check the image and registry credential.`,
+    });
+    const failure = await startHdinsightLoad(ctx, state, clients, BROKERS, 60).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(UserError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(
+      new RegExp(`^Creating container group sim-0-${state.runId} in ${RESOURCE_GROUP}: .*InaccessibleImage`),
+    );
+    expect(message).toContain(`Warning Failed: Failed to pull image "${IMAGE}": manifest unknown`);
+    expect(message).toContain(`Container sim-0-${state.runId} wrote no log lines.`);
+    await stopHdinsightLoad(ctx, state, clients);
   });
 
   it('ARM refuses a missing subnet, an undelegated one and a malformed image before creating anything', async () => {

@@ -78,6 +78,8 @@ export interface FakeContainerInstances {
   pollsToStart: number;
   /** The running container's output (default: none). */
   logs: (group: FakeContainerGroup) => string;
+  /** A group this answers for fails to provision (the operation's error), its image never pulled. */
+  provisioningError: (group: FakeContainerGroup) => { code: string; message: string } | undefined;
   /** A group this answers for has terminated (once started) with that exit code and those logs. */
   exits: (group: FakeContainerGroup) => ContainerExit | undefined;
 }
@@ -99,6 +101,7 @@ export function fakeContainerInstances(): FakeContainerInstances {
     pollsToProvision: 2,
     pollsToStart: 1,
     logs: () => '',
+    provisioningError: () => undefined,
     exits: () => undefined,
     route: (call, response) => handle(call, response),
   };
@@ -214,13 +217,14 @@ export function fakeContainerInstances(): FakeContainerInstances {
       armError(response, 404, 'OperationNotFound', `The operation '${id}' could not be found.`);
       return;
     }
+    const error = aci.provisioningError(group);
     if (group.provisioningState === 'Pending' && ++group.operationPolls >= aci.pollsToProvision)
-      group.provisioningState = 'Succeeded';
+      group.provisioningState = error ? 'Failed' : 'Succeeded';
     const status = group.provisioningState === 'Pending' ? 'Running' : group.provisioningState;
     json(
       response,
       200,
-      { id: operationPath, name: id, status, startTime: group.createdAt },
+      { id: operationPath, name: id, status, startTime: group.createdAt, ...(status === 'Failed' ? { error } : {}) },
       status === 'Running' ? { 'Retry-After': '0' } : {},
     );
   }
@@ -266,6 +270,8 @@ export function fakeContainerInstances(): FakeContainerInstances {
     exitCode?: number;
     groupState: string;
   } {
+    if (group.provisioningState === 'Failed')
+      return { state: 'Waiting', detailStatus: 'ErrImagePull', groupState: 'Failed' };
     if (group.provisioningState !== 'Succeeded' || group.reads <= aci.pollsToStart)
       return { state: 'Waiting', detailStatus: 'Pulling image', groupState: 'Pending' };
     const exit = aci.exits(group);
@@ -290,6 +296,18 @@ export function fakeContainerInstances(): FakeContainerInstances {
         message: `pulling image "${image}"`,
         type: 'Normal',
       },
+      ...(state.detailStatus === 'ErrImagePull'
+        ? [
+            {
+              count: 3,
+              firstTimestamp: at(2),
+              lastTimestamp: at(30),
+              name: 'Failed',
+              message: `Failed to pull image "${image}": manifest unknown`,
+              type: 'Warning',
+            },
+          ]
+        : []),
       ...(state.state === 'Waiting'
         ? []
         : [
