@@ -10,6 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parseAllDocuments } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { HELM_ENV, helmBinary, helmUninstall, helmUpgradeInstall } from '../../src/kubernetes/helm.js';
 import { runCommand, REPO_ROOT } from '../helpers/processes.js';
@@ -78,7 +79,10 @@ function playControllers(event: WriteEvent, cluster: FakeKubeApi): void {
 }
 
 /** helm's release record: the Secret's data.release is base64 of a gzipped JSON release. */
-function release(name: string, revision: number): { info: { status: string }; config: Record<string, unknown> } {
+function release(
+  name: string,
+  revision: number,
+): { info: { status: string }; config: Record<string, unknown>; manifest: string } {
   const secret = api.get('Secret', 'apps', `sh.helm.release.v1.${name}.v${revision}`);
   if (!secret) throw new Error(`no release secret for ${name} v${revision}`);
   const encoded = Buffer.from((secret.data as { release: string }).release, 'base64').toString();
@@ -158,7 +162,10 @@ describe('helm upgrade --install against the API server', () => {
   it('upgrades with changed values to revision 2, patching the objects in place', async () => {
     const before = api.get('Deployment', 'apps', 'demo-web')!;
     const valuesFile = path.join(dir, 'values-2.yaml');
-    await writeFile(valuesFile, 'greeting: bonjour\nreplicas: 3\npassword: s3cret-2\n');
+    await writeFile(
+      valuesFile,
+      'greeting: bonjour\nreplicas: 3\npassword: s3cret-2\nimage: registry.example/echo:1.1.0\n',
+    );
     const stdout = await helmUpgradeInstall(
       { ...release1, kubeconfigFile, chart: CHART, valuesFile, wait: true, waitForJobs: true, timeoutSeconds: 30 },
       env,
@@ -183,6 +190,13 @@ describe('helm upgrade --install against the API server', () => {
     expect(release('demo', 1).info.status).toBe('superseded');
     expect(release('demo', 2).info.status).toBe('deployed');
     expect(release('demo', 2).config).toMatchObject({ greeting: 'bonjour', replicas: 3 });
+
+    // helm's three-way strategic merge patches, applied by the server, give exactly the rendered manifests.
+    for (const document of parseAllDocuments(release('demo', 2).manifest)) {
+      const { stringData, ...manifest } = document.toJSON() as KubeObject & { stringData?: unknown };
+      expect(stringData === undefined || manifest.kind === 'Secret').toBe(true);
+      expect(api.get(manifest.kind, 'apps', manifest.metadata.name)).toMatchObject(manifest);
+    }
 
     const status = await runCommand(helmBinary(env), ['status', 'demo', '-n', 'apps', '--kubeconfig', kubeconfigFile], {
       env,
