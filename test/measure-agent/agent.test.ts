@@ -198,6 +198,7 @@ async function startRelay(kafka: Kafka): Promise<{ stop: () => Promise<void>; re
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const withoutLatency = ({ latencyMs: _latency, ...row }: IntervalRow) => row;
+const withoutFlink = ({ flink: _flink, ...row }: IntervalRow) => row;
 
 test('the rows measure reads back from the agent are exact, live, and the report is built from them', async () => {
   const reporter = recordingReporter();
@@ -228,6 +229,7 @@ test('the rows measure reads back from the agent are exact, live, and the report
     graceMs: 10_000,
   });
   const pipelineReporter = recordingReporter();
+  let flinkReads = 0;
   const report = measurePipeline({ config, reporter: pipelineReporter, signal: new AbortController().signal }, state, {
     sampling: async (plan, hooks) =>
       (readBack = await source(plan, {
@@ -237,6 +239,14 @@ test('the rows measure reads back from the agent are exact, live, and the report
           hooks.onRow(row);
         },
       })),
+    // Flink's figures are read from here (the runner) as each row arrives.
+    flinkFigures: async () => ({
+      recordsInPerSecond: ++flinkReads,
+      recordsOutPerSecond: null,
+      backpressure: 0,
+      checkpoints: null,
+      restarts: 0,
+    }),
     loadStats: async () => null,
   });
   // The same window measured as on the local platform, from here: the Kafka source of measurePipeline.
@@ -283,7 +293,8 @@ test('the rows measure reads back from the agent are exact, live, and the report
   expect(liveRows[0]!.at).toBeLessThan(agentDoneAt);
   // What was read back is what the agent's sampleIntervals returned.
   const agentResult = agentSampled.result;
-  expect(rows).toEqual(agentResult.rows);
+  expect(rows.map((row) => row.flink?.recordsInPerSecond)).toEqual([1, 2, 3]);
+  expect(rows.map(withoutFlink)).toEqual(agentResult.rows);
   expect([readBack!.result.startedAt, readBack!.result.endedAt]).toEqual([agentResult.startedAt, agentResult.endedAt]);
   expect(readBack!.result.inStart).toEqual(agentResult.inStart);
   expect(readBack!.result.outStart).toEqual(agentResult.outStart);
@@ -427,3 +438,28 @@ test('measure stops reading when aborted and keeps the rows it has', async () =>
   expect(result.result.rows).toEqual([]);
   expect(result.cost).toBeNull();
 }, 10_000);
+
+test('an agent whose SAS does not authorize it says so, and never prints the SAS', async () => {
+  const { storage } = await runStorage(recordingReporter());
+  const url = new URL(storage.containerUrl(CONTAINER, 'cw', 30));
+  const signature = url.searchParams.get('sig')!;
+  const forged = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+  url.searchParams.set('sig', forged);
+  const log: string[] = [];
+  const io = { log: (line: string) => void log.push(line), signal: new AbortController().signal };
+  const options = agentOptions(broker!.bootstrapServers, newMeasurementId());
+
+  const error = await runMeasureAgent(options, { ...io, env: { [CONTAINER_URL_ENV]: url.toString() } }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UserError);
+  expect((error as Error).message).toMatch(
+    /^The measure agent cannot write to the container in MEASUREMENTS_CONTAINER_URL \(http:\/\/127\.0\.0\.1:\d+\/sasbench01storage\/measurements\): .+\. The SAS must allow create and write/,
+  );
+  for (const secret of [forged, encodeURIComponent(forged), url.search.slice(1)])
+    expect([(error as Error).message, ...log].join('\n')).not.toContain(secret);
+
+  await expect(runMeasureAgent(options, { ...io, env: {} })).rejects.toThrow(
+    'MEASUREMENTS_CONTAINER_URL is not set: give the measurements container',
+  );
+}, 30_000);

@@ -137,7 +137,11 @@ function openContainer(url: string | undefined): {
   };
 }
 
-/** The message of an error, without a stack: it goes into the error blob and one log line. */
+/**
+ * The first line of an error's message, without a stack or a final period: it goes into one
+ * sentence of the error blob and the log (Azure Storage adds RequestId and Time lines).
+ */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim().replace(/\.$/, '');
 }
