@@ -487,7 +487,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
             type,
             namespace,
             matches,
-            url.searchParams.get('resourceVersion'),
+            url.searchParams,
             items,
             Number(url.searchParams.get('timeoutSeconds') ?? 1800),
           );
@@ -784,19 +784,28 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     type: ResourceType,
     namespace: string | undefined,
     matches: (o: KubeObject) => boolean,
-    resourceVersion: string | null,
+    query: URLSearchParams,
     current: KubeObject[],
     timeoutSeconds: number,
   ): void {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    const resourceVersion = query.get('resourceVersion');
     const watcher: Watcher = {
       type,
       response,
       matches: (o) => (!type.namespaced || !namespace || o.metadata.namespace === namespace) && matches(o),
     };
-    // Without a resourceVersion (or "0"), a watch starts with the current state as ADDED events.
-    if (!resourceVersion || resourceVersion === '0') {
+    // Without a resourceVersion (or "0"), and in a watch list (sendInitialEvents, client-go's
+    // reflector), a watch starts with the current state as ADDED events; a watch list then gets the
+    // bookmark that marks their end.
+    const watchList = query.get('sendInitialEvents') === 'true';
+    if (watchList || !resourceVersion || resourceVersion === '0') {
       for (const object of current) response.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+    }
+    if (watchList) {
+      const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+      const metadata = { resourceVersion: String(revision), annotations: { 'k8s.io/initial-events-end': 'true' } };
+      response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata } })}\n`);
     }
     watchers.add(watcher);
     const timer = setTimeout(() => response.end(), timeoutSeconds * 1000);

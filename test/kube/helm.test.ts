@@ -49,7 +49,7 @@ function playControllers(event: WriteEvent, cluster: FakeKubeApi): void {
       }
     }
     const ready = { replicas, readyReplicas: replicas, availableReplicas: replicas };
-    cluster.write({
+    const replicaSet = cluster.write({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: {
@@ -59,8 +59,9 @@ function playControllers(event: WriteEvent, cluster: FakeKubeApi): void {
         ownerReferences: [owner],
       },
       spec: { replicas, selector: object.spec.selector, template },
-      status: { ...ready, fullyLabeledReplicas: replicas, observedGeneration: 1 },
     });
+    const observed = { ...ready, fullyLabeledReplicas: replicas, observedGeneration: replicaSet.metadata.generation };
+    cluster.write({ ...replicaSet, status: observed });
     cluster.write({
       ...object,
       status: { ...ready, updatedReplicas: replicas, observedGeneration: object.metadata.generation },
@@ -146,6 +147,16 @@ describe('helm upgrade --install against the API server', () => {
         'meta.helm.sh/release-namespace': 'apps',
       });
     }
+
+    // The post-install hook: created after the objects, watched (client-go's watch list) until
+    // complete, then deleted (hook-succeeded).
+    const hook = api.requests.filter(
+      (r) => r.path.endsWith('/jobs/demo-smoke-1') || r.query.fieldSelector === 'metadata.name=demo-smoke-1',
+    );
+    expect(hook.map((r) => `${r.method} ${r.query.watch ?? ''}`)).toEqual(
+      expect.arrayContaining(['GET true', 'DELETE ']),
+    );
+    expect(api.get('Job', 'apps', 'demo-smoke-1')).toBeUndefined();
 
     // --wait looked at the Deployment's ReplicaSets and the Job before declaring success.
     const waited = api.requests.filter((r) => r.method === 'GET' && /\/replicasets$|\/jobs\/demo-init$/.test(r.path));
