@@ -28,7 +28,7 @@ import {
   newMeasurementId,
   type MeasureAgentOptions,
 } from '../../src/measure/agent/args.js';
-import { AGENT_BLOB_FORMAT, measurementPrefix, rowBlobName } from '../../src/measure/agent/blobs.js';
+import { AGENT_BLOB_FORMAT, AGENT_BLOBS, measurementPrefix, rowBlobName } from '../../src/measure/agent/blobs.js';
 import { agentSampling, readAgentResults } from '../../src/measure/agent/reader.js';
 import { measurePipeline, samplingPlan, type Sampled } from '../../src/measure/measure.js';
 import { freePort } from '../../src/platforms/local/ports.js';
@@ -43,8 +43,8 @@ import { startAzurite, type Azurite } from '../helpers/azurite.js';
 const ACCOUNT = 'sasbench01storage';
 const RESOURCE_GROUP = 'sasbench01-rg';
 const CONTAINER = 'measurements';
-const INTERVAL_SECONDS = 5;
-const MINUTES = 0.25; // 15 s: three rows
+const INTERVAL_SECONDS = 6;
+const MINUTES = 0.3; // 18 s: three rows
 const RATE = 200;
 const EVENTS = 1200; // 6 s at RATE, well inside the window
 
@@ -92,6 +92,7 @@ beforeAll(async () => {
     startAzurite(ACCOUNT),
     startGitHubOidcServer(),
   ]);
+  await topicsReady(kafkaClient({ bootstrapServers: broker.bootstrapServers }, 'agent-test-setup'));
   arm = await startFakeArm(oidc);
   storageProvider = fakeStorage();
   storageProvider.addAccount(RESOURCE_GROUP, ACCOUNT, azurite.accountKey);
@@ -196,6 +197,29 @@ async function startRelay(kafka: Kafka): Promise<{ stop: () => Promise<void>; re
   };
 }
 
+/** Resolves once the agent has written the blob. */
+async function blobWritten(container: ContainerClient, name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await container.getBlobClient(name).exists())) {
+    if (Date.now() > deadline) throw new Error(`${name} not written in 30 s`);
+    await sleep(100);
+  }
+}
+
+/** A broker that has just created its topics can answer "not the leader" for a moment. */
+async function topicsReady(kafka: Kafka): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await Promise.all([endOffsetSum(kafka, INPUT_TOPIC), endOffsetSum(kafka, OUTPUT_TOPIC)]);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const withoutLatency = ({ latencyMs: _latency, ...row }: IntervalRow) => row;
 const withoutFlink = ({ flink: _flink, ...row }: IntervalRow) => row;
@@ -256,8 +280,9 @@ test('the rows measure reads back from the agent are exact, live, and the report
     loadStats: async () => null,
   });
 
-  // The simulator starts once the agent has taken its first sample.
-  await sleep(3000);
+  // The simulator starts once the agent has taken its first sample: it samples right after started.json.
+  await blobWritten(container, measurementPrefix({ runId: state.runId, measurementId }) + AGENT_BLOBS.started);
+  await sleep(2000);
   const stats: SimulatorStats = await runSimulator({
     brokers: [broker!.bootstrapServers],
     topic: INPUT_TOPIC,
@@ -374,7 +399,7 @@ test('an agent that stops writing makes measure fail after two intervals and the
     return container.getBlockBlobClient(prefix + name).upload(body, body.length);
   };
   // An agent that started and wrote its first row, then went silent.
-  await put('started.json', {
+  await put(AGENT_BLOBS.started, {
     format: AGENT_BLOB_FORMAT,
     runId: state.runId,
     measurementId,
@@ -419,7 +444,7 @@ test('an agent that stops writing makes measure fail after two intervals and the
   expect(rows).toEqual([row]);
   expect(error).toBeInstanceOf(UserError);
   expect((error as Error).message).toBe(
-    `The measure agent (container instance sas-measure-2) wrote nothing new to ${CONTAINER}/${prefix} for 3 s: its last row is minute 1 of 15. ` +
+    `The measure agent (container instance sas-measure-2) wrote nothing new to ${CONTAINER}/${prefix} for 3 s: its last row is minute 1 of 18. ` +
       'Read its log for the reason (not scheduled, image not pulled, Kafka or the storage account unreachable).',
   );
   expect(waited).toBeGreaterThanOrEqual(3000);
