@@ -1,6 +1,6 @@
 /**
- * The Flink job figures of a report row, from the REST API: restarts, checkpoints, backpressure.
- * Each figure is null when Flink does not answer it (the row is still written).
+ * The Flink job figures of a report row, from the REST API: records in/out per second, restarts,
+ * checkpoints, backpressure. Each figure is null when Flink does not answer it (the row is still written).
  */
 import type { FlinkFigures } from '../report/schema.js';
 import type { FlinkRestClient } from './rest-client.js';
@@ -15,11 +15,10 @@ export async function flinkFigures(client: FlinkRestClient, jobId: string): Prom
     ? await Promise.all(job.vertices.map((v) => client.vertexBackpressure(jobId, v.id).catch(() => null)))
     : [];
   const known = pressures.filter((p): p is number => p !== null);
+  const rates = job ? await recordRates(client, jobId, job.vertices).catch(() => undefined) : undefined;
   return {
-    // Records in/out per second of chained operators need operator-scoped metric names that differ
-    // per job graph; the exact counts come from Kafka offsets instead.
-    recordsInPerSecond: null,
-    recordsOutPerSecond: null,
+    recordsInPerSecond: rates?.in ?? null,
+    recordsOutPerSecond: rates?.out ?? null,
     backpressure: known.length ? Math.max(...known) : null,
     checkpoints: checkpoints
       ? {
@@ -30,4 +29,30 @@ export async function flinkFigures(client: FlinkRestClient, jobId: string): Prom
       : null,
     restarts: metrics?.numRestarts ?? null,
   };
+}
+
+/**
+ * Operator-scoped rates, because the task-level numRecordsIn/Out of a chained source -> sink task
+ * count only network traffic (0 here): records the Kafka sources emit (`Source__<name>.
+ * numRecordsOutPerSecond`) and records the Kafka sinks' writers take (`<name>__Writer.
+ * numRecordsInPerSecond`), summed over subtasks and vertices. Flink's meters average the last 60 s.
+ */
+async function recordRates(
+  client: FlinkRestClient,
+  jobId: string,
+  vertices: Array<{ id: string }>,
+): Promise<{ in: number | null; out: number | null }> {
+  const isIn = (name: string) => /^Source__.*\.numRecordsOutPerSecond$/.test(name);
+  const isOut = (name: string) => /__Writer\.numRecordsInPerSecond$/.test(name);
+  let recordsIn: number | null = null;
+  let recordsOut: number | null = null;
+  for (const vertex of vertices) {
+    const names = (await client.vertexMetricNames(jobId, vertex.id)).filter((n) => isIn(n) || isOut(n));
+    const sums = await client.vertexMetricSums(jobId, vertex.id, names);
+    for (const [name, sum] of Object.entries(sums)) {
+      if (isIn(name)) recordsIn = (recordsIn ?? 0) + sum;
+      if (isOut(name)) recordsOut = (recordsOut ?? 0) + sum;
+    }
+  }
+  return { in: recordsIn, out: recordsOut };
 }

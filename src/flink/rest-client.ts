@@ -212,6 +212,31 @@ export class FlinkRestClient {
     return Object.fromEntries(metrics.map((m) => [m.id, Number(m.value)]));
   }
 
+  /** GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics: the names of the vertex's subtask metrics. */
+  async vertexMetricNames(jobId: string, vertexId: string): Promise<string[]> {
+    const metrics = await this.request<Array<{ id: string }>>('GET', this.subtaskMetricsPath(jobId, vertexId));
+    return metrics.map((m) => m.id);
+  }
+
+  /**
+   * GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=...&agg=sum: each metric summed over the
+   * vertex's subtasks. Only names the vertex has (vertexMetricNames): Flink answers [] for the whole
+   * request when one name is unknown.
+   */
+  async vertexMetricSums(jobId: string, vertexId: string, names: string[]): Promise<Record<string, number>> {
+    if (!names.length) return {};
+    const query = names.map(encodeURIComponent).join(',');
+    const metrics = await this.request<Array<{ id: string; sum?: number }>>(
+      'GET',
+      `${this.subtaskMetricsPath(jobId, vertexId)}?get=${query}&agg=sum`,
+    );
+    return Object.fromEntries(metrics.filter((m) => m.sum !== undefined).map((m) => [m.id, m.sum!]));
+  }
+
+  private subtaskMetricsPath(jobId: string, vertexId: string): string {
+    return `/jobs/${encodeURIComponent(jobId)}/vertices/${encodeURIComponent(vertexId)}/subtasks/metrics`;
+  }
+
   /** GET /jobs/:jobid/vertices/:vertexid/backpressure: the busiest subtask's back-pressured ratio (0..1). */
   async vertexBackpressure(jobId: string, vertexId: string): Promise<number | null> {
     const answer = await this.request<{

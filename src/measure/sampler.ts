@@ -3,7 +3,7 @@
  * reachable) become one row, printed as it arrives; sampled output records give each interval's
  * latency histograms. A failed sample is a gap, and the run goes on.
  */
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { emptyLatencyHistograms, latencySet, type LatencyHistograms } from '../analysis/latency.js';
 import { errorMessage } from '../errors.js';
 import type { FlinkFigures, IntervalRow } from '../report/schema.js';
@@ -74,7 +74,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
   // `out` before `in`: an event appended to `in` after its snapshot reaches `out` after the other.
   const outStart = await endOffsets(kafka, plan.topics.output);
   const inStart = await endOffsets(kafka, plan.topics.input);
-  const first = await sampleOffsets(admin, plan.topics, now);
+  const first = await firstSample(admin, plan.topics, now, hooks.signal);
   const startedAt = first.at;
   const intervalMs = plan.intervalSeconds * 1000;
   const intervals = Math.ceil((plan.totalSeconds * 1000) / intervalMs);
@@ -139,3 +139,27 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
   }
   return { startedAt, endedAt: now(), rows, latencyHistograms: histograms, outStart, inStart, lastSample: lastGood };
 }
+
+/**
+ * The baseline sample, retried while Kafka answers with a retriable error: right after the job
+ * starts, the group coordinator may still be loading ("The coordinator is loading...").
+ */
+async function firstSample(
+  admin: Admin,
+  topics: SampledTopics,
+  now: () => number,
+  signal: AbortSignal,
+): Promise<OffsetSample> {
+  const deadline = Date.now() + FIRST_SAMPLE_RETRY_MS;
+  for (;;) {
+    try {
+      return await sampleOffsets(admin, topics, now);
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline || signal.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+const FIRST_SAMPLE_RETRY_MS = 30_000;
