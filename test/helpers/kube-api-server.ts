@@ -284,7 +284,12 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       const owners = dependent.metadata.ownerReferences ?? [];
       if (!owners.some((owner) => owner.uid === object.metadata.uid)) continue;
       if (propagation === 'Orphan') {
-        dependent.metadata.ownerReferences = owners.filter((owner) => owner.uid !== object.metadata.uid);
+        const kept = owners.filter((owner) => owner.uid !== object.metadata.uid);
+        save(
+          typeOfKind(dependent.kind),
+          { ...dependent, metadata: { ...dependent.metadata, ownerReferences: kept } },
+          dependent,
+        );
       } else remove(typeOfKind(dependent.kind), dependent, propagation);
     }
   }
