@@ -403,8 +403,8 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
         });
       }
       // OpenAPI v3: kubectl's validation (in helm) asks whether the server validates fields itself
-      // (a fieldValidation parameter on each kind's PATCH); it does, so helm sends
-      // fieldValidation=Strict instead of validating against the schemas on its side.
+      // (a fieldValidation parameter on each kind's PATCH); it says so, and helm then leaves
+      // validation to the server instead of checking manifests against the schemas.
       if (p === '/openapi/v3') {
         return json(response, 200, {
           paths: Object.fromEntries(
@@ -441,25 +441,8 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     if (!route) return status(response, 404, 'NotFound', 'the server could not find the requested resource');
     const group = route[2] ?? '';
     const version = route[1] ?? route[3];
-    let namespace: string | undefined = route[4];
-    let resource = route[5];
-    let name: string | undefined = route[6];
-    // /api/v1/namespaces/<name> is the Namespace itself, not a namespaced collection.
-    if (
-      group === '' &&
-      namespace !== undefined &&
-      resource !== undefined &&
-      !RESOURCE_TYPES.some((t) => t.resource === resource) &&
-      !name
-    ) {
-      name = resource;
-      resource = 'namespaces';
-      namespace = undefined;
-    }
-    if (group === '' && resource === 'namespaces' && namespace && !name) {
-      // /api/v1/namespaces/<ns>/namespaces does not exist
-      return status(response, 404, 'NotFound', 'the server could not find the requested resource');
-    }
+    // /api/v1/namespaces/<name> matches as the Namespace itself (the optional namespace part backtracks).
+    const [namespace, resource, name] = [route[4] as string | undefined, route[5], route[6] as string | undefined];
     const type = RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.resource === resource);
     if (!type) return status(response, 404, 'NotFound', 'the server could not find the requested resource');
     const qualified = type.group ? `${type.resource}.${type.group}` : type.resource;
