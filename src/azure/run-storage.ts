@@ -17,8 +17,13 @@ import type { ArmClients } from './clients.js';
 import { armFailure } from './resource-groups.js';
 import { azureState } from './state.js';
 
+/** The container of what Flink fetches at submission (the job jar, HDInsight's submit script). */
+export const JOB_FILES_CONTAINER = 'submit-flink';
+
 export interface RunStorage {
   accountName: string;
+  /** The account key (masked): for what authenticates with it, e.g. Flink's wasbs:// file system. */
+  accountKey: string;
   service: BlobServiceClient;
   /** Creates the container if it is missing. */
   ensureContainer(container: string): Promise<void>;
@@ -58,6 +63,7 @@ export async function openRunStorage(clients: ArmClients, state: RunState, repor
   };
   return {
     accountName,
+    accountKey: key,
     service,
     ensureContainer: async (container) => {
       await service.getContainerClient(container).createIfNotExists();

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../errors.js';
 
 export interface FlinkRestClientOptions {
   /** Extra headers on every request (e.g. `Authorization: Bearer ...` for an API-server proxy). */
@@ -251,6 +252,40 @@ export class FlinkRestClient {
   /** PATCH /jobs/:jobid?mode=cancel (accepted; the job then goes CANCELLING -> CANCELED). */
   async cancelJob(jobId: string): Promise<void> {
     await this.request('PATCH', `/jobs/${encodeURIComponent(jobId)}?mode=cancel`);
+  }
+
+  /**
+   * Polls until the cluster lists a job and returns its id: in Application mode the JobManager
+   * submits the job itself. 404, 5xx and non-JSON answers count as "not up yet" (the proxy in front
+   * of a starting JobManager answers them); any other error ends the wait. `via` names the route
+   * (e.g. 'the YARN proxy') in the errors.
+   */
+  async waitForFirstJob(options: {
+    timeoutMs: number;
+    intervalMs: number;
+    signal?: AbortSignal;
+    via: string;
+  }): Promise<string> {
+    const deadline = Date.now() + options.timeoutMs;
+    let lastProblem = 'no answer yet';
+    for (;;) {
+      options.signal?.throwIfAborted();
+      try {
+        const [job] = await this.jobs();
+        if (job) return job.jid;
+        lastProblem = 'Flink lists no job yet';
+      } catch (error) {
+        const notUpYet =
+          error instanceof SyntaxError ||
+          (error instanceof FlinkRestError && (error.status === 404 || error.status >= 500));
+        if (!notUpYet)
+          throw new UserError(`Flink's REST API through ${options.via} failed: ${(error as Error).message}`);
+        lastProblem = (error as Error).message.slice(0, 300);
+      }
+      if (Date.now() > deadline)
+        throw new UserError(`Flink's REST API through ${options.via} did not show the job in time: ${lastProblem}`);
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+    }
   }
 
   /**

@@ -1,24 +1,24 @@
 /**
  * The Azure platforms: HDInsight Kafka with Flink on AKS (aks) or on an HDInsight Hadoop cluster
- * (hdinsight). deploy and teardown are ARM operations here; Flink, load and measure come with issue #9.
+ * (hdinsight). deploy and teardown are the same ARM work for both; each platform adds how it runs
+ * Flink, the load and the measure agent (src/platforms/aks, src/platforms/hdinsight).
  */
 import { deployAzure } from '../../azure/deploy.js';
-import { defaultAzureDeps, type AzureDeps } from '../../azure/session.js';
+import { defaultAzureDeps, openArm, type AzureDeps } from '../../azure/session.js';
 import { teardownAzure } from '../../azure/teardown.js';
 import type { PlatformName } from '../../config/inputs.js';
-import { NotImplementedError } from '../../errors.js';
+import { aksParts } from '../aks/index.js';
+import { hdinsightParts } from '../hdinsight/index.js';
 import type { Platform } from '../platform.js';
 
 export function azurePlatform(name: Exclude<PlatformName, 'local'>, deps: AzureDeps = defaultAzureDeps()): Platform {
-  const pending = (mode: string) => async (): Promise<never> => {
-    throw new NotImplementedError(`Mode '${mode}' on platform '${name}'`, 'issue #9, Flink and load on Azure');
-  };
+  const parts = name === 'aks' ? aksParts : hdinsightParts;
   return {
     deploy: (ctx) => deployAzure(ctx, name, deps),
-    submitFlink: pending('submit-flink'),
-    load: pending('load'),
-    stopLoad: pending('load'),
-    measure: pending('measure'),
+    submitFlink: (ctx, state) => parts.submitFlink(ctx, state, openArm(ctx.config, deps)),
+    load: (ctx, state, durationSeconds) => parts.load(ctx, state, openArm(ctx.config, deps), durationSeconds),
+    stopLoad: (ctx, state) => parts.stopLoad(ctx, state, openArm(ctx.config, deps)),
+    measure: (ctx, state) => parts.measure(ctx, state, openArm(ctx.config, deps)),
     teardown: async (ctx, state) => {
       await teardownAzure(ctx, state, deps);
     },

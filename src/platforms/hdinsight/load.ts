@@ -18,7 +18,6 @@ import {
   type ContainerGroupPlace,
 } from '../../azure/container-instances.js';
 import { azureState } from '../../azure/state.js';
-import type { Config } from '../../config/config.js';
 import { UserError } from '../../errors.js';
 import { INPUT_TOPIC } from '../../flink/job-arguments.js';
 import type { LoadStats } from '../../report/schema.js';
@@ -26,6 +25,7 @@ import { saveRun, type RunState } from '../../run-state/run-state.js';
 import { simulatorArgs } from '../../../simulator/src/launch.js';
 import { parseStatsLine } from '../../../simulator/src/stats-file.js';
 import type { ModeContext } from '../platform.js';
+import { simulatorImage } from '../azure/simulator-image.js';
 
 /** The simulator image's entrypoint (simulator/Dockerfile): a container's command replaces it. */
 export const SIMULATOR_ENTRYPOINT = ['node', '/app/dist/simulator/index.js'];
@@ -56,14 +56,6 @@ export function containerPlace(state: RunState): ContainerGroupPlace {
   if (!azure.resourceGroup || !azure.location || !subnetId)
     throw new UserError(`Run ${state.runId} has no simulators subnet recorded: run 'deploy' for it first.`);
   return { resourceGroup: azure.resourceGroup, location: azure.location, subnetId };
-}
-
-export function simulatorImage(config: Config): string {
-  if (!config.simulatorImage)
-    throw new UserError(
-      "No simulator image: set the input 'simulator-image' (outside GitHub Actions it has no default).",
-    );
-  return config.simulatorImage;
 }
 
 export function simulatorGroupNames(runId: string, count: number): string[] {

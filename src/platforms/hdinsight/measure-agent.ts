@@ -18,7 +18,8 @@ import { UserError } from '../../errors.js';
 import { CONTAINER_URL_ENV, measureAgentArgs } from '../../measure/agent/args.js';
 import { saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
-import { containerInstancesState, containerPlace, SIMULATOR_ENTRYPOINT, simulatorImage } from './load.js';
+import { simulatorImage } from '../azure/simulator-image.js';
+import { containerInstancesState, containerPlace, SIMULATOR_ENTRYPOINT } from './load.js';
 
 export const MEASURE_AGENT_ROLE = 'measure-agent';
 const AGENT_CPU = 1;

@@ -10,12 +10,12 @@ import { kafkaBrokerAddresses } from '../../azure/ambari.js';
 import type { ArmClients } from '../../azure/clients.js';
 import { openHdinsightGateway } from '../../azure/hdinsight-gateway.js';
 import { armFailure } from '../../azure/resource-groups.js';
-import { openRunStorage } from '../../azure/run-storage.js';
+import { JOB_FILES_CONTAINER, openRunStorage } from '../../azure/run-storage.js';
 import { azureState } from '../../azure/state.js';
 import { UserError } from '../../errors.js';
 import { jobArguments } from '../../flink/job-arguments.js';
 import { ensureJobJar, JOB_MAIN_CLASS } from '../../flink/job-jar.js';
-import { FlinkRestClient, FlinkRestError } from '../../flink/rest-client.js';
+import { FlinkRestClient } from '../../flink/rest-client.js';
 import { repoRoot } from '../../repo-root.js';
 import { saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
@@ -23,8 +23,6 @@ import { formatOutputs, runScriptAction } from './script-action.js';
 import { hdinsightState } from './state.js';
 import { waitForYarnRunning, yarnProxyUrl } from './yarn.js';
 
-/** The blob container of what the cluster fetches (jar, script), one folder per run. */
-export const SUBMIT_CONTAINER = 'submit-flink';
 /** How long the cluster may take to fetch them (script actions can queue behind others). */
 const SAS_MINUTES = 120;
 
@@ -74,22 +72,22 @@ export async function submitFlinkHdinsight(
 
   const jar = await ensureJobJar((message) => reporter.info(message));
   const storage = await openRunStorage(clients, state, reporter);
-  await storage.ensureContainer(SUBMIT_CONTAINER);
+  await storage.ensureContainer(JOB_FILES_CONTAINER);
   const jarBlob = `${state.runId}/${path.basename(jar)}`;
   const scriptBlob = `${state.runId}/${path.basename(submitScriptPath())}`;
   reporter.info(
-    `Uploading the job jar and the submit script to ${storage.accountName}/${SUBMIT_CONTAINER}/${state.runId}/`,
+    `Uploading the job jar and the submit script to ${storage.accountName}/${JOB_FILES_CONTAINER}/${state.runId}/`,
   );
-  await storage.uploadFile(SUBMIT_CONTAINER, jarBlob, jar);
-  await storage.uploadFile(SUBMIT_CONTAINER, scriptBlob, submitScriptPath());
+  await storage.uploadFile(JOB_FILES_CONTAINER, jarBlob, jar);
+  await storage.uploadFile(JOB_FILES_CONTAINER, scriptBlob, submitScriptPath());
 
   const applicationName = yarnApplicationName(state);
   const action = {
     name: `submit-flink-${Date.now().toString(36)}`,
-    uri: storage.blobReadUrl(SUBMIT_CONTAINER, scriptBlob, SAS_MINUTES),
+    uri: storage.blobReadUrl(JOB_FILES_CONTAINER, scriptBlob, SAS_MINUTES),
     roles: ['headnode'],
     args: [
-      Buffer.from(storage.blobReadUrl(SUBMIT_CONTAINER, jarBlob, SAS_MINUTES)).toString('base64'),
+      Buffer.from(storage.blobReadUrl(JOB_FILES_CONTAINER, jarBlob, SAS_MINUTES)).toString('base64'),
       JOB_MAIN_CLASS,
       String(config.parallelism),
       applicationName,
@@ -124,7 +122,12 @@ export async function submitFlinkHdinsight(
   const flinkRestUrl = yarnProxyUrl(yarn, applicationId);
   const flink = new FlinkRestClient(flinkRestUrl, { headers: { Authorization: yarn.authorization } });
   reporter.info(`Flink's REST API through the gateway: ${flinkRestUrl}; waiting until every task runs...`);
-  const jobId = await firstJob(flink, { deadline, intervalMs, signal });
+  const jobId = await flink.waitForFirstJob({
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    intervalMs,
+    signal,
+    via: 'the YARN proxy',
+  });
   await flink
     .waitForJobState(jobId, ['RUNNING'], {
       allTasksRunning: true,
@@ -139,33 +142,4 @@ export async function submitFlinkHdinsight(
   state.flinkRestUrl = flinkRestUrl;
   await saveRun(state);
   reporter.info(`Job ${jobId} is RUNNING on YARN (${applicationId}).`);
-}
-
-/**
- * The job of the Flink application (application mode runs exactly one), once the YARN proxy
- * reaches Flink's REST API: until then the proxy answers 404, 5xx or an HTML page.
- */
-async function firstJob(
-  flink: FlinkRestClient,
-  options: { deadline: number; intervalMs: number; signal: AbortSignal },
-): Promise<string> {
-  let lastProblem = 'no answer yet';
-  for (;;) {
-    options.signal.throwIfAborted();
-    try {
-      const [job] = await flink.jobs();
-      if (job) return job.jid;
-      lastProblem = 'Flink lists no job yet';
-    } catch (error) {
-      const notUpYet =
-        error instanceof SyntaxError ||
-        (error instanceof FlinkRestError && (error.status === 404 || error.status >= 500));
-      if (!notUpYet) throw new UserError(`Flink's REST API through the gateway failed: ${(error as Error).message}`);
-      lastProblem = error.message.slice(0, 300);
-    }
-    if (Date.now() > options.deadline) {
-      throw new UserError(`Flink's REST API through the YARN proxy did not show the job in time: ${lastProblem}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
-  }
 }
