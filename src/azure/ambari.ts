@@ -4,6 +4,7 @@
  * every minute, IncomingMessages / IncomingBytes / OutgoingBytes summed over all topics and brokers
  * as `1MinuteRate x 60`.
  */
+import type { BrokerFigures } from '../report/schema.js';
 import { UserError } from '../errors.js';
 import type { HdinsightGateway } from './hdinsight-gateway.js';
 
@@ -69,26 +70,13 @@ export async function kafkaBrokerAddresses(gateway: HdinsightGateway): Promise<s
   return addresses.sort();
 }
 
-/** Broker-level figures per minute, summed over brokers and topics; null where Ambari has no value yet. */
-export interface BrokerFigures {
-  /** When the sample was read. */
+/** One read of the broker figures, and when it was read. */
+export interface BrokerSample extends BrokerFigures {
   at: Date;
-  /** IncomingMessages: records appended to any topic (every event counts twice: `in`, then `out`). */
-  messagesInPerMinute: number | null;
-  /** IncomingBytes: bytes producers wrote to the brokers. */
-  bytesInPerMinute: number | null;
-  /** OutgoingBytes: bytes the brokers served to consumers (replication excluded). */
-  bytesOutPerMinute: number | null;
-  /**
-   * Every figure equals the previous sample's: Ambari Metrics has not refreshed its cluster
-   * aggregate since (it does so about every 2 minutes), so this is not a fresh minute. Figures
-   * that are all zero are not stale: an idle broker's rate is zero.
-   */
-  stale: boolean;
 }
 
 /** One read of the KAFKA_BROKER component's BrokerTopicMetrics: `1MinuteRate._sum x 60`. */
-export async function readBrokerFigures(gateway: HdinsightGateway): Promise<Omit<BrokerFigures, 'stale'>> {
+export async function readBrokerFigures(gateway: HdinsightGateway): Promise<Omit<BrokerSample, 'stale'>> {
   const cluster = gateway.clusterName;
   const answer = await gateway.getJson<BrokerTopicMetricsAnswer>(
     `${BROKER_COMPONENT(cluster)}?fields=metrics/kafka/server/BrokerTopicMetrics`,
@@ -108,8 +96,8 @@ export async function readBrokerFigures(gateway: HdinsightGateway): Promise<Omit
 }
 
 /** Reads the broker figures on each call and marks a sample stale when nothing refreshed since the last. */
-export function brokerFiguresSampler(gateway: HdinsightGateway): () => Promise<BrokerFigures> {
-  let previous: Omit<BrokerFigures, 'stale'> | undefined;
+export function brokerFiguresSampler(gateway: HdinsightGateway): () => Promise<BrokerSample> {
+  let previous: Omit<BrokerSample, 'stale'> | undefined;
   return async () => {
     const current = await readBrokerFigures(gateway);
     const figures = [current.messagesInPerMinute, current.bytesInPerMinute, current.bytesOutPerMinute];

@@ -8,7 +8,14 @@ import type { Kafka } from 'kafkajs';
 import type { ModeContext } from '../platforms/platform.js';
 import { buildReport } from '../report/build.js';
 import { consoleHeader, consoleRow } from '../report/render.js';
-import type { AuditResult, BenchmarkReport, FlinkFigures, LoadStats, MeasurementCost } from '../report/schema.js';
+import type {
+  AuditResult,
+  BenchmarkReport,
+  BrokerFigures,
+  FlinkFigures,
+  LoadStats,
+  MeasurementCost,
+} from '../report/schema.js';
 import type { RunState } from '../run-state/run-state.js';
 import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
 import { auditWindow } from './audit.js';
@@ -33,6 +40,7 @@ export type SamplingSource = (plan: SamplingPlan, hooks: SamplingHooks) => Promi
 
 interface CommonSources {
   flinkFigures?: () => Promise<FlinkFigures>;
+  brokerFigures?: () => Promise<BrokerFigures>;
   /** The load generator's own figures at the end (null when the platform cannot read them). */
   loadStats: () => Promise<LoadStats | null>;
 }
@@ -100,6 +108,7 @@ export async function measurePipeline(
       onRow: (row) => reporter.info(consoleRow(row)),
       onWarning: (message) => reporter.warning(message),
       flinkFigures: sources.flinkFigures,
+      brokerFigures: sources.brokerFigures,
       signal,
     },
   );

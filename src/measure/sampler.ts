@@ -6,7 +6,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { emptyLatencyHistograms, latencySet, type LatencyHistograms } from '../analysis/latency.js';
 import { errorMessage } from '../errors.js';
-import type { FlinkFigures, IntervalRow } from '../report/schema.js';
+import type { BrokerFigures, FlinkFigures, IntervalRow } from '../report/schema.js';
 import { eventTimes, parseRecord } from './event-fields.js';
 import { sampleOffsets, type OffsetSample, type SampledTopics } from './offsets.js';
 import { intervalRow } from './rows.js';
@@ -24,6 +24,8 @@ export interface SamplingHooks {
   onRow: (row: IntervalRow) => void;
   onWarning: (message: string) => void;
   flinkFigures?: () => Promise<FlinkFigures>;
+  /** Azure platforms: the brokers' figures from Ambari, read from here as each row is measured. */
+  brokerFigures?: () => Promise<BrokerFigures>;
   signal: AbortSignal;
   now?: () => number;
 }
@@ -110,7 +112,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
       } catch (error) {
         hooks.onWarning(`Sample of minute ${minute} failed (shown as a gap): ${errorMessage(error)}`);
       }
-      const flink = hooks.flinkFigures ? await hooks.flinkFigures().catch(() => undefined) : undefined;
+      const { flink, broker } = await rowFigures(hooks);
       const set = histograms.get(minute);
       const row = intervalRow({
         minute,
@@ -123,6 +125,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
         latencyMs: set ? latencySet(set) : null,
         flink,
       });
+      if (broker) row.broker = broker;
       rows.push(row);
       hooks.onRow(row);
       if (sample) lastGood = sample;
@@ -163,3 +166,14 @@ async function firstSample(
 }
 
 const FIRST_SAMPLE_RETRY_MS = 30_000;
+
+/** The figures read from outside Kafka for a row (Flink's REST API, Ambari); a failed read leaves one out. */
+export async function rowFigures(
+  hooks: Pick<SamplingHooks, 'flinkFigures' | 'brokerFigures'>,
+): Promise<{ flink?: FlinkFigures; broker?: BrokerFigures }> {
+  const [flink, broker] = await Promise.all([
+    hooks.flinkFigures?.().catch(() => undefined),
+    hooks.brokerFigures?.().catch(() => undefined),
+  ]);
+  return { ...(flink ? { flink } : {}), ...(broker ? { broker } : {}) };
+}

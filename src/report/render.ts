@@ -33,6 +33,7 @@ export function renderMarkdown(report: BenchmarkReport): string {
     '### Per-minute table\n\n' + renderTable(report),
     renderLoadAndAudit(report),
     renderFlink(report.rows),
+    renderBroker(report.rows),
   ];
   return sections.filter((section) => section !== '').join('\n\n') + '\n';
 }
@@ -247,6 +248,27 @@ function renderFlink(rows: IntervalRow[]): string {
         `${flink.backpressure === null ? '–' : formatPercent(flink.backpressure * 100)} | ` +
         `${flink.checkpoints ? `${formatCount(flink.checkpoints.completed)} / ${formatCount(flink.checkpoints.failed)}` : '–'} | ` +
         `${flink.checkpoints?.lastDurationMs == null ? '–' : formatCount(flink.checkpoints.lastDurationMs)} | ${count(flink.restarts)} |`,
+    );
+  }
+  lines.push('', '</details>');
+  return lines.join('\n');
+}
+
+/** The origin sample's Ambari table: broker-level figures, all topics (each event enters Kafka twice). */
+function renderBroker(rows: IntervalRow[]): string {
+  if (!rows.some((row) => row.broker)) return '';
+  const lines = [
+    '<details><summary>Kafka broker figures per interval (Ambari, all topics, 1-minute rates x 60)</summary>',
+    '',
+    '| Minute | IncomingMessages | IncomingBytes (MB) | OutgoingBytes (MB) | Notes |',
+    '|---:|---:|---:|---:|---|',
+  ];
+  for (const row of rows) {
+    const broker = row.broker;
+    if (!broker) continue;
+    lines.push(
+      `| ${row.minute} | ${count(broker.messagesInPerMinute)} | ${megabytes(broker.bytesInPerMinute)} | ` +
+        `${megabytes(broker.bytesOutPerMinute)} | ${broker.stale ? 'stale: Ambari had not refreshed' : ''} |`,
     );
   }
   lines.push('', '</details>');

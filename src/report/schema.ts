@@ -40,6 +40,26 @@ export interface FlinkFigures {
   restarts: number | null;
 }
 
+/**
+ * Broker-level figures of an interval from Ambari (HDInsight Kafka), the origin sample's report:
+ * Kafka's BrokerTopicMetrics `1MinuteRate x 60`, summed over brokers and all topics; null where
+ * Ambari has no value yet.
+ */
+export interface BrokerFigures {
+  /** IncomingMessages: records appended to any topic (every event counts twice: `in`, then `out`). */
+  messagesInPerMinute: number | null;
+  /** IncomingBytes: bytes producers wrote to the brokers. */
+  bytesInPerMinute: number | null;
+  /** OutgoingBytes: bytes the brokers served to consumers (replication excluded). */
+  bytesOutPerMinute: number | null;
+  /**
+   * Every figure equals the previous sample's: Ambari Metrics has not refreshed its cluster
+   * aggregate since (about every 2 minutes), so this is not a fresh minute. All-zero figures are
+   * not stale: an idle broker's rate is zero.
+   */
+  stale: boolean;
+}
+
 /** One sampling interval (a minute with the default interval-seconds). */
 export interface IntervalRow {
   /** 1-based index of the interval. */
@@ -69,6 +89,8 @@ export interface IntervalRow {
   /** Latency of sampled events that reached `out` in this interval; null when none was sampled. */
   latencyMs: LatencySet | null;
   flink?: FlinkFigures;
+  /** Azure platforms: the brokers' own figures, from Ambari. */
+  broker?: BrokerFigures;
 }
 
 export interface LoadStats {

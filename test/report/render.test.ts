@@ -56,6 +56,26 @@ describe('renderMarkdown', () => {
     expect(renderTable(reportOf(rows))).not.toContain('In MB');
     expect(renderTable(realisticReport())).toContain('In MB');
   });
+
+  it("adds the origin sample's Ambari table only when the platform gave broker figures", () => {
+    expect(markdown).not.toContain('Kafka broker figures');
+    const rows = rowsFrom(1000, minutesOf([1000, 1000]));
+    rows[0].broker = {
+      messagesInPerMinute: 120_000,
+      bytesInPerMinute: 42_500_000,
+      bytesOutPerMinute: null,
+      stale: false,
+    };
+    rows[1].broker = {
+      messagesInPerMinute: 120_000,
+      bytesInPerMinute: 42_500_000,
+      bytesOutPerMinute: null,
+      stale: true,
+    };
+    const lines = renderMarkdown(reportOf(rows)).split('\n');
+    expect(lines).toContain('| 1 | 120,000 | 42.5 | – |  |');
+    expect(lines).toContain('| 2 | 120,000 | 42.5 | – | stale: Ambari had not refreshed |');
+  });
 });
 
 describe('console table', () => {

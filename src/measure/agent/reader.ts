@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerClient } from '@azure/storage-blob';
 import { UserError } from '../../errors.js';
-import type { FlinkFigures, IntervalRow } from '../../report/schema.js';
+import type { IntervalRow } from '../../report/schema.js';
 import type { Sampled, SamplingSource } from '../measure.js';
-import type { SamplingHooks, SamplingPlan } from '../sampler.js';
+import { rowFigures, type SamplingHooks, type SamplingPlan } from '../sampler.js';
 import {
   AGENT_BLOBS,
   decodeResult,
@@ -47,7 +47,7 @@ export function agentSampling(source: AgentResultsSource): SamplingSource {
 
 /**
  * Calls hooks.onRow for each row in order as the agent writes it, then returns its result (Flink
- * figures, when hooks.flinkFigures reaches them from here, are attached as each row arrives). Fails
+ * and broker figures, read from here through the hooks, are attached as each row arrives). Fails
  * with one UserError when the agent wrote error.json, or when nothing new arrived for two intervals
  * plus the grace. Aborted: returns the rows so far (without latency histograms or cost).
  */
@@ -62,7 +62,7 @@ export async function readAgentResults(
   const stallMs = 2 * plan.intervalSeconds * 1000 + (source.graceMs ?? DEFAULT_GRACE_MS);
   const intervals = Math.ceil(plan.totalSeconds / plan.intervalSeconds);
   const delivered: IntervalRow[] = [];
-  const flinkByMinute = new Map<number, FlinkFigures>();
+  const figuresByMinute = new Map<number, Awaited<ReturnType<typeof rowFigures>>>();
   let started = false;
   let lastNews = now();
   let lastError: string | undefined;
@@ -71,15 +71,11 @@ export async function readAgentResults(
     const content = await source.container.getBlobClient(prefix + name).downloadToBuffer();
     return parseAgentBlob<T>(`${where}${name}`, content.toString('utf8'));
   };
-  const withFlink = (row: IntervalRow): IntervalRow => {
-    const flink = flinkByMinute.get(row.minute);
-    return flink ? { ...row, flink } : row;
-  };
+  const withFigures = (row: IntervalRow): IntervalRow => ({ ...row, ...figuresByMinute.get(row.minute) });
   const deliver = async (row: IntervalRow) => {
-    const flink = hooks.flinkFigures ? await hooks.flinkFigures().catch(() => undefined) : undefined;
-    if (flink) flinkByMinute.set(row.minute, flink);
-    delivered.push(withFlink(row));
-    hooks.onRow(withFlink(row));
+    figuresByMinute.set(row.minute, await rowFigures(hooks));
+    delivered.push(withFigures(row));
+    hooks.onRow(withFigures(row));
     lastNews = now();
   };
 
@@ -108,7 +104,7 @@ export async function readAgentResults(
       hooks.onWarning(
         `The measure agent (${source.agent}) was stopped early: the report covers the intervals it measured.`,
       );
-    sampled.result.rows = sampled.result.rows.map(withFlink);
+    sampled.result.rows = sampled.result.rows.map(withFigures);
     return sampled;
   };
 

@@ -4,7 +4,9 @@
  * writes its rows to the run's storage; this side reads them back live and builds the same report
  * as a local measure, with Flink's figures wherever the platform reaches Flink's REST API.
  */
+import { brokerFiguresSampler } from '../../azure/ambari.js';
 import type { ArmClients } from '../../azure/clients.js';
+import { openHdinsightGateway } from '../../azure/hdinsight-gateway.js';
 import { openRunStorage, type RunStorage } from '../../azure/run-storage.js';
 import { azureState } from '../../azure/state.js';
 import { UserError } from '../../errors.js';
@@ -41,6 +43,8 @@ export async function measureOnAzure(
   if (!container)
     throw new UserError(`Run ${state.runId} has no measurements container recorded: run 'deploy' for it first.`);
   const storage = await openRunStorage(clients, state, ctx.reporter);
+  // The origin sample's broker table, from Ambari through the Kafka cluster's gateway.
+  const brokerFigures = brokerFiguresSampler(await openHdinsightGateway(clients, state, ctx.reporter, 'kafka'));
   const measurementId = newMeasurementId();
   const agent = await sources.agent.start(measurementId, storage, container);
   try {
@@ -52,6 +56,7 @@ export async function measureOnAzure(
         agent,
       }),
       flinkFigures: sources.flinkFigures,
+      brokerFigures,
       loadStats: sources.loadStats,
     });
   } finally {
