@@ -8,7 +8,9 @@
  *   stays Waiting (pulling) for `pollsToStart` GETs and is Running, or, for a group `exits`
  *   answers for, Terminated with that exit code and those logs;
  * - GET (secure values never returned), DELETE (200 with the group, 204 when there is none), list
- *   by resource group, containers/{name}/logs with tail.
+ *   by resource group, containers/{name}/logs with tail;
+ * - `onCreate` / `onDelete` hooks, for a test that runs the container's command itself
+ *   (test/helpers/local-containers.ts).
  *
  * Bodies follow test/fixtures/azure-rest-examples/containerinstance/2025-09-01; errors ARM's shape.
  */
@@ -82,6 +84,10 @@ export interface FakeContainerInstances {
   provisioningError: (group: FakeContainerGroup) => { code: string; message: string } | undefined;
   /** A group this answers for has terminated (once started) with that exit code and those logs. */
   exits: (group: FakeContainerGroup) => ContainerExit | undefined;
+  /** Called once a PUT is accepted (a test may start the container's command itself). */
+  onCreate: (group: FakeContainerGroup) => void;
+  /** Called when DELETE removes a group (ACI stops its container). */
+  onDelete: (group: FakeContainerGroup) => void;
 }
 
 type Example = { responses: Record<string, { body?: Record<string, unknown> }> };
@@ -103,6 +109,8 @@ export function fakeContainerInstances(): FakeContainerInstances {
     logs: () => '',
     provisioningError: () => undefined,
     exits: () => undefined,
+    onCreate: () => undefined,
+    onDelete: () => undefined,
     route: (call, response) => handle(call, response),
   };
 
@@ -184,6 +192,7 @@ export function fakeContainerInstances(): FakeContainerInstances {
       };
       aci.groups.set(key, created);
       aci.created.push(request);
+      aci.onCreate(created);
       const operationId = randomUUID();
       operations.set(operationId, key);
       const location = request.location.replace(/\s+/g, '').toLowerCase();
@@ -205,6 +214,7 @@ export function fakeContainerInstances(): FakeContainerInstances {
         return true;
       }
       aci.groups.delete(key);
+      aci.onDelete(group);
       json(response, 200, groupBody(group, call, true));
       return true;
     }
