@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { ClientAssertionCredential, type TokenCredential } from '@azure/identity';
 import type { AzureIdentity } from '../config/config.js';
+import type { Reporter } from '../console/reporter.js';
 import { UserError } from '../errors.js';
 import type { ArmConnection } from './connection.js';
-import { SkippedError } from './errors.js';
+import { SkippedError, signInError } from './errors.js';
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -70,26 +71,72 @@ function forkPullRequest(env: NodeJS.ProcessEnv, readEvent: (file: string) => st
 
 export type IdTokenSource = (audience: string) => Promise<string>;
 
-/** The credential every ARM client of a run uses. */
+/** The runner's token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL), through @actions/core. */
+export const githubIdTokens: IdTokenSource = (audience) => core.getIDToken(audience);
+
+/** A fresh GitHub ID token for Azure, masked in every later log line the moment it is read. */
+export async function fetchIdToken(getIdToken: IdTokenSource, reporter: Reporter): Promise<string> {
+  let token: string;
+  try {
+    token = await getIdToken(OIDC_AUDIENCE);
+  } catch (error) {
+    throw new UserError(
+      `Could not get a GitHub OIDC token: ${(error as Error).message}. Check that the job has \`permissions: id-token: write\`.`,
+    );
+  }
+  reporter.setSecret(token);
+  return token;
+}
+
+/** The claims of a GitHub ID token that Entra ID matches against a federated credential. */
+export interface IdTokenClaims {
+  sub: string;
+  iss: string;
+  aud: string;
+}
+
+/** Reads (does not verify: Entra ID does) the claims of a JWT. */
+export function idTokenClaims(jwt: string): IdTokenClaims {
+  const payload = jwt.split('.')[1] ?? '';
+  let claims: Partial<Record<keyof IdTokenClaims, unknown>>;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    throw new UserError("The GitHub OIDC token is not a JWT: the runner's token endpoint answered something else.");
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : '');
+  return { sub: text(claims.sub), iss: text(claims.iss), aud: text(claims.aud) };
+}
+
+/**
+ * The credential every ARM client of a run uses: each exchange presents the ID token `assertion`
+ * gives, and an Entra ID refusal becomes one line saying what to fix.
+ */
 export function githubOidcCredential(
   identity: AzureIdentity,
   connection: ArmConnection,
-  getIdToken: IdTokenSource = (audience) => core.getIDToken(audience),
+  assertion: () => Promise<string>,
 ): TokenCredential {
+  let presented: IdTokenClaims | undefined;
   const getAssertion = async (): Promise<string> => {
-    try {
-      return await getIdToken(OIDC_AUDIENCE);
-    } catch (error) {
-      throw new UserError(
-        `Could not get a GitHub OIDC token: ${(error as Error).message}. Check that the job has \`permissions: id-token: write\`.`,
-      );
-    }
+    const jwt = await assertion();
+    presented = idTokenClaims(jwt);
+    return jwt;
   };
-  return new ClientAssertionCredential(identity.tenantId, identity.clientId, getAssertion, {
+  const exchange = new ClientAssertionCredential(identity.tenantId, identity.clientId, getAssertion, {
     authorityHost: connection.authorityHost,
     // A fixed authority (the public cloud's, or AZURE_AUTHORITY_HOST): no instance discovery call.
     disableInstanceDiscovery: true,
     ...(connection.tlsOptions ? { tlsOptions: connection.tlsOptions } : {}),
     retryOptions: connection.retryOptions,
   });
+  return {
+    getToken: async (scopes, options) => {
+      try {
+        return await exchange.getToken(scopes, options);
+      } catch (error) {
+        throw signInError(error, identity, presented);
+      }
+    },
+  };
 }

@@ -6,7 +6,8 @@
  * - a GitHub OIDC ID-token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN), plain HTTP as the
  *   runner's is internal: every request gets a new short-lived JWT, and the count is recorded;
  * - Entra ID over HTTPS: OpenID discovery and /{tenant}/oauth2/v2.0/token (client_credentials with a
- *   client assertion, which must be a live ID token from the fake above; AADSTS700024 otherwise);
+ *   client assertion, which must be a live ID token from the fake above, AADSTS700024 otherwise,
+ *   whose subject is one of the app's federated credentials, AADSTS70021 otherwise);
  * - Azure Resource Manager over HTTPS (Microsoft.Resources 2024-03-01): resource groups PUT / HEAD /
  *   GET / DELETE / list with a tag $filter, deployments validate / PUT / GET / operations, long-running
  *   operations through Azure-AsyncOperation (deployments) and Location (group deletion), 429 with
@@ -52,10 +53,15 @@ export interface GitHubOidcServer {
   /** ID tokens issued, in order. */
   issued: string[];
   lifetimeSeconds: number;
+  /** The `sub` claim of the tokens issued from now on (a branch, environment or pull request). */
+  subject: string;
   /** Whether a JWT is one of ours, unexpired, for this audience. */
-  verify(jwt: string, audience: string): { ok: true; jti: string } | { ok: false; reason: string };
+  verify(jwt: string, audience: string): { ok: true; jti: string; sub: string } | { ok: false; reason: string };
   close(): Promise<void>;
 }
+
+export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+export const DEFAULT_OIDC_SUBJECT = 'repo:org/streaming-at-scale:ref:refs/heads/main';
 
 export async function startGitHubOidcServer(lifetimeSeconds = 300): Promise<GitHubOidcServer> {
   const secret = randomUUID();
@@ -67,6 +73,7 @@ export async function startGitHubOidcServer(lifetimeSeconds = 300): Promise<GitH
     requestToken,
     issued: [],
     lifetimeSeconds,
+    subject: DEFAULT_OIDC_SUBJECT,
     verify(jwt, audience) {
       const [header, payload, signature] = jwt.split('.');
       if (!header || !payload || signature !== sign(`${header}.${payload}`))
@@ -75,10 +82,11 @@ export async function startGitHubOidcServer(lifetimeSeconds = 300): Promise<GitH
         aud: string;
         exp: number;
         jti: string;
+        sub: string;
       };
       if (claims.aud !== audience) return { ok: false, reason: `audience ${claims.aud}` };
       if (claims.exp * 1000 <= Date.now()) return { ok: false, reason: 'expired' };
-      return { ok: true, jti: claims.jti };
+      return { ok: true, jti: claims.jti, sub: claims.sub };
     },
     close: () => closeServer(server),
   };
@@ -90,9 +98,9 @@ export async function startGitHubOidcServer(lifetimeSeconds = 300): Promise<GitH
     const now = Math.floor(Date.now() / 1000);
     const header = b64({ alg: 'HS256', typ: 'JWT', kid: 'fake' });
     const payload = b64({
-      iss: 'https://token.actions.githubusercontent.com',
+      iss: GITHUB_OIDC_ISSUER,
       aud: url.searchParams.get('audience') ?? 'https://github.com/org',
-      sub: 'repo:org/streaming-at-scale:ref:refs/heads/main',
+      sub: oidc.subject,
       jti: randomUUID(),
       iat: now,
       nbf: now,
@@ -155,6 +163,8 @@ export interface FakeArm {
   requests: RecordedRequest[];
   /** Token exchanges: the client assertion each one presented. */
   exchanges: string[];
+  /** The subjects of the app's federated credentials (issuer GitHub, audience api://AzureADTokenExchange). */
+  federatedSubjects: string[];
   groups: Map<string, Group>;
   deployments: Map<string, Deployment>;
   /** Lifetime of issued access tokens (expires_in): short makes every request exchange again. */
@@ -236,6 +246,7 @@ export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
     clientId: '11111111-2222-3333-4444-555555555555',
     requests: [],
     exchanges: [],
+    federatedSubjects: [DEFAULT_OIDC_SUBJECT],
     groups: new Map(),
     deployments: new Map(),
     accessTokenSeconds: 3600,
@@ -298,15 +309,18 @@ export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
     const token = url.pathname.match(/^\/([^/]+)\/oauth2\/v2\.0\/token$/);
     if (token && method === 'POST') {
       const form = (body ?? {}) as Record<string, string>;
-      const entraError = (code: number, error: string, description: string) =>
-        json(response, 400, {
+      const entraError = (code: number, error: string, description: string) => {
+        const [timestamp, traceId, correlationId] = [new Date().toISOString(), randomUUID(), randomUUID()];
+        return json(response, 400, {
           error,
-          error_description: description,
+          // Entra appends the request's identifiers to every description.
+          error_description: `${description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
           error_codes: [code],
-          timestamp: new Date().toISOString(),
-          trace_id: randomUUID(),
-          correlation_id: randomUUID(),
+          timestamp,
+          trace_id: traceId,
+          correlation_id: correlationId,
         });
+      };
       if (token[1] !== arm.tenantId)
         return entraError(90002, 'invalid_request', `AADSTS90002: Tenant '${token[1]}' not found.`);
       if (form.client_id !== arm.clientId)
@@ -332,6 +346,13 @@ export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
           700024,
           'invalid_client',
           `AADSTS700024: Client assertion is not within its valid time range (${verdict.reason}).`,
+        );
+      }
+      if (!arm.federatedSubjects.includes(verdict.sub)) {
+        return entraError(
+          70021,
+          'invalid_request',
+          `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${GITHUB_OIDC_ISSUER}'. Assertion Subject: '${verdict.sub}'. Assertion Audience: 'api://AzureADTokenExchange'. https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation`,
         );
       }
       const accessToken = `fake-arm-token-${randomUUID()}`;
