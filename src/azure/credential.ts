@@ -1,7 +1,8 @@
 /**
  * Signing in to Azure with OIDC only: the job's GitHub ID token (audience api://AzureADTokenExchange)
  * is exchanged by @azure/identity's ClientAssertionCredential for an Azure token. A fresh ID token is
- * fetched for every exchange, so a run longer than the ID token's life keeps working.
+ * fetched for every exchange, so a run longer than the ID token's life keeps working; an exchange
+ * Entra ID refuses becomes one line saying what to fix (errors.ts).
  */
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
@@ -98,14 +99,17 @@ export interface IdTokenClaims {
 /** Reads (does not verify: Entra ID does) the claims of a JWT. */
 export function idTokenClaims(jwt: string): IdTokenClaims {
   const payload = jwt.split('.')[1] ?? '';
-  let claims: Partial<Record<keyof IdTokenClaims, unknown>>;
+  let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    throw new UserError("The GitHub OIDC token is not a JWT: the runner's token endpoint answered something else.");
+    // not JSON: refused below
   }
+  if (!claims || typeof claims !== 'object')
+    throw new UserError("The GitHub OIDC token is not a JWT: the runner's token endpoint answered something else.");
   const text = (value: unknown) => (typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : '');
-  return { sub: text(claims.sub), iss: text(claims.iss), aud: text(claims.aud) };
+  const { sub, iss, aud } = claims as Record<string, unknown>;
+  return { sub: text(sub), iss: text(iss), aud: text(aud) };
 }
 
 /**

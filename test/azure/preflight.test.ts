@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MISSING_ID_TOKEN_PERMISSION } from '../../src/azure/credential.js';
+import { idTokenClaims, MISSING_ID_TOKEN_PERMISSION } from '../../src/azure/credential.js';
 import { signInError } from '../../src/azure/errors.js';
 import { type AzureDeps, openArm } from '../../src/azure/session.js';
 import { parseConfig, type AzureIdentity } from '../../src/config/config.js';
@@ -208,5 +208,25 @@ describe('signInError', () => {
     expect(signInError(network, identity)).toBe(network);
     const permission = new UserError('Could not get a GitHub OIDC token: 403.');
     expect(signInError(new Error('wrapped', { cause: permission }), identity)).toBe(permission);
+  });
+});
+
+describe('idTokenClaims', () => {
+  const jwt = (claims: unknown) =>
+    `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.signature-not-checked`;
+
+  it('reads sub, iss and aud (a list of audiences joined)', () => {
+    expect(idTokenClaims(jwt({ sub: 'repo:a/b:pull_request', iss: 'https://i', aud: ['x', 'y'] }))).toEqual({
+      sub: 'repo:a/b:pull_request',
+      iss: 'https://i',
+      aud: 'x y',
+    });
+  });
+
+  it('refuses what is not a JWT with one line', () => {
+    expect(() => idTokenClaims('not-a-jwt')).toThrow(
+      new UserError("The GitHub OIDC token is not a JWT: the runner's token endpoint answered something else."),
+    );
+    expect(() => idTokenClaims(jwt(null))).toThrow(UserError);
   });
 });
