@@ -17,6 +17,7 @@ import { teardownAzureMode } from '../../src/azure/teardown.js';
 import type { AzureDeps } from '../../src/azure/session.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { Mode, RawInputs } from '../../src/config/inputs.js';
+import type { Reporter } from '../../src/console/reporter.js';
 import { INPUT_TOPIC, OUTPUT_TOPIC } from '../../src/flink/job-arguments.js';
 import { FlinkRestClient } from '../../src/flink/rest-client.js';
 import { kafkaClient } from '../../src/kafka/client.js';
@@ -168,8 +169,10 @@ function withLocalBrokers(command: string[]): string[] {
   });
 }
 
-function deps(): AzureDeps {
+/** The mode's reporter also gets the sign-in preflight's lines (and masks the ID token). */
+function deps(reporter: Reporter): AzureDeps {
   return {
+    reporter,
     env: { ...process.env, GITHUB_ACTOR: 'octocat', GITHUB_REPOSITORY: 'org/repo', GITHUB_RUN_ID: '42' },
     // Polls every half second: the machine also runs Kafka, Flink, the simulators and the agent.
     connection: { ...fakeArmConnection(arm!, azurite!.blobEndpoint), pollIntervalMs: 500 },
@@ -208,7 +211,7 @@ async function onRun(mode: Mode, runId: string, stage: (ctx: ModeContext, run: R
   return { ctx, run };
 }
 
-const platform = () => azurePlatform('hdinsight', deps());
+const platform = (ctx: ModeContext) => azurePlatform('hdinsight', deps(ctx.reporter));
 
 async function endOffsets(): Promise<{ in: number; out: number }> {
   const sum = async (topic: string) =>
@@ -267,7 +270,7 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
     simulatorsSubnetId: subnetId,
   };
   const deployCtx = context('deploy');
-  const deployed = await platform().deploy(deployCtx);
+  const deployed = await platform(deployCtx).deploy(deployCtx);
   setRunOutputs(deployCtx.reporter, deployed);
   const runId = deployCtx.reporter.lines.find((l) => l.startsWith('output run-id='))!.slice('output run-id='.length);
   expect(runId).toBe(deployed.runId);
@@ -338,7 +341,7 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
       stderr: '',
     }));
   };
-  const { run: submitted } = await onRun('submit-flink', runId, (ctx, run) => platform().submitFlink(ctx, run));
+  const { run: submitted } = await onRun('submit-flink', runId, (ctx, run) => platform(ctx).submitFlink(ctx, run));
   expect(jobId).toBeDefined();
   expect(submitted.flinkJobId).toBe(jobId);
   expect(submitted.flinkRestUrl).toBe(`${hadoopGateway!.url}/yarnui/hn/proxy/${APPLICATION_ID}`);
@@ -347,7 +350,9 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
   // ---- load: two container instances run the simulator CLI; load returns once events flow.
   const before = await endOffsets();
   expect(before).toEqual({ in: 0, out: 0 });
-  const { ctx: loadCtx } = await onRun('load', runId, (ctx, run) => platform().load(ctx, run, ctx.config.minutes * 60));
+  const { ctx: loadCtx } = await onRun('load', runId, (ctx, run) =>
+    platform(ctx).load(ctx, run, ctx.config.minutes * 60),
+  );
   const simulators = [...containers!.started];
   expect(simulators).toHaveLength(2);
   for (const [index, simulator] of simulators.entries()) {
@@ -364,7 +369,7 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
   // ---- measure: the agent is a third container; the test reads Kafka's offsets alongside it.
   const hadoopRequestsBefore = hadoopGateway!.requests.length;
   const { ctx: measureCtx } = await onRun('measure', runId, async (ctx, run) => {
-    const report = await platform().measure(ctx, run);
+    const report = await platform(ctx).measure(ctx, run);
     await publishReport(ctx, run, report).catch((error: unknown) => {
       // A one-minute load on a busy 2-core machine may miss the gate: the report stands regardless.
       if (!/^Performance gate failed/.test((error as Error).message)) throw error;
@@ -438,7 +443,7 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
 
   // ---- teardown: the resource group goes, and with it (as on Azure) the Hadoop cluster's job.
   const teardownCtx = context('teardown', runId);
-  await teardownAzureMode(teardownCtx, deps());
+  await teardownAzureMode(teardownCtx, deps(teardownCtx.reporter));
   expect(arm!.groups.has(GROUP)).toBe(false);
   expect((await loadRun(teardownCtx.config)).platformState.azure).toMatchObject({ deleted: true });
   await flink.cancelJob(jobId!);
