@@ -4,9 +4,9 @@
  * with a known key (so the name a run records works in path-style URLs
  * http://127.0.0.1:<port>/<account>). Stopped by stop(), and killed when it fails to start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './processes.js';
@@ -15,8 +15,10 @@ export interface Azurite {
   accountName: string;
   /** Base64, as ARM's listKeys returns it. */
   accountKey: string;
-  /** The Blob endpoint template for ArmConnection.blobEndpoint: http://127.0.0.1:<port>/{account}. */
+  /** The Blob endpoint template for ArmConnection.blobEndpoint: http(s)://127.0.0.1:<port>/{account}. */
   blobEndpoint: string;
+  /** With `https`: the self-signed certificate to trust (PEM) and its file. */
+  ca?: { pem: string; file: string };
   /** Everything Azurite printed (access log off). */
   output(): string;
   stop(): Promise<void>;
@@ -25,9 +27,11 @@ export interface Azurite {
 const AZURITE_BLOB = path.join(REPO_ROOT, 'node_modules', '.bin', 'azurite-blob');
 const START_TIMEOUT_MS = 30_000;
 
-export async function startAzurite(accountName: string): Promise<Azurite> {
+/** `https`: serve HTTPS with a certificate made for the test (as Azure's endpoints, which SAS URLs must use). */
+export async function startAzurite(accountName: string, options: { https?: boolean } = {}): Promise<Azurite> {
   const accountKey = randomBytes(64).toString('base64');
   const location = await mkdtemp(path.join(tmpdir(), 'sas-azurite-'));
+  const tls = options.https ? await selfSignedCertificate(location) : undefined;
   // The bin script's shebang asks for `node` on PATH: run it with this Node instead.
   const child = spawn(
     process.execPath,
@@ -42,6 +46,7 @@ export async function startAzurite(accountName: string): Promise<Azurite> {
       '--skipApiVersionCheck',
       '--disableTelemetry',
       '--silent',
+      ...(tls ? ['--cert', tls.file, '--key', tls.keyFile] : []),
     ],
     {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, AZURITE_ACCOUNTS: `${accountName}:${accountKey}` },
@@ -59,7 +64,7 @@ export async function startAzurite(accountName: string): Promise<Azurite> {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Azurite did not start in 30 s:\n${output}`)), START_TIMEOUT_MS);
       const check = () => {
-        const listening = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+        const listening = /successfully listens on https?:\/\/127\.0\.0\.1:(\d+)/.exec(output);
         if (listening) {
           clearTimeout(timer);
           resolve(Number(listening[1]));
@@ -72,7 +77,8 @@ export async function startAzurite(accountName: string): Promise<Azurite> {
     return {
       accountName,
       accountKey,
-      blobEndpoint: `http://127.0.0.1:${port}/{account}`,
+      blobEndpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/{account}`,
+      ...(tls ? { ca: { pem: tls.pem, file: tls.file } } : {}),
       output: () => output,
       stop,
     };
@@ -80,6 +86,20 @@ export async function startAzurite(accountName: string): Promise<Azurite> {
     await stop();
     throw error;
   }
+}
+
+/** A certificate for 127.0.0.1 (openssl), in Azurite's data folder. */
+async function selfSignedCertificate(dir: string): Promise<{ pem: string; file: string; keyFile: string }> {
+  const file = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1', '-keyout', keyFile, '-out', file].concat(
+      ['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    ),
+    { stdio: 'ignore' },
+  );
+  return { pem: await readFile(file, 'utf8'), file, keyFile };
 }
 
 /** SIGTERM, then SIGKILL if it has not exited after 5 s. */

@@ -204,6 +204,8 @@ export interface FakeKubeApi {
   write(object: KubeObject): KubeObject;
   /** Called after every create or update through the API (helm's, the toolkit's). */
   onWrite: Array<(event: WriteEvent, api: FakeKubeApi) => void>;
+  /** Called for every object deleted through the API, its dependents included (the kubelet stops a Job's pods). */
+  onDelete: Array<(object: KubeObject, api: FakeKubeApi) => void>;
   /** Service proxy targets: "<namespace>/<service>:<port>" -> a local base URL (http://127.0.0.1:<port>). */
   serviceTargets: Map<string, string>;
   /** A kubeconfig (YAML, as AKS writes it) for this server; `auth` picks the credentials it carries. */
@@ -243,6 +245,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
         store.get(keyOf(typeOfKind(object.kind), object.metadata.namespace, object.metadata.name)),
       ),
     onWrite: [],
+    onDelete: [],
     serviceTargets: new Map(),
     kubeconfig: (auth = 'both') => kubeconfigYaml(api, auth),
     close: async () => {
@@ -279,6 +282,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   function remove(type: ResourceType, object: KubeObject, propagation: string): void {
     store.delete(keyOf(type, object.metadata.namespace, object.metadata.name));
     notify(type, 'DELETED', { ...object, metadata: { ...object.metadata, resourceVersion: String(++revision) } });
+    for (const callback of api.onDelete) callback(structuredClone(object), api);
     // The garbage collector: dependents go with their owner (Background, Foreground), or are orphaned.
     for (const dependent of [...store.values()]) {
       const owners = dependent.metadata.ownerReferences ?? [];
