@@ -7,6 +7,8 @@ import * as github from '@actions/github';
 import type { Config } from '../config/config.js';
 import type { CommentPolicy } from '../config/inputs.js';
 import type { Reporter } from '../console/reporter.js';
+import { COMMENT_LIMIT, fitSections } from '../report/limits.js';
+import type { MarkdownSection } from '../report/render.js';
 import type { BenchmarkReport } from '../report/schema.js';
 
 export interface PullRequestRef {
@@ -19,9 +21,6 @@ export type CommentOutcome =
   | { action: 'created' | 'updated'; commentId: number; url: string }
   | { action: 'skipped'; reason: string }
   | { action: 'forbidden'; reason: string };
-
-/** GitHub refuses comment bodies longer than this (characters). */
-export const MAX_COMMENT_LENGTH = 65_536;
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
@@ -50,20 +49,22 @@ export function pullRequestFromContext(
   return { ...context.repo, number };
 }
 
-/** The comment body: the marker first (hidden when rendered), then the markdown, cut to GitHub's limit. */
-export function commentBody(key: string, markdown: string): string {
-  const body = `${commentMarker(key)}\n${markdown}`;
-  if (body.length <= MAX_COMMENT_LENGTH) return body;
-  const note = '\n\n_Truncated to fit a comment: the job summary and the JSON report have every row._\n';
-  const cut = body.lastIndexOf('\n', MAX_COMMENT_LENGTH - note.length);
-  return body.slice(0, cut) + note;
+/**
+ * The comment body: the marker first (hidden when rendered), then the sections, shortened to fit
+ * COMMENT_LIMIT (src/report/limits.ts) with a pointer to `fullReport`.
+ */
+export function commentBody(key: string, sections: MarkdownSection[], fullReport: string): string {
+  const marker = commentMarker(key);
+  return `${marker}\n${fitSections(sections, COMMENT_LIMIT, fullReport, marker.length + 1).markdown}`;
 }
 
 export interface UpsertOptions {
   token: string;
   pullRequest: PullRequestRef;
   benchmarkKey: string;
-  markdown: string;
+  sections: MarkdownSection[];
+  /** Markdown naming where the whole report is, for a comment that had to be shortened. */
+  fullReport: string;
   reporter: Reporter;
   /** The REST API root; GITHUB_API_URL (set on every runner, GHES included) by default. */
   baseUrl?: string;
@@ -76,7 +77,7 @@ export async function upsertPullRequestComment(options: UpsertOptions): Promise<
     baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
   });
   const marker = commentMarker(options.benchmarkKey);
-  const body = commentBody(options.benchmarkKey, options.markdown);
+  const body = commentBody(options.benchmarkKey, options.sections, options.fullReport);
   try {
     let existing: { id: number } | undefined;
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -145,8 +146,13 @@ function statusOf(error: unknown): number | undefined {
  */
 export function commentOnPullRequest(
   report: Pick<BenchmarkReport, 'platform' | 'job' | 'tier' | 'gate'>,
-  markdown: string,
-  options: { config: Pick<Config, 'comment' | 'githubToken'>; reporter: Reporter; pullRequest?: PullRequestRef | null },
+  sections: MarkdownSection[],
+  options: {
+    config: Pick<Config, 'comment' | 'githubToken'>;
+    reporter: Reporter;
+    fullReport: string;
+    pullRequest?: PullRequestRef | null;
+  },
 ): Promise<CommentOutcome> {
   return publishPullRequestComment({
     policy: options.config.comment,
@@ -154,7 +160,8 @@ export function commentOnPullRequest(
     token: options.config.githubToken,
     pullRequest: options.pullRequest === undefined ? pullRequestFromContext() : options.pullRequest,
     benchmarkKey: benchmarkKey(report),
-    markdown,
+    sections,
+    fullReport: options.fullReport,
     reporter: options.reporter,
   });
 }

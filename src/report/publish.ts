@@ -8,7 +8,8 @@ import { commentOnPullRequest } from '../github/pr-comment.js';
 import type { ModeContext } from '../platforms/platform.js';
 import type { RunState } from '../run-state/run-state.js';
 import { reportOutputs } from './outputs.js';
-import { renderMarkdown } from './render.js';
+import { currentRunArtifactsUrl, fitSections, fullReportReference, SUMMARY_LIMIT } from './limits.js';
+import { renderSections } from './render.js';
 import type { BenchmarkReport } from './schema.js';
 import { publishSummary, writeReport } from './summary.js';
 
@@ -18,11 +19,13 @@ export async function publishReport(ctx: ModeContext, state: RunState, report: B
   await writeReport(reportFile, report);
   reporter.info(`Report: ${reportFile}`);
 
-  const markdown = renderMarkdown(report);
-  await publishSummary(markdown, { reporter, summaryFile: config.summaryFile });
+  const sections = renderSections(report);
+  const fullReport = fullReportReference(currentRunArtifactsUrl(process.env), reportFile);
+  const summary = fitSections(sections, SUMMARY_LIMIT, fullReport);
+  await publishSummary(summary.markdown, { reporter, summaryFile: config.summaryFile });
   reporter.setOutput('report-file', reportFile);
   for (const [name, value] of Object.entries(reportOutputs(report))) reporter.setOutput(name, value);
-  await commentOnPullRequest(report, markdown, { config, reporter });
+  await commentOnPullRequest(report, sections, { config, reporter, fullReport });
 
   reporter.info(`Ramp-up: ${report.rampUp.verdict}`);
   for (const reason of report.gate.reasons) {

@@ -23,19 +23,36 @@ const CHECK_LABELS: Record<GateCheckName, string> = {
   regression: 'Regression vs baseline',
 };
 
-export function renderMarkdown(report: BenchmarkReport): string {
-  const sections = [
-    renderHeading(report),
-    renderGate(report.gate.reasons),
-    renderRampUp(report),
-    report.baseline ? renderBaseline(report.baseline) : '',
-    '### Output per interval\n\n' + renderChart(report),
-    '### Per-minute table\n\n' + renderTable(report),
-    renderLoadAndAudit(report),
-    renderFlink(report.rows),
-    renderBroker(report.rows),
+/** The parts of the markdown, in order; src/report/limits.ts drops or shortens them by id to fit a limit. */
+export type SectionId =
+  'heading' | 'gate' | 'ramp-up' | 'baseline' | 'chart' | 'table' | 'load-audit' | 'flink' | 'broker';
+
+export interface MarkdownSection {
+  id: SectionId;
+  markdown: string;
+}
+
+export function renderSections(report: BenchmarkReport): MarkdownSection[] {
+  const sections: MarkdownSection[] = [
+    { id: 'heading', markdown: renderHeading(report) },
+    { id: 'gate', markdown: renderGate(report.gate.reasons) },
+    { id: 'ramp-up', markdown: renderRampUp(report) },
+    { id: 'baseline', markdown: report.baseline ? renderBaseline(report.baseline) : '' },
+    { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
+    { id: 'table', markdown: '### Per-minute table\n\n' + renderTable(report) },
+    { id: 'load-audit', markdown: renderLoadAndAudit(report) },
+    { id: 'flink', markdown: renderFlink(report.rows) },
+    { id: 'broker', markdown: renderBroker(report.rows) },
   ];
-  return sections.filter((section) => section !== '').join('\n\n') + '\n';
+  return sections.filter((section) => section.markdown !== '');
+}
+
+export function joinSections(sections: MarkdownSection[]): string {
+  return sections.map((section) => section.markdown).join('\n\n') + '\n';
+}
+
+export function renderMarkdown(report: BenchmarkReport): string {
+  return joinSections(renderSections(report));
 }
 
 function tierText(report: BenchmarkReport): string {

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js';
 import { recordingReporter } from '../fixtures/report/recording-reporter.js';
+import { realisticReport } from '../fixtures/report/reports.js';
+import { COMMENT_MAX_CHARACTERS } from '../../src/report/limits.js';
+import { renderSections, type MarkdownSection } from '../../src/report/render.js';
 
 // @actions/github reads the event when it is first imported: set the environment of a
 // pull_request run before importing the module under test.
@@ -12,7 +15,6 @@ const {
   commentBody,
   commentMarker,
   commentOnPullRequest,
-  MAX_COMMENT_LENGTH,
   publishPullRequestComment,
   pullRequestFromContext,
   upsertPullRequestComment,
@@ -20,6 +22,10 @@ const {
 
 const PR = { owner: 'octo-org', repo: 'streaming-bench', number: 42 };
 const KEY = 'local/simple-relay/tier1';
+const FULL_REPORT = '`report.json`';
+
+/** A report of one section, rendered as `text` followed by a line break. */
+const one = (text: string): MarkdownSection[] => [{ id: 'heading', markdown: text.replace(/\n$/, '') }];
 
 describe('pullRequestFromContext', () => {
   it("reads the pull request from @actions/github's context (GITHUB_EVENT_PATH)", () => {
@@ -36,17 +42,31 @@ describe('pullRequestFromContext', () => {
 
 describe('comment body', () => {
   it('starts with the hidden marker of the benchmark', () => {
-    expect(commentBody(KEY, '## Report\n')).toBe('<!-- streaming-at-scale:local/simple-relay/tier1 -->\n## Report\n');
+    expect(commentBody(KEY, one('## Report\n'), FULL_REPORT)).toBe(
+      '<!-- streaming-at-scale:local/simple-relay/tier1 -->\n## Report\n',
+    );
   });
 
   it('keeps the marker a valid HTML comment whatever the key', () => {
     expect(commentMarker('a -->b--c')).toBe('<!-- streaming-at-scale:a-b-c -->');
   });
 
-  it("is cut at a line to GitHub's length limit, with a note", () => {
-    const body = commentBody(KEY, '| 1 | row |\n'.repeat(10_000));
-    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
-    expect(body).toMatch(/\| 1 \| row \|\n\n_Truncated to fit a comment/);
+  it('is the whole report when it fits', () => {
+    const sections = renderSections(realisticReport());
+    const body = commentBody(KEY, sections, FULL_REPORT);
+    expect(body).toBe(`${commentMarker(KEY)}\n${sections.map((s) => s.markdown).join('\n\n')}\n`);
+  });
+
+  it('stays within the comment budget, marker included, for a 10,000-row report, and says what it left out', () => {
+    const report = realisticReport();
+    report.rows = Array.from({ length: 10_000 }, (_, index) => ({ ...report.rows[4], minute: index + 1 }));
+    const body = commentBody(KEY, renderSections(report), FULL_REPORT);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARACTERS);
+    expect(body.startsWith(commentMarker(KEY))).toBe(true);
+    expect(body).toContain('### Gate');
+    expect(body).toMatch(
+      /_Shortened to fit a pull request comment \(60,000 characters\): left out .*`report\.json`\._\n$/,
+    );
   });
 });
 
@@ -65,7 +85,8 @@ describe('upsertPullRequestComment against a local GitHub API', () => {
       baseUrl: server.url,
       pullRequest: PR,
       benchmarkKey: key,
-      markdown,
+      sections: one(markdown),
+      fullReport: FULL_REPORT,
       reporter,
     });
 
@@ -136,7 +157,8 @@ describe('upsertPullRequestComment against a local GitHub API', () => {
         baseUrl: server.url,
         pullRequest: PR,
         benchmarkKey: KEY,
-        markdown: 'x',
+        sections: one('x'),
+        fullReport: FULL_REPORT,
         reporter: recordingReporter(),
       }),
     ).rejects.toMatchObject({ status: 401 });
@@ -150,7 +172,8 @@ describe('upsertPullRequestComment against a local GitHub API', () => {
         token: server.token,
         pullRequest: PR,
         benchmarkKey: KEY,
-        markdown: 'x',
+        sections: one('x'),
+        fullReport: FULL_REPORT,
         reporter: recordingReporter(),
       });
       expect(outcome.action).toBe('created');
@@ -187,7 +210,8 @@ describe('publishPullRequestComment: the comment policy', () => {
       baseUrl: server.url,
       pullRequest: PR,
       benchmarkKey: `${policy}-${verdict}`,
-      markdown: 'x',
+      sections: one('x'),
+      fullReport: FULL_REPORT,
       reporter,
     });
     expect(outcome.action).toBe(comments ? 'created' : 'skipped');
@@ -197,7 +221,14 @@ describe('publishPullRequestComment: the comment policy', () => {
 
   it('skips quietly outside a pull request, and warns without a token', async () => {
     const reporter = recordingReporter();
-    const base = { policy: 'always' as const, verdict: 'pass' as const, benchmarkKey: KEY, markdown: 'x', reporter };
+    const base = {
+      policy: 'always' as const,
+      verdict: 'pass' as const,
+      benchmarkKey: KEY,
+      sections: one('x'),
+      fullReport: FULL_REPORT,
+      reporter,
+    };
     expect(await publishPullRequestComment({ ...base, token: server.token, pullRequest: null })).toMatchObject({
       action: 'skipped',
     });
@@ -225,8 +256,9 @@ describe('commentOnPullRequest', () => {
           reasons: [],
         },
       };
-      const outcome = await commentOnPullRequest(report, '## failed\n', {
+      const outcome = await commentOnPullRequest(report, one('## failed'), {
         config: { comment: 'on-failure', githubToken: server.token },
+        fullReport: FULL_REPORT,
         reporter: recordingReporter(),
       });
       expect(outcome.action).toBe('created');
