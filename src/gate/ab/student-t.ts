@@ -60,7 +60,12 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
 
 /** P(T <= t) for T with `df` degrees of freedom (df > 0). */
 export function studentTCdf(t: number, df: number): number {
-  const tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+  const square = t * t;
+  // Near 0, df / (df + t²) rounds to 1 and the CDF would go flat: use the complementary argument there.
+  const tail =
+    square < df
+      ? 0.5 * (1 - regularizedIncompleteBeta(square / (df + square), 0.5, df / 2))
+      : 0.5 * regularizedIncompleteBeta(df / (df + square), df / 2, 0.5);
   return t > 0 ? 1 - tail : tail;
 }
 
