@@ -2,6 +2,7 @@ import { parseConfig } from '../../../src/config/config.js';
 import type { RawInputs } from '../../../src/config/inputs.js';
 import { decideAfterRounds } from '../../../src/gate/ab/confirmation.js';
 import { runFigures, type ABSide } from '../../../src/gate/ab/metrics.js';
+import { DEFAULT_MINIMUM_EFFECT_PERCENT } from '../../../src/gate/ab/statistics.js';
 import {
   abGateVerdict,
   measurementProblems,
@@ -147,7 +148,7 @@ describe('abGateVerdict', () => {
   });
 
   test('a valid measurement takes the decision, with one sentence per metric', () => {
-    const options = { minimumEffectPercent: 10, intervalSeconds: 60, plannedRounds: 3 };
+    const options = { minimumEffectPercent: DEFAULT_MINIMUM_EFFECT_PERCENT, intervalSeconds: 60, plannedRounds: 3 };
     const decision = decideAfterRounds(syntheticRounds(1, { rounds: 3, noise: 0.04 }), options);
     if (decision.needsConfirmationPair) throw new Error('no effect should not be suspected here');
     expect(abGateVerdict(pairs(3), decision)).toEqual({
@@ -173,7 +174,7 @@ describe('abGateVerdict', () => {
     };
     const runs: ABRun[] = [];
     const rounds = [];
-    const options = { minimumEffectPercent: 10, intervalSeconds: 60, plannedRounds: 3 };
+    const options = { minimumEffectPercent: DEFAULT_MINIMUM_EFFECT_PERCENT, intervalSeconds: 60, plannedRounds: 3 };
     let decision;
     for (let round = 1; ; round++) {
       const base = report('base');
