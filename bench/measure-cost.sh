@@ -21,6 +21,7 @@ for audit in false true; do
   report="$work/report-audit-$audit.json"
   sas measure --tier "$rate" --minutes "$minutes" --interval-seconds 30 --audit "$audit" \
     --report-file "$report" --min-steady-minutes 1 >"$work/measure-$audit.log" 2>&1 || true
+  # shellcheck disable=SC2016 # JavaScript for node -e: its $ and quotes are not the shell's
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const m = r.measurement, a = r.audit;

@@ -2,6 +2,7 @@
 # The project's test command (README, .ci/run): lint and format check, type check, the Flink job's
 # Maven build with its tests, then every jest test (unit and integration against real Kafka and Flink).
 set -euo pipefail
+# shellcheck source=scripts/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 echo "==> lint, format, types"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Usage: pip-install.sh NAME VERSION
+# Usage: pip-install.sh NAME VERSION [EXECUTABLE]
 # Installs a pinned PyPI package into the project's virtualenv .cache/venv (shared by the Python tools,
 # one stamp file each), unless that exact version is already there. Needs Python 3.9+ with venv and pip.
-# Prints the path of its executable (named like the package) on stdout (progress goes to stderr).
+# Prints the path of its executable (EXECUTABLE, by default named like the package) on stdout
+# (progress goes to stderr).
 set -euo pipefail
-name=$1 version=$2
+name=$1 version=$2 executable=${3:-$1}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.cache/venv"
-bin="$venv/bin/$name"
+bin="$venv/bin/$executable"
 stamp="$venv/.$name-version"
 
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then

@@ -15,6 +15,7 @@ import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
 import type { Reporter } from '../../src/console/reporter.js';
 import { UserError } from '../../src/errors.js';
+import { deployAzure } from '../../src/azure/deploy.js';
 import { runMode } from '../../src/modes/index.js';
 import { azurePlatform } from '../../src/platforms/azure/index.js';
 import type { ModeContext } from '../../src/platforms/platform.js';
@@ -107,7 +108,7 @@ describe('deploy on aks', () => {
     const idTokensBefore = oidc.issued.length;
     ctx = context({ mode: 'deploy', tier: '5', 'expires-in-hours': '6' });
     const started = Date.now();
-    const state = await azurePlatform('aks', deps()).deploy(ctx);
+    const state = await deployAzure(ctx, 'aks', deps());
     firstRunId = state.runId;
 
     // The resource group: PUT with location and the toolkit's tags.
@@ -195,7 +196,7 @@ describe('deploy on aks', () => {
   it('a re-run with the same solution name converges (group updated, new deployment)', async () => {
     arm.requests.length = 0;
     const again = context({ mode: 'deploy', tier: '5' });
-    const state = await azurePlatform('aks', deps()).deploy(again);
+    const state = await deployAzure(again, 'aks', deps());
     expect(state.runId).not.toBe(firstRunId);
     expect(again.reporter.lines.join('\n')).toContain('Updated resource group sasbench01-rg');
     expect(arm.groups.get('sasbench01-rg')?.tags['run-id']).toBe(state.runId);
@@ -210,7 +211,7 @@ describe('deploy on aks', () => {
     const issuedBefore = oidc.issued.length;
     try {
       const ctx = context({ mode: 'deploy' });
-      await azurePlatform('aks', deps()).deploy(ctx);
+      await deployAzure(ctx, 'aks', deps());
     } finally {
       arm.retryAfterSeconds = 0;
     }
@@ -227,7 +228,7 @@ describe('deploy on aks', () => {
     arm.throttle(2, 1);
     const ctx = context({ mode: 'deploy' });
     const started = Date.now();
-    await azurePlatform('aks', deps()).deploy(ctx);
+    await deployAzure(ctx, 'aks', deps());
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
     const first = arm.requests.findIndex((r) => r.path.includes('/subscriptions/'));
     // The same first ARM request was sent three times: two 429s, then through.
@@ -243,9 +244,7 @@ describe('deploy on aks', () => {
       message: "Kafka component version '3.2' is not supported for cluster version '5.0'.",
     };
     const ctx = context({ mode: 'deploy' });
-    const error = await azurePlatform('aks', deps())
-      .deploy(ctx)
-      .catch((e: unknown) => e);
+    const error = await deployAzure(ctx, 'aks', deps()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     const message = (error as Error).message;
     expect(message).toContain('DeploymentFailed');
@@ -265,7 +264,7 @@ describe('deploy: what stops it', () => {
   it('a 409 conflict (group exists elsewhere) gives ARM code and message', async () => {
     arm.groups.set('clash01-rg', { name: 'clash01-rg', location: 'westeurope', tags: {}, state: 'Succeeded' });
     const ctx = context({ mode: 'deploy', 'solution-name': 'clash01' });
-    await expect(azurePlatform('aks', deps()).deploy(ctx)).rejects.toThrow(
+    await expect(deployAzure(ctx, 'aks', deps())).rejects.toThrow(
       /HTTP 409.*InvalidResourceGroupLocation: Invalid resource group location 'eastus'\. The Resource group already exists in location 'westeurope'/,
     );
     expect(requestsTo('PUT', /\/deployments\//).some((r) => r.path.includes('clash01'))).toBe(false);
@@ -280,7 +279,7 @@ describe('deploy: what stops it', () => {
     };
     try {
       const ctx = context({ mode: 'deploy', 'solution-name': 'quota01', platform: 'hdinsight' });
-      await expect(azurePlatform('hdinsight', deps()).deploy(ctx)).rejects.toThrow(
+      await expect(deployAzure(ctx, 'hdinsight', deps())).rejects.toThrow(
         /ARM rejected the deployment of quota01-rg before creating anything: InvalidTemplateDeployment: The template deployment failed/,
       );
     } finally {

@@ -3,7 +3,8 @@
  * real Blob client (Azurite), the real fetch against fake HDInsight gateways (Ambari on the Kafka
  * cluster; YARN's ResourceManager and web proxy on the Hadoop cluster) and a REAL local Flink and
  * Kafka behind that proxy: the job submitted is the project's own job jar, and it must be seen
- * RUNNING through the gateway path with the login read through ARM.
+ * RUNNING through the gateway path with the login read through ARM. Also the topics, created by
+ * the real script action script run against the local Kafka.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,9 @@ import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { startFakeGateway, type FakeGateway } from '../helpers/hdinsight-gateway-server.js';
 import { maskingReporter, type MaskingReporter } from './masking-reporter.js';
+import { kafkaTopicsTool, runOnHeadNodes } from '../helpers/head-node-script.js';
+import { kafkaClient } from '../../src/kafka/client.js';
+import { createHdinsightTopics } from '../../src/platforms/azure/topics.js';
 
 const GROUP = 'sasbench01-rg';
 const KAFKA = 'sasbench01kafka';
@@ -341,3 +345,60 @@ test("a YARN application that fails is a UserError with YARN's diagnostics", asy
   );
   expect(hdinsightState(state).yarnApplicationId).toBe(applicationId);
 }, 120_000);
+
+describe('the topics, created by a script action on the Kafka cluster', () => {
+  /**
+   * HDInsight runs the script on each head node (test/helpers/head-node-script.ts runs it for real,
+   * with kafka-topics.sh of the local Kafka). Two substitutions, the VNet and the cluster's size being
+   * what only Azure has: the brokers' private addresses become the local broker, and the replication
+   * factor (3 of 4 HDInsight workers) becomes 1, the local broker being alone.
+   */
+  beforeEach(async () => {
+    const kafkaTopics = await kafkaTopicsTool(kafkaBroker!, workDir);
+    hdinsight.runScript = async (cluster, action) => {
+      expect(cluster.name).toBe(KAFKA);
+      const [brokers, partitions, replication, ...topics] = action.parameters!.split(' ');
+      expect(brokers).toBe('10.0.0.12:9092,10.0.0.13:9092');
+      expect(replication).toBe('3');
+      return runOnHeadNodes(action.uri, [kafkaBroker!.bootstrapServers, partitions!, '1', ...topics], HEAD_NODES, {
+        STREAMING_AT_SCALE_KAFKA_TOPICS: kafkaTopics,
+      });
+    };
+  });
+
+  const partitionsOf = async () => {
+    const admin = kafkaClient({ bootstrapServers: kafkaBroker!.bootstrapServers }, 'topics-test').admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['in', 'out'] });
+      return Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  test("the tier's partitions on in and out (more added to existing topics), from hn0 only, idempotent", async () => {
+    const ctx = { ...context(), config: { ...config, partitions: 4 } };
+    const state = await deployedRun();
+    await createHdinsightTopics(ctx, state, clients);
+    expect(await partitionsOf()).toEqual({ in: 4, out: 4 });
+    const request = arm!.requests.filter((r) => r.path.endsWith(`/clusters/${KAFKA}/executeScriptActions`)).at(-1)!;
+    const body = request.body as { scriptActions: Array<{ roles: string[]; parameters: string }> };
+    expect(body.scriptActions[0]!.roles).toEqual(['headnode']);
+    expect(body.scriptActions[0]!.parameters).toBe('10.0.0.12:9092,10.0.0.13:9092 4 3 in out');
+    expect(ctx.reporter.lines.join('\n')).toContain('Topic in: 4 partitions');
+    expect(ctx.reporter.lines.join('\n')).toContain('hn1-sasben: nothing to do');
+    // Again: nothing changes, nothing fails.
+    await createHdinsightTopics(ctx, state, clients);
+    expect(await partitionsOf()).toEqual({ in: 4, out: 4 });
+    expect(ctx.reporter.leaks()).toEqual([]);
+  }, 180_000);
+
+  test('a topic with more partitions than the tier is an error naming the way out', async () => {
+    const ctx = { ...context(), config: { ...config, partitions: 1 } };
+    const state = await deployedRun();
+    await expect(createHdinsightTopics(ctx, state, clients)).rejects.toThrow(
+      /Topic in has 4 partitions, not 1: Kafka cannot remove partitions; delete the topic or use a new solution name/,
+    );
+  }, 180_000);
+});

@@ -28,18 +28,6 @@ const JOB_ARGS = [
   '2',
 ];
 
-test('shellcheck finds nothing in the script', async () => {
-  const checked = await run('shellcheck', [SCRIPT]).catch((error: NodeJS.ErrnoException & { stdout?: string }) => {
-    if (error.code === 'ENOENT') {
-      throw new Error(
-        'shellcheck is not installed, so the script action cannot be checked: install it (Debian/Ubuntu: `sudo apt-get update && sudo apt-get install -y shellcheck`) and run the tests again.',
-      );
-    }
-    throw new Error(`shellcheck found problems in ${SCRIPT}:\n${error.stdout ?? error.message}`);
-  });
-  expect(checked.stdout).toBe('');
-});
-
 describe('run by bash with stubbed head-node commands', () => {
   let dir: string;
   let log: string;

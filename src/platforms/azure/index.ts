@@ -10,11 +10,16 @@ import type { PlatformName } from '../../config/inputs.js';
 import { aksParts } from '../aks/index.js';
 import { hdinsightParts } from '../hdinsight/index.js';
 import type { Platform } from '../platform.js';
+import { createHdinsightTopics } from './topics.js';
 
 export function azurePlatform(name: Exclude<PlatformName, 'local'>, deps: AzureDeps = defaultAzureDeps()): Platform {
   const parts = name === 'aks' ? aksParts : hdinsightParts;
   return {
-    deploy: (ctx) => deployAzure(ctx, name, deps),
+    deploy: async (ctx) => {
+      const state = await deployAzure(ctx, name, deps);
+      await createHdinsightTopics(ctx, state, openArm(ctx.config, deps));
+      return state;
+    },
     submitFlink: (ctx, state) => parts.submitFlink(ctx, state, openArm(ctx.config, deps)),
     load: (ctx, state, durationSeconds) => parts.load(ctx, state, openArm(ctx.config, deps), durationSeconds),
     stopLoad: (ctx, state) => parts.stopLoad(ctx, state, openArm(ctx.config, deps)),

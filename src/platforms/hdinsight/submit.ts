@@ -19,7 +19,7 @@ import { FlinkRestClient } from '../../flink/rest-client.js';
 import { repoRoot } from '../../repo-root.js';
 import { saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
-import { formatOutputs, runScriptAction } from './script-action.js';
+import { formatOutputs, runScriptAction } from '../../azure/script-action.js';
 import { hdinsightState } from './state.js';
 import { waitForYarnRunning, yarnProxyUrl } from './yarn.js';
 

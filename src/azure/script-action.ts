@@ -3,10 +3,10 @@
  * the execution history's debug information is Ambari's request for it, one task per node with
  * its stdout, stderr and exit code.
  */
-import type { ArmClients } from '../../azure/clients.js';
-import { armErrorText } from '../../azure/errors.js';
-import { armFailure } from '../../azure/resource-groups.js';
-import { UserError } from '../../errors.js';
+import type { ArmClients } from './clients.js';
+import { armErrorText } from './errors.js';
+import { armFailure } from './resource-groups.js';
+import { UserError } from '../errors.js';
 
 export interface ScriptAction {
   /** Unique in the cluster's history, so its outputs can be found there. */
