@@ -44,6 +44,7 @@ import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { startFakeGateway, type FakeGateway } from '../helpers/hdinsight-gateway-server.js';
 import { startFakeKubeApi, type FakeKubeApi, type KubeObject, type WriteEvent } from '../helpers/kube-api-server.js';
+import { kafkaTopicsTool, runOnHeadNodes } from '../helpers/head-node-script.js';
 import { containerEnv, markDeploymentReady, podContainer, type Workload } from '../helpers/kubelet.js';
 import { REPO_ROOT } from '../helpers/processes.js';
 
@@ -88,6 +89,10 @@ const kubeletWork: Array<Promise<void>> = [];
 let submittedJobId: string | undefined;
 let fetchedJar: Buffer | undefined;
 let jobManagerArgs: string[] | undefined;
+/** The SAS URLs our code handed out (script, jar, measurements container): secrets, checked against every log. */
+const sasUrls: Record<string, string> = {};
+/** Every line the modes printed. */
+const everyLine: string[] = [];
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'sas-e2e-aks-'));
@@ -126,12 +131,10 @@ beforeAll(async () => {
     .create();
   const local = await Promise.allSettled([
     startFlink({ runDir: path.join(workDir, 'local'), taskSlots: 2 }).then((f) => void (flink = f)),
-    // GAP (reported): nothing in the Azure modes creates topics 'in' and 'out' (bicep turns
-    // auto-creation off on HDInsight Kafka); created here as the missing step would, with the run's partitions.
+    // No topics: HDInsight Kafka has auto-creation off, and deploy creates them (a script action).
     startKafka({
       runDir: path.join(workDir, 'local'),
       heap: '512m',
-      topics: [INPUT_TOPIC, OUTPUT_TOPIC].map((name) => ({ name, partitions: 1 })),
     }).then((k) => void (kafka = k)),
   ]);
   for (const result of local) if (result.status === 'rejected') throw result.reason;
@@ -150,6 +153,18 @@ beforeAll(async () => {
     gatewayUserName: 'admin',
     gatewayPassword: GATEWAY_PASSWORD,
   });
+  // The Kafka cluster's head nodes run deploy's script action for real (create-topics.sh with the
+  // local Kafka's kafka-topics.sh). Besides the VNet, the cluster's size is Azure's alone: the
+  // replication factor (3 of 4 workers) becomes 1, the local broker being alone.
+  const kafkaTopics = await kafkaTopicsTool(kafka!, workDir);
+  hdinsight.runScript = async (cluster, action) => {
+    expect(cluster.name).toBe(KAFKA);
+    const [brokers, partitions, replication, ...topics] = action.parameters!.split(' ');
+    expect([brokers, replication]).toEqual([PRIVATE_BROKERS, '3']);
+    sasUrls.topicsScript = action.uri;
+    const args = [kafka!.bootstrapServers, partitions!, '1', ...topics];
+    return runOnHeadNodes(action.uri, args, cluster.headNodes, { STREAMING_AT_SCALE_KAFKA_TOPICS: kafkaTopics });
+  };
   arm!.providers.push(aks.route, storage.route, hdinsight.route);
   arm!.outputs = {
     kafkaClusterName: KAFKA,
@@ -329,14 +344,12 @@ async function endOffset(topic: string): Promise<number> {
 
 const secrets = () => {
   const values = [azurite!.accountKey, GATEWAY_PASSWORD];
-  for (const value of Object.values(releaseUrls)) {
+  for (const value of Object.values(sasUrls)) {
     const sas = new URL(value).search.slice(1);
     values.push(sas, new URL(value).searchParams.get('sig')!);
   }
   return values;
 };
-const releaseUrls: Record<string, string> = {};
-const everyLine: string[] = [];
 
 test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own with the run id', async () => {
   // ---- deploy: the fake ARM deployment, outputs recorded in the run's state.
@@ -345,6 +358,8 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   runId = deployed.runId;
   setRunOutputs(deploy.reporter, deployed);
   everyLine.push(...deploy.reporter.lines);
+  const { topics } = await admin!.fetchTopicMetadata({ topics: [INPUT_TOPIC, OUTPUT_TOPIC] });
+  expect(topics.map((topic) => topic.partitions.length)).toEqual([deployed.partitions, deployed.partitions]);
   expect(deployed.platformState.azure).toMatchObject({
     resourceGroup: GROUP,
     outputs: expect.objectContaining({ flinkClusterName: AKS, storageAccountName: STORAGE }),
@@ -358,8 +373,8 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   expect(kubeletErrors).toEqual([]);
   const releases = aksReleases(runId);
   const flinkSecret = kube!.get('Secret', AKS_NAMESPACE, `${releases.flink}-secrets`)!.data as Record<string, string>;
-  releaseUrls.jar = Buffer.from(flinkSecret.jobJarUrl!, 'base64').toString();
-  expect(releaseUrls.jar).toMatch(
+  sasUrls.jar = Buffer.from(flinkSecret.jobJarUrl!, 'base64').toString();
+  expect(sasUrls.jar).toMatch(
     new RegExp(
       `^https://127\\.0\\.0\\.1:\\d+/${STORAGE}/submit-flink/${runId}/streaming-at-scale-flink-job\\.jar\\?.*sp=r.*&sig=`,
     ),
@@ -402,12 +417,14 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
 
   // ---- measure: the agent Job runs in the "VNet"; the test reads the local Kafka's end offsets all along.
   const polls: Array<{ before: number; after: number; in: number; out: number }> = [];
-  let polling = true;
+  // Polled until 3 s past the window's end (set once measure returns), so both ends have a bracket.
+  let pollUntil = Infinity;
   const poller = (async () => {
-    while (polling) {
+    for (;;) {
       const before = Date.now();
       const [inEnd, outEnd] = await Promise.all([endOffset(INPUT_TOPIC), endOffset(OUTPUT_TOPIC)]);
       polls.push({ before, after: Date.now(), in: inEnd, out: outEnd });
+      if (before >= pollUntil) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();
@@ -420,7 +437,8 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
       published = await publishReport(measure, state, report).catch((error: unknown) => error);
     });
   } finally {
-    polling = false;
+    const lastRow = report?.rows.at(-1);
+    pollUntil = lastRow ? Date.parse(lastRow.end) + 3500 : 0;
     await poller;
   }
   everyLine.push(...measure.reporter.lines);
@@ -430,10 +448,8 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   expect(await agent.exit).toBe(0);
   const agentSecret = kube!.objects('Secret').find((s) => s.metadata.name === `${releases.agent}-measure-agent`);
   expect(agentSecret).toBeUndefined(); // the agent release was uninstalled when measure ended
-  releaseUrls.measurements = agent.env.MEASUREMENTS_CONTAINER_URL!;
-  expect(releaseUrls.measurements).toMatch(
-    new RegExp(`^https://127\\.0\\.0\\.1:\\d+/${STORAGE}/${MEASUREMENTS}\\?.*sig=`),
-  );
+  sasUrls.measurements = agent.env.MEASUREMENTS_CONTAINER_URL!;
+  expect(sasUrls.measurements).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:\\d+/${STORAGE}/${MEASUREMENTS}\\?.*sig=`));
   expect(agent.child.spawnargs.slice(2)).toEqual([
     'measure-agent',
     '--bootstrap-servers',
