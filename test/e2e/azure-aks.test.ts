@@ -8,8 +8,13 @@
  * object our code created (the job jar fetched from the release's Secret and run on a real local
  * Flink; `node dist/simulator/index.js` for the load's and the measure agent's pods).
  *
- * One substitution, the only thing only Azure has: the brokers' private VNet addresses (from the
- * fake Ambari) become the local broker's address in what the pods run.
+ * The modes run through azurePlatform('aks', deps) as src/modes/stages.ts runs them (runMode's
+ * default deps would need the fakes' CA trusted from the process's start).
+ *
+ * What only Azure has is substituted, and nothing else: the brokers' private VNet addresses (from
+ * the fake Ambari) become the local broker's address in what the pods and head nodes run; deploy's
+ * topic replication factor (the cluster's size) becomes 1; Azurite's test certificate is trusted
+ * as Azure's public one would be.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -343,7 +348,7 @@ async function endOffset(topic: string): Promise<number> {
 }
 
 const secrets = () => {
-  const values = [azurite!.accountKey, GATEWAY_PASSWORD];
+  const values = [azurite!.accountKey, GATEWAY_PASSWORD, kube!.token];
   for (const value of Object.values(sasUrls)) {
     const sas = new URL(value).search.slice(1);
     values.push(sas, new URL(value).searchParams.get('sig')!);
