@@ -40,6 +40,7 @@ import { startFakeArm, startGitHubOidcServer, type FakeArm, type GitHubOidcServe
 import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { startFakeGateway, type FakeGateway } from '../helpers/hdinsight-gateway-server.js';
+import { kafkaTopicsTool, runOnHeadNodes } from '../helpers/head-node-script.js';
 import { runContainersLocally, type LocalContainer, type LocalContainers } from '../helpers/local-containers.js';
 
 const SOLUTION = 'sasbench01';
@@ -100,18 +101,11 @@ beforeAll(async () => {
     ),
   ]);
   for (const result of light) if (result.status === 'rejected') throw result.reason;
-  const partitions = parseConfig({ mode: 'deploy', tier: INPUTS.tier }, {}).partitions;
   const local = await Promise.allSettled([
     startFlink({ runDir: path.join(workDir, 'local') }).then((f) => void (flinkCluster = f)),
-    // HDInsight Kafka does not create topics on use (auto.create.topics.enable=false), nor does
-    // the local broker. NOTE: nothing in src creates `in` and `out` on Azure yet (reported); the
-    // test creates them as the Kafka cluster would need them, with the tier's partitions.
+    // Topics: none, as on a new HDInsight Kafka cluster (auto-creation off): deploy creates them.
     startKafka({
       runDir: path.join(workDir, 'local'),
-      topics: [
-        { name: INPUT_TOPIC, partitions },
-        { name: OUTPUT_TOPIC, partitions },
-      ],
     }).then((k) => void (broker = k)),
   ]);
   for (const result of local) if (result.status === 'rejected') throw result.reason;
@@ -269,6 +263,38 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
     measurementsContainer: MEASUREMENTS,
     simulatorsSubnetId: subnetId,
   };
+  // What the deployment creates in Azure: both clusters with the login deploy chose, the
+  // measurements container, the delegated simulators subnet.
+  arm!.onDeployment = (_group, parameters) => {
+    const login = String(parameters.clusterLoginPassword);
+    for (const [name, kind, gateway] of [
+      [KAFKA, 'kafka', kafkaGateway!],
+      [HADOOP, 'hadoop', hadoopGateway!],
+    ] as const) {
+      hdinsight.addCluster({ name, resourceGroup: GROUP, kind, gatewayUserName: 'admin', gatewayPassword: login });
+      gateway.password = login;
+    }
+  };
+  await new BlobServiceClient(
+    azurite!.blobEndpoint.replace('{account}', STORAGE),
+    new StorageSharedKeyCredential(STORAGE, azurite!.accountKey),
+  )
+    .getContainerClient(MEASUREMENTS)
+    .create();
+  aci.subnets.set(subnetId, { delegated: true });
+  // The Kafka cluster's head nodes run deploy's topic script for real against the local broker
+  // (the replication factor too is the cluster's: 3 of 4 workers; 1 for the lone local broker).
+  const kafkaTopics = await kafkaTopicsTool(broker!, workDir);
+  hdinsight.runScript = async (cluster, action) => {
+    expect(cluster.name).toBe(KAFKA);
+    const [brokers, partitions, , ...topics] = action.parameters!.split(' ');
+    expect(brokers).toBe(PRIVATE_BROKERS);
+    secrets.push(new URL(action.uri).searchParams.get('sig')!);
+    return runOnHeadNodes(action.uri, [broker!.bootstrapServers, partitions!, '1', ...topics], cluster.headNodes, {
+      STREAMING_AT_SCALE_KAFKA_TOPICS: kafkaTopics,
+    });
+  };
+
   const deployCtx = context('deploy');
   const deployed = await platform(deployCtx).deploy(deployCtx);
   setRunOutputs(deployCtx.reporter, deployed);
@@ -281,29 +307,12 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
   );
   expect(flinkPlatform).toBe('hdinsight');
   secrets.push(clusterLoginPassword!, sshPassword!);
-  // What the deployment created in Azure: both clusters with the login deploy chose, the
-  // measurements container, the delegated simulators subnet.
-  for (const [name, kind, gateway] of [
-    [KAFKA, 'kafka', kafkaGateway!],
-    [HADOOP, 'hadoop', hadoopGateway!],
-  ] as const) {
-    hdinsight.addCluster({
-      name,
-      resourceGroup: GROUP,
-      kind,
-      gatewayUserName: 'admin',
-      gatewayPassword: clusterLoginPassword!,
-    });
-    gateway.password = clusterLoginPassword!;
-  }
   secrets.push(`Basic ${Buffer.from(`admin:${clusterLoginPassword}`).toString('base64')}`);
-  await new BlobServiceClient(
-    azurite!.blobEndpoint.replace('{account}', STORAGE),
-    new StorageSharedKeyCredential(STORAGE, azurite!.accountKey),
-  )
-    .getContainerClient(MEASUREMENTS)
-    .create();
-  aci.subnets.set(subnetId, { delegated: true });
+  const { topics } = await truthAdmin!.fetchTopicMetadata({ topics: [INPUT_TOPIC, OUTPUT_TOPIC] });
+  expect(topics.map((t) => [t.name, t.partitions.length])).toEqual([
+    [INPUT_TOPIC, deployCtx.config.partitions],
+    [OUTPUT_TOPIC, deployCtx.config.partitions],
+  ]);
 
   // ---- submit-flink: the test plays the Hadoop cluster's head nodes and YARN.
   const flink = new FlinkRestClient(flinkCluster!.restUrl);

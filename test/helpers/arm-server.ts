@@ -187,6 +187,11 @@ export interface FakeArm {
    * throttling, before Microsoft.Resources' routes; each checks its own api-version.
    */
   providers: ArmProviderRoute[];
+  /**
+   * Called when a deployment is accepted, with its parameter values: what a test's other fakes
+   * need of what the deployment creates (clusters with the login it set, containers, subnets).
+   */
+  onDeployment?: (resourceGroup: string, parameters: Record<string, unknown>) => void;
   close(): Promise<void>;
 }
 
@@ -553,6 +558,7 @@ export async function startFakeArm(oidc: GitHubOidcServer): Promise<FakeArm> {
       const values = parameterValues(request.properties.template, request.properties.parameters);
       const created = newDeployment(group.name, name, request, values);
       arm.deployments.set(deploymentKey, created);
+      arm.onDeployment?.(group.name, values);
       for (const nested of created.nested) {
         const module = listResources(created.body.properties.template).find((r) => r.name === nested);
         const moduleProperties = (module?.properties ?? {}) as {
