@@ -75,6 +75,8 @@ export interface Config {
   baselineReport?: string;
   githubToken?: string;
   comment: CommentPolicy;
+  /** comment mode: the pull request to comment on. */
+  pullRequest?: number;
   gate: GateThresholds;
 }
 
@@ -151,6 +153,9 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     baselineReport: optional('baseline-report'),
     githubToken: optional('github-token'),
     comment: oneOf('comment', value('comment'), COMMENT_POLICIES),
+    pullRequest: optional('pull-request')
+      ? wholeNumber('pull-request', value('pull-request'), 1, Number.MAX_SAFE_INTEGER)
+      : undefined,
     gate: {
       minPercentOfTarget: positiveNumber('min-percent-of-target', value('min-percent-of-target'), 1000),
       minSteadyMinutes: optionalCount('min-steady-minutes', optional('min-steady-minutes')) ?? minSteadyDefault,
@@ -196,6 +201,20 @@ function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
       'simulator-image',
       '',
       `Mode '${config.mode}' on '${config.platform}' runs the simulator image, and outside GitHub Actions no default owner is known: set it (e.g. ghcr.io/<owner>/${SIMULATOR_IMAGE_NAME}:${TOOL_VERSION}).`,
+    );
+  }
+  if (config.mode === 'comment') {
+    if (config.pullRequest === undefined) {
+      throw new InputError('pull-request', '', "Mode 'comment' needs the number of the pull request to comment on.");
+    }
+    if (!config.reportFile) {
+      throw new InputError('report-file', '', "Mode 'comment' needs the JSON report to post: set 'report-file'.");
+    }
+  } else if (config.pullRequest !== undefined) {
+    throw new InputError(
+      'pull-request',
+      String(config.pullRequest),
+      `'pull-request' applies to mode 'comment' only (mode is '${config.mode}'); measure and run comment on the pull request of their own event.`,
     );
   }
   const measures = config.mode === 'measure' || config.mode === 'run';

@@ -3,7 +3,7 @@
  * two in step); CLI flags are these names (`--solution-name`), and environment variables
  * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
  */
-export const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run'] as const;
+export const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run', 'comment'] as const;
 export type Mode = (typeof MODES)[number];
 
 export const PLATFORMS = ['local', 'aks', 'hdinsight'] as const;
@@ -84,7 +84,8 @@ export const INPUTS = {
     default: '',
   },
   'report-file': {
-    description: 'Where measure writes the JSON report; default: report.json in the run directory.',
+    description:
+      'Where measure writes the JSON report; default: report.json in the run directory. comment: the report to post (required).',
     default: '',
   },
   'summary-file': { description: 'Also write the markdown summary to this file.', default: '' },
@@ -95,6 +96,11 @@ export const INPUTS = {
     secret: true,
   },
   comment: { description: `When to post the PR comment: ${COMMENT_POLICIES.join(' | ')}.`, default: 'always' },
+  'pull-request': {
+    description:
+      "comment: number of the pull request to comment on (required). Under a workflow_run event the pull request's head must be the commit that run benchmarked.",
+    default: '',
+  },
   'min-percent-of-target': {
     description: 'Gate: output throughput must stay at or above this percent of the target rate in steady state.',
     default: '90',

@@ -109,6 +109,17 @@ export async function upsertPullRequestComment(options: UpsertOptions): Promise<
   }
 }
 
+/** The commit a pull request's head is at now. */
+export async function pullRequestHeadSha(
+  token: string,
+  pullRequest: PullRequestRef,
+  baseUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com',
+): Promise<string> {
+  const { owner, repo, number } = pullRequest;
+  const { data } = await github.getOctokit(token, { baseUrl }).rest.pulls.get({ owner, repo, pull_number: number });
+  return data.head.sha;
+}
+
 export interface PublishOptions extends Omit<UpsertOptions, 'token' | 'pullRequest'> {
   policy: CommentPolicy;
   verdict: 'pass' | 'fail';

@@ -5,6 +5,7 @@ import { defaultAzureDeps } from '../azure/session.js';
 import { teardownAzureMode } from '../azure/teardown.js';
 import type { Mode } from '../config/inputs.js';
 import type { ModeContext } from '../platforms/platform.js';
+import { commentMode } from './comment.js';
 import { runAll } from './run.js';
 import { deploy, load, measure, submitFlink, teardown } from './stages.js';
 
@@ -17,6 +18,7 @@ const MODE_HANDLERS: Record<Mode, (ctx: ModeContext) => Promise<unknown>> = {
   teardown: (ctx) => (ctx.config.platform === 'local' ? teardown(ctx) : teardownAzureMode(ctx, defaultAzureDeps())),
   cleanup: (ctx) => cleanupAzure(ctx, defaultAzureDeps()),
   run: runAll,
+  comment: (ctx) => commentMode(ctx),
 };
 
 export async function runMode(ctx: ModeContext): Promise<void> {
