@@ -2,6 +2,7 @@
  * The five stages of a benchmark, each callable alone (a CLI call or a workflow step) or chained by
  * `run`. Each loads the run state left by the previous stage and sets the outputs it can answer.
  */
+import type { Config } from '../config/config.js';
 import { platformFor } from '../platforms/index.js';
 import type { ModeContext, Platform } from '../platforms/platform.js';
 import { loadRun, RunNotFoundError, type RunState } from '../run-state/run-state.js';
@@ -33,8 +34,23 @@ export const submitFlink = (ctx: ModeContext, state?: RunState) =>
  */
 export const LOAD_MARGIN_SECONDS = 60;
 
-/** The load lasts `minutes` unless told otherwise (`run` keeps it going until teardown). */
-export const load = (ctx: ModeContext, state?: RunState, durationSeconds = ctx.config.minutes * 60) =>
+/**
+ * On Azure a `measure` after a `load` of its own runs in a later job, whose measure agent must be
+ * scheduled and pull its image before the first sample: the load covers that too.
+ */
+export const AZURE_MEASURE_START_SECONDS = 600;
+
+/**
+ * How long a load lasts unless told otherwise: `minutes` with `wait` (a load on its own); without
+ * it, a `measure` follows, so longer by the time until that measurement starts, and its last
+ * minute still has full load (teardown stops the rest).
+ */
+export function loadSeconds(config: Config): number {
+  if (config.wait) return config.minutes * 60;
+  return config.minutes * 60 + (config.platform === 'local' ? LOAD_MARGIN_SECONDS : AZURE_MEASURE_START_SECONDS);
+}
+
+export const load = (ctx: ModeContext, state?: RunState, durationSeconds = loadSeconds(ctx.config)) =>
   onExistingRun(ctx, state, (platform, run) => platform.load(ctx, run, durationSeconds));
 
 export const measure = (ctx: ModeContext, state?: RunState) =>
