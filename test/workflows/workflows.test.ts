@@ -20,7 +20,7 @@ const action = loadAction();
 const actionInputs = Object.keys(action.inputs);
 const files = workflowFiles();
 const workflows = new Map<string, Workflow>(files.map((file) => [file, loadWorkflow(file)]));
-const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run'];
+const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run', 'comment'];
 
 function jobsCallingWorkflows(): { file: string; job: string; target: string; call: Job }[] {
   const calls = [];
@@ -40,6 +40,7 @@ describe('the workflows', () => {
         'benchmark.yml',
         'dispatch.yml',
         'perf-gate.yml',
+        'perf-gate-comment.yml',
         'cleanup.yml',
         'ci.yml',
         'release.yml',
@@ -164,7 +165,8 @@ describe('the workflows', () => {
         const modes = calls.map((s) => String(s.with?.mode));
         const signsIn = platforms.some((p) => p !== 'local');
         const comments =
-          modes.some((m) => m === 'measure' || m === 'run') && calls.some((s) => s.with?.comment !== 'never');
+          modes.includes('comment') ||
+          (modes.some((m) => m === 'measure' || m === 'run') && calls.some((s) => s.with?.comment !== 'never'));
         const where = `${file} ${jobId}`;
         expect({ where, idToken: job.permissions['id-token'] === 'write' }).toEqual({ where, idToken: signsIn });
         expect({ where, pullRequests: job.permissions['pull-requests'] === 'write' }).toEqual({
@@ -279,7 +281,8 @@ describe('perf-gate.yml', () => {
     const base = job.steps!.find((s) => s.id === 'base')!;
     const head = job.steps!.find((s) => s.id === 'head')!;
     expect(base).toMatchObject({ uses: './base', with: { mode: 'run', platform: 'local', comment: 'never' } });
-    expect(head).toMatchObject({ uses: './head', with: { mode: 'run', platform: 'local', comment: 'always' } });
+    // Pull request code runs here: it never comments (perf-gate-comment.yml does).
+    expect(head).toMatchObject({ uses: './head', with: { mode: 'run', platform: 'local', comment: 'never' } });
     expect(head.with!['baseline-report']).toBe('${{ steps.base.outputs.report-file }}');
     expect(String(head.with!['max-regression-percent'])).toContain('steps.base.outputs.report-file');
     expect(job.steps!.indexOf(base)).toBeLessThan(job.steps!.indexOf(head));
@@ -292,6 +295,70 @@ describe('perf-gate.yml', () => {
     expect(azure.if).toContain("contains(github.event.pull_request.labels.*.name, 'benchmark-azure')");
     expect(gate.on.pull_request).toBeDefined();
     expect(gate.on).not.toHaveProperty('pull_request_target');
+  });
+});
+
+describe('fork-safe PR comment: perf-gate.yml -> perf-gate-comment.yml', () => {
+  const gate = workflows.get('perf-gate.yml')!;
+  const publisher = workflows.get('perf-gate-comment.yml')!;
+  const job = publisher.jobs.comment!;
+
+  it('the gate job runs pull request code with a read-only token and uploads the report and the pull request number', () => {
+    const local = gate.jobs.local!;
+    expect(local.permissions).toEqual({ contents: 'read' });
+    expect(JSON.stringify(local)).not.toContain('secrets.');
+    const upload = local.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.if).toBe('always()');
+    expect(upload.with!.name).toBe('perf-gate-reports');
+    expect(String(upload.with!.path)).toContain('/perf-gate/pull-request');
+    const record = local.steps!.find((s) => s.run?.includes('pull-request'))!;
+    expect(record.run).toContain('"$PULL_REQUEST"');
+  });
+
+  it('runs when a perf-gate run completes, for pull request runs that concluded', () => {
+    expect(publisher.on).toEqual({ workflow_run: { workflows: [gate.name], types: ['completed'] } });
+    expect(job.if).toContain("github.event.workflow_run.event == 'pull_request'");
+    expect(job.if).toContain("github.event.workflow_run.conclusion == 'success'");
+  });
+
+  it('has the least permissions: read this repository and the run, write only pull request comments', () => {
+    expect(publisher.permissions).toEqual({ contents: 'read' });
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'read', 'pull-requests': 'write' });
+  });
+
+  it('never checks out or runs pull request code: the action runs from this workflow commit', () => {
+    const text = readWorkflowText('perf-gate-comment.yml');
+    expect(text).not.toMatch(/head_sha|pull_request\.head/);
+    const checkouts = job.steps!.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkouts).toHaveLength(1);
+    expect(checkouts[0]!.with).toEqual({
+      ref: '${{ github.workflow_sha }}',
+      path: '${{ env.ACTION_DIR }}',
+      'persist-credentials': false,
+    });
+    const runs = job.steps!.filter((s) => s.uses && !s.uses.startsWith('actions/'));
+    expect(runs.map((s) => s.uses)).toEqual(['./.streaming-at-scale-action']);
+    expect(callsThisAction(runs[0]!.uses, job, publisher.env)).toBe(true);
+    expect(job.steps!.indexOf(checkouts[0]!)).toBeGreaterThan(
+      job.steps!.findIndex((s) => s.uses?.startsWith('actions/download-artifact@')),
+    );
+  });
+
+  it("downloads the triggering run's artifact, accepts only digits as the number, and posts with mode comment", () => {
+    const download = job.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toMatchObject({
+      name: 'perf-gate-reports',
+      'run-id': '${{ github.event.workflow_run.id }}',
+    });
+    const number = job.steps!.find((s) => s.id === 'pr')!;
+    expect(number.run).toContain('^[1-9][0-9]{0,9}$');
+    const comment = job.steps!.find((s) => s.with?.mode === 'comment')!;
+    expect(comment.with).toEqual({
+      mode: 'comment',
+      'report-file': '${{ runner.temp }}/perf-gate/head-report.json',
+      'pull-request': '${{ steps.pr.outputs.number }}',
+      comment: 'always',
+    });
   });
 });
 
