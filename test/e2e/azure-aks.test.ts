@@ -325,6 +325,9 @@ function context(mode: string, inputs: RawInputs = {}): ModeContext & { reporter
   return { config, reporter: maskingReporter(), signal: new AbortController().signal };
 }
 
+/** The platform as a mode uses it; the mode's reporter also gets the sign-in preflight's lines (and masks the ID token). */
+const platform = (ctx: ModeContext) => azurePlatform('aks', { ...deps, reporter: ctx.reporter });
+
 /** A mode after deploy, as src/modes/stages.ts runs it: the run's state loaded by its id, outputs set after. */
 async function onRun(ctx: ModeContext, stage: (state: RunState) => Promise<void>): Promise<RunState> {
   const state = await loadRun(ctx.config);
@@ -359,7 +362,7 @@ const secrets = () => {
 test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own with the run id', async () => {
   // ---- deploy: the fake ARM deployment, outputs recorded in the run's state.
   const deploy = context('deploy');
-  const deployed = await azurePlatform('aks', deps).deploy(deploy);
+  const deployed = await platform(deploy).deploy(deploy);
   runId = deployed.runId;
   setRunOutputs(deploy.reporter, deployed);
   everyLine.push(...deploy.reporter.lines);
@@ -372,7 +375,7 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
 
   // ---- submit-flink: the jar to Azurite, the kubeconfig through ARM, the real helm, the job RUNNING.
   const submit = context('submit-flink');
-  const submitted = await onRun(submit, (state) => azurePlatform('aks', deps).submitFlink(submit, state));
+  const submitted = await onRun(submit, (state) => platform(submit).submitFlink(submit, state));
   everyLine.push(...submit.reporter.lines);
   await Promise.all(kubeletWork);
   expect(kubeletErrors).toEqual([]);
@@ -397,7 +400,7 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
 
   // ---- load (0.75 min, so the measure window below ends after the load drained: exact end offsets).
   const load = context('load', { minutes: '0.75' });
-  await onRun(load, (state) => azurePlatform('aks', deps).load(load, state, load.config.minutes * 60));
+  await onRun(load, (state) => platform(load).load(load, state, load.config.minutes * 60));
   everyLine.push(...load.reporter.lines);
   expect(load.reporter.lines).toContain('Events are flowing: the Flink job reads from topic in.');
   const loadPods = pods.filter((pod) => pod.job === `${releases.load}-load`);
@@ -438,7 +441,7 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   let published: unknown;
   try {
     await onRun(measure, async (state) => {
-      report = await azurePlatform('aks', deps).measure(measure, state);
+      report = await platform(measure).measure(measure, state);
       published = await publishReport(measure, state, report).catch((error: unknown) => error);
     });
   } finally {
@@ -516,14 +519,14 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
 
   // ---- the load's release goes (stopLoad), its pods are stopped; nothing of ours keeps running.
   const stop = context('load');
-  await onRun(stop, (state) => azurePlatform('aks', deps).stopLoad(stop, state));
+  await onRun(stop, (state) => platform(stop).stopLoad(stop, state));
   expect(helmReleases()).toEqual([releases.flink]);
   await Promise.all(pods.map((pod) => pod.exit));
   expect(running()).toEqual([]);
 
   // ---- teardown through the fake ARM.
   const teardown = context('teardown');
-  await onRun(teardown, (state) => azurePlatform('aks', deps).teardown(teardown, state));
+  await onRun(teardown, (state) => platform(teardown).teardown(teardown, state));
   everyLine.push(...teardown.reporter.lines);
   expect(arm!.groups.has(GROUP.toLowerCase()) || arm!.groups.has(GROUP)).toBe(false);
   expect(teardown.reporter.lines.join('\n')).toContain(`Resource group ${GROUP} deleted.`);
