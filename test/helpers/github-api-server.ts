@@ -6,6 +6,7 @@
  *   GET   /repos/{owner}/{repo}/issues/{number}/comments   (per_page, default 30, max 100; page)
  *   POST  /repos/{owner}/{repo}/issues/{number}/comments   -> 201
  *   PATCH /repos/{owner}/{repo}/issues/comments/{id}       -> 200, 404 when unknown
+ *   GET   /repos/{owner}/{repo}/pulls/{number}              -> 200 (the fields we read), 404 when unknown
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,8 @@ export interface GitHubApiServer {
   /** Makes writes (POST/PATCH) answer 403 as a fork's read-only GITHUB_TOKEN gets. */
   readOnly: boolean;
   comments(owner: string, repo: string, issue: number): IssueComment[];
+  /** Opens a pull request whose head is at `headSha`. */
+  openPullRequest(owner: string, repo: string, number: number, headSha: string): void;
   /** Adds comments as another user would have written them. */
   seed(owner: string, repo: string, issue: number, bodies: string[]): void;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ const DOCS = 'https://docs.github.com/rest/issues/comments';
 
 export async function startGitHubApiServer(token = 'ghs_test_token'): Promise<GitHubApiServer> {
   const byIssue = new Map<string, IssueComment[]>();
+  const headShas = new Map<string, string>();
   let nextId = 1_000_001;
   const issueKey = (owner: string, repo: string, issue: number) => `${owner}/${repo}#${issue}`;
   const api: GitHubApiServer = {
@@ -57,6 +61,7 @@ export async function startGitHubApiServer(token = 'ghs_test_token'): Promise<Gi
     token,
     readOnly: false,
     comments: (owner, repo, issue) => listFor(owner, repo, issue),
+    openPullRequest: (owner, repo, number, headSha) => void headShas.set(issueKey(owner, repo, number), headSha),
     seed: (owner, repo, issue, bodies) => {
       for (const body of bodies) listFor(owner, repo, issue).push(newComment(owner, repo, issue, body, 'octocat'));
     },
@@ -114,6 +119,26 @@ export async function startGitHubApiServer(token = 'ghs_test_token'): Promise<Gi
 
     const list = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/);
     const single = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/);
+    const pull = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/);
+    if (pull && request.method === 'GET') {
+      const sha = headShas.get(issueKey(pull[1], pull[2], Number(pull[3])));
+      if (!sha) {
+        return send(response, 404, {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request',
+          status: '404',
+        });
+      }
+      const number = Number(pull[3]);
+      return send(response, 200, {
+        url: `${api.url}/repos/${pull[1]}/${pull[2]}/pulls/${number}`,
+        html_url: `https://github.com/${pull[1]}/${pull[2]}/pull/${number}`,
+        number,
+        state: 'open',
+        head: { ref: 'feature', sha, repo: { full_name: `fork-owner/${pull[2]}` } },
+        base: { ref: 'main', sha: '0'.repeat(40), repo: { full_name: `${pull[1]}/${pull[2]}` } },
+      });
+    }
     if (list && request.method === 'GET') {
       const comments = listFor(list[1], list[2], Number(list[3]));
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30) || 30);
