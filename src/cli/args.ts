@@ -103,6 +103,7 @@ export function helpText(): string {
     '  teardown       stop / delete everything the run created',
     '  cleanup        delete expired Azure resource groups left by earlier runs',
     '  run            deploy, submit-flink, load, measure, teardown (teardown also on failure or Ctrl-C)',
+    '  comment        post or update the pull request comment of a JSON report (--report-file, --pull-request)',
     '',
     `Inputs (flags are the action's input names; STREAMING_AT_SCALE_<NAME> environment variables also work):`,
     ...lines,
