@@ -14,6 +14,7 @@ import {
   type CommentOutcome,
   type PullRequestRef,
 } from '../github/pr-comment.js';
+import { UserError } from '../errors.js';
 import type { ModeContext } from '../platforms/platform.js';
 import { currentRunArtifactsUrl, fullReportReference, runArtifactsUrl } from '../report/limits.js';
 import { renderSections } from '../report/render.js';
@@ -25,7 +26,7 @@ export async function commentMode(ctx: ModeContext, context: EventContext = gith
   const { config, reporter } = ctx;
   // parseConfig requires both for mode comment.
   const file = config.reportFile!;
-  const pullRequest: PullRequestRef = { ...context.repo, number: config.pullRequest! };
+  const pullRequest: PullRequestRef = { ...repository(context), number: config.pullRequest! };
   const report = await readUntrustedReport(file);
 
   const run = context.eventName === 'workflow_run' ? workflowRun(context.payload) : undefined;
@@ -43,12 +44,21 @@ export async function commentMode(ctx: ModeContext, context: EventContext = gith
   const artifacts = run
     ? runArtifactsUrl({
         serverUrl: context.serverUrl,
-        repository: `${context.repo.owner}/${context.repo.repo}`,
+        repository: `${pullRequest.owner}/${pullRequest.repo}`,
         runId: run.id,
       })
     : currentRunArtifactsUrl(process.env);
   const fullReport = fullReportReference(artifacts, path.basename(file));
   return commentOnPullRequest(report, renderSections(report), { config, reporter, fullReport, pullRequest });
+}
+
+/** The repository to comment in: the workflow's own (GITHUB_REPOSITORY), never one named by the artifact. */
+function repository(context: EventContext): EventContext['repo'] {
+  try {
+    return context.repo;
+  } catch {
+    throw new UserError("Mode 'comment' posts to the repository GITHUB_REPOSITORY names: set it to owner/name.");
+  }
 }
 
 /** The triggering run of a workflow_run event, from GitHub's payload (trusted: GitHub writes it). */
