@@ -13,7 +13,6 @@ import { openArm, type AzureDeps } from '../../src/azure/session.js';
 import { azureState } from '../../src/azure/state.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
-import type { Reporter } from '../../src/console/reporter.js';
 import { UserError } from '../../src/errors.js';
 import { CONTAINER_URL_ENV, measureAgentArgs } from '../../src/measure/agent/args.js';
 import {
@@ -37,31 +36,13 @@ import {
   type FakeContainerInstances,
 } from '../helpers/arm/containerinstance.js';
 import { fakeStorage, type FakeStorage } from '../helpers/arm/storage.js';
+import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 
 const IMAGE = 'ghcr.io/org/streaming-at-scale-simulator:0.1.0';
 const BROKERS = '10.0.1.11:9092,10.0.1.12:9092,10.0.1.13:9092';
 const RESOURCE_GROUP = 'sasbench01-rg';
 const STORAGE_ACCOUNT = 'sasbench01storage';
 const ENTRYPOINT = ['node', '/app/dist/simulator/index.js'];
-
-interface Recorded extends Reporter {
-  lines: string[];
-  secrets: string[];
-}
-
-function recordingReporter(): Recorded {
-  const reporter: Recorded = {
-    lines: [],
-    secrets: [],
-    info: (message) => void reporter.lines.push(message),
-    warning: (message) => void reporter.lines.push(`warning: ${message}`),
-    group: async (title, work) => (reporter.lines.push(`## ${title}`), work()),
-    setOutput: (name, value) => void reporter.lines.push(`output ${name}=${String(value)}`),
-    setSecret: (value) => void reporter.secrets.push(value),
-    appendSummary: async (markdown) => void reporter.lines.push(markdown),
-  };
-  return reporter;
-}
 
 let oidc: GitHubOidcServer;
 let arm: FakeArm;
@@ -130,7 +111,7 @@ function simulatorLogs(group: FakeContainerGroup): string {
 }
 
 interface Setup {
-  ctx: ModeContext & { reporter: Recorded };
+  ctx: ModeContext & { reporter: MaskingReporter };
   clients: ArmClients;
   state: RunState;
 }
@@ -166,7 +147,7 @@ async function setup(inputs: RawInputs = {}): Promise<Setup> {
   });
   const ctx = {
     config: { ...config, runId: state.runId },
-    reporter: recordingReporter(),
+    reporter: maskingReporter(),
     signal: new AbortController().signal,
   };
   return { ctx, clients: openArm(config, deps), state };

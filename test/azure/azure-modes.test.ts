@@ -13,7 +13,6 @@ import type { AzureDeps } from '../../src/azure/session.js';
 import { teardownAzureMode } from '../../src/azure/teardown.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
-import type { Reporter } from '../../src/console/reporter.js';
 import { UserError } from '../../src/errors.js';
 import { deployAzure } from '../../src/azure/deploy.js';
 import { runMode } from '../../src/modes/index.js';
@@ -21,27 +20,7 @@ import { azurePlatform } from '../../src/platforms/azure/index.js';
 import type { ModeContext } from '../../src/platforms/platform.js';
 import { loadRun } from '../../src/run-state/run-state.js';
 import { startFakeArm, startGitHubOidcServer, type FakeArm, type GitHubOidcServer } from '../helpers/arm-server.js';
-
-interface Recorded extends Reporter {
-  lines: string[];
-  outputs: Record<string, string>;
-  secrets: string[];
-}
-
-function recordingReporter(): Recorded {
-  const reporter: Recorded = {
-    lines: [],
-    outputs: {},
-    secrets: [],
-    info: (message) => void reporter.lines.push(message),
-    warning: (message) => void reporter.lines.push(`warning: ${message}`),
-    group: async (title, work) => (reporter.lines.push(`## ${title}`), work()),
-    setOutput: (name, value) => void (reporter.outputs[name] = String(value)),
-    setSecret: (value) => void reporter.secrets.push(value),
-    appendSummary: async (markdown) => void reporter.lines.push(markdown),
-  };
-  return reporter;
-}
+import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 
 let oidc: GitHubOidcServer;
 let arm: FakeArm;
@@ -78,7 +57,7 @@ function deps(env: NodeJS.ProcessEnv = {}, now = () => new Date()): AzureDeps {
   };
 }
 
-function context(inputs: RawInputs): ModeContext & { reporter: Recorded } {
+function context(inputs: RawInputs): ModeContext & { reporter: MaskingReporter } {
   const config = parseConfig({
     platform: 'aks',
     'solution-name': 'sasbench01',
@@ -88,7 +67,7 @@ function context(inputs: RawInputs): ModeContext & { reporter: Recorded } {
     'work-dir': workDir,
     ...inputs,
   });
-  return { config, reporter: recordingReporter(), signal: new AbortController().signal };
+  return { config, reporter: maskingReporter(), signal: new AbortController().signal };
 }
 
 const requestsTo = (method: string, pattern: RegExp) =>
@@ -421,11 +400,11 @@ describe('teardown and cleanup', () => {
       resourceGroup: 'post01-rg',
       deploymentName: 'd',
     };
-    const reporter = recordingReporter();
+    const reporter = maskingReporter();
     await postTeardown(raw, parseConfig, reporter, deps(), saved);
     expect(arm.groups.get('post01-rg')?.state).toBe('Deleting');
 
-    const failing = recordingReporter();
+    const failing = maskingReporter();
     await postTeardown(
       { ...raw, 'tenant-id': '99999999-9999-9999-9999-999999999999' },
       parseConfig,
@@ -437,7 +416,7 @@ describe('teardown and cleanup', () => {
       /warning: Post step could not delete resource group post01-rg.*AADSTS90002/s,
     );
 
-    const nothing = recordingReporter();
+    const nothing = maskingReporter();
     await postTeardown(raw, parseConfig, nothing, deps(), undefined);
     expect(nothing.lines.join('\n')).toContain('nothing to tear down');
   });

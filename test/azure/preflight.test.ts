@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { idTokenClaims, MISSING_ID_TOKEN_PERMISSION } from '../../src/azure/credential.js';
+import { deployAzure } from '../../src/azure/deploy.js';
 import { signInError } from '../../src/azure/errors.js';
 import { type AzureDeps, openArm } from '../../src/azure/session.js';
 import { parseConfig, type AzureIdentity } from '../../src/config/config.js';
@@ -179,9 +180,9 @@ describe('the sign-in preflight', () => {
     arm.outputs = { kafkaClusterName: 'pfbench01kafka', flinkClusterName: 'pfbench01aks', storageAccountName: 'x' };
     const { config, reporter, deps } = setup({ mode: 'deploy', 'solution-name': 'pfbench01', tier: '5' });
     const ctx = { config, reporter, signal: new AbortController().signal };
-    const platform = azurePlatform('aks', deps);
-    const state = await platform.deploy(ctx);
-    await platform.teardown(ctx, state);
+    // The ARM deployment and the teardown of its group: separate ARM sessions of one process.
+    const state = await deployAzure(ctx, 'aks', deps);
+    await azurePlatform('aks', deps).teardown(ctx, state);
     expect(reporter.infos.filter((line) => line.startsWith('Federated credential subject'))).toHaveLength(1);
     expect(reporter.infos.filter((line) => line.startsWith('Signed in to Azure'))).toHaveLength(1);
     expect(

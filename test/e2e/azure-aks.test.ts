@@ -40,7 +40,7 @@ import { publishReport } from '../../src/report/publish.js';
 import type { BenchmarkReport } from '../../src/report/schema.js';
 import { loadRun, type RunState } from '../../src/run-state/run-state.js';
 import { parseStatsLine } from '../../simulator/src/stats-file.js';
-import { maskingReporter, type MaskingReporter } from '../hdinsight/masking-reporter.js';
+import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 import { fakeAks } from '../helpers/arm/aks.js';
 import { fakeHdinsight } from '../helpers/arm/hdinsight.js';
 import { fakeStorage } from '../helpers/arm/storage.js';

@@ -15,7 +15,7 @@ import { openArm } from '../../src/azure/session.js';
 import { parseConfig } from '../../src/config/config.js';
 import { UserError } from '../../src/errors.js';
 import type { RunState } from '../../src/run-state/run-state.js';
-import { maskingReporter, type MaskingReporter } from './masking-reporter.js';
+import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 import { fakeHdinsight, type FakeHdinsight } from '../helpers/arm/hdinsight.js';
 import { startFakeArm, startGitHubOidcServer, type FakeArm, type GitHubOidcServer } from '../helpers/arm-server.js';
 import { fakeArmConnection } from '../helpers/azure-connection.js';

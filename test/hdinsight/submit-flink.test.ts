@@ -29,7 +29,7 @@ import { startFakeArm, startGitHubOidcServer, type FakeArm, type GitHubOidcServe
 import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { startFakeGateway, type FakeGateway } from '../helpers/hdinsight-gateway-server.js';
-import { maskingReporter, type MaskingReporter } from './masking-reporter.js';
+import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 import { kafkaTopicsTool, runOnHeadNodes } from '../helpers/head-node-script.js';
 import { kafkaClient } from '../../src/kafka/client.js';
 import { createHdinsightTopics } from '../../src/platforms/azure/topics.js';

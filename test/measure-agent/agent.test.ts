@@ -39,6 +39,7 @@ import { startFakeArm, startGitHubOidcServer, type FakeArm, type GitHubOidcServe
 import { fakeStorage, type FakeStorage } from '../helpers/arm/storage.js';
 import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
+import { maskingReporter } from '../helpers/masking-reporter.js';
 
 const ACCOUNT = 'sasbench01storage';
 const RESOURCE_GROUP = 'sasbench01-rg';
@@ -47,25 +48,6 @@ const INTERVAL_SECONDS = 6;
 const MINUTES = 0.3; // 18 s: three rows
 const RATE = 200;
 const EVENTS = 1200; // 6 s at RATE, well inside the window
-
-interface Recorded extends Reporter {
-  lines: string[];
-  secrets: string[];
-}
-
-function recordingReporter(): Recorded {
-  const reporter: Recorded = {
-    lines: [],
-    secrets: [],
-    info: (message) => void reporter.lines.push(message),
-    warning: (message) => void reporter.lines.push(`warning: ${message}`),
-    group: async (title, work) => (reporter.lines.push(`## ${title}`), work()),
-    setOutput: () => undefined,
-    setSecret: (value) => void reporter.secrets.push(value),
-    appendSummary: async () => undefined,
-  };
-  return reporter;
-}
 
 let runDir: string;
 let broker: KafkaInstance | undefined;
@@ -225,7 +207,7 @@ const withoutLatency = ({ latencyMs: _latency, ...row }: IntervalRow) => row;
 const withoutFlink = ({ flink: _flink, ...row }: IntervalRow) => row;
 
 test('the rows measure reads back from the agent are exact, live, and the report is built from them', async () => {
-  const reporter = recordingReporter();
+  const reporter = maskingReporter();
   const { storage, container } = await runStorage(reporter);
   const containerUrl = storage.containerUrl(CONTAINER, 'cw', 30);
   const measurementId = newMeasurementId();
@@ -252,7 +234,7 @@ test('the rows measure reads back from the agent are exact, live, and the report
     pollMs: 300,
     graceMs: 10_000,
   });
-  const pipelineReporter = recordingReporter();
+  const pipelineReporter = maskingReporter();
   let flinkReads = 0;
   const report = measurePipeline({ config, reporter: pipelineReporter, signal: new AbortController().signal }, state, {
     sampling: async (plan, hooks) =>
@@ -274,7 +256,7 @@ test('the rows measure reads back from the agent are exact, live, and the report
     loadStats: async () => null,
   });
   // The same window measured as on the local platform, from here: the Kafka source of measurePipeline.
-  const localReporter = recordingReporter();
+  const localReporter = maskingReporter();
   const local = measurePipeline({ config, reporter: localReporter, signal: new AbortController().signal }, state, {
     kafka: kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'local-measure'),
     loadStats: async () => null,
@@ -355,7 +337,7 @@ test('the rows measure reads back from the agent are exact, live, and the report
 }, 120_000);
 
 test("an agent that cannot reach Kafka writes error.json, exits with the reason, and measure's error carries it", async () => {
-  const reporter = recordingReporter();
+  const reporter = maskingReporter();
   const { storage, container } = await runStorage(reporter);
   const containerUrl = storage.containerUrl(CONTAINER, 'cw', 30);
   const measurementId = newMeasurementId();
@@ -390,7 +372,7 @@ test("an agent that cannot reach Kafka writes error.json, exits with the reason,
 }, 60_000);
 
 test('an agent that stops writing makes measure fail after two intervals and the grace, naming the agent', async () => {
-  const { container } = await runStorage(recordingReporter());
+  const { container } = await runStorage(maskingReporter());
   const measurementId = newMeasurementId();
   const prefix = measurementPrefix({ runId: state.runId, measurementId });
   const plan = samplingPlan({ minutes: MINUTES, intervalSeconds: 1, eventsPerSecond: RATE });
@@ -452,7 +434,7 @@ test('an agent that stops writing makes measure fail after two intervals and the
 }, 30_000);
 
 test('measure stops reading when aborted and keeps the rows it has', async () => {
-  const { container } = await runStorage(recordingReporter());
+  const { container } = await runStorage(maskingReporter());
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 500);
   const result = await readAgentResults(
@@ -465,7 +447,7 @@ test('measure stops reading when aborted and keeps the rows it has', async () =>
 }, 10_000);
 
 test('an agent whose SAS does not authorize it says so, and never prints the SAS', async () => {
-  const { storage } = await runStorage(recordingReporter());
+  const { storage } = await runStorage(maskingReporter());
   const url = new URL(storage.containerUrl(CONTAINER, 'cw', 30));
   const signature = url.searchParams.get('sig')!;
   const forged = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;

@@ -7,6 +7,8 @@ import type { Reporter } from '../../src/console/reporter.js';
 export interface MaskingReporter extends Reporter {
   lines: string[];
   secrets: string[];
+  /** Outputs set, by name (each also printed as `output <name>=<value>`). */
+  outputs: Record<string, string>;
   /** Lines printed while a secret in them was not yet masked. */
   leaks(): string[];
 }
@@ -20,10 +22,14 @@ export function maskingReporter(): MaskingReporter {
   const reporter: MaskingReporter = {
     lines: [],
     secrets: [],
+    outputs: {},
     info: print,
     warning: (message) => print(`warning: ${message}`),
     group: (title, work) => (print(`## ${title}`), work()),
-    setOutput: (name, value) => print(`output ${name}=${String(value)}`),
+    setOutput: (name, value) => {
+      reporter.outputs[name] = String(value);
+      print(`output ${name}=${String(value)}`);
+    },
     setSecret: (value) => void reporter.secrets.push(value),
     appendSummary: async (markdown) => print(markdown),
     leaks: () =>
