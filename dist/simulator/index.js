@@ -38877,7 +38877,7 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * two in step); CLI flags are these names (`--solution-name`), and environment variables
  * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
  */
-const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run'];
+const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run', 'comment'];
 const PLATFORMS = ['local', 'aks', 'hdinsight'];
 const JOBS = ['simple-relay', 'complex-processing'];
 const COMMENT_POLICIES = ['always', 'on-failure', 'never'];
@@ -38937,7 +38937,7 @@ const INPUTS = {
         default: '',
     },
     'report-file': {
-        description: 'Where measure writes the JSON report; default: report.json in the run directory.',
+        description: 'Where measure writes the JSON report; default: report.json in the run directory. comment: the report to post (required).',
         default: '',
     },
     'summary-file': { description: 'Also write the markdown summary to this file.', default: '' },
@@ -38948,6 +38948,10 @@ const INPUTS = {
         secret: true,
     },
     comment: { description: `When to post the PR comment: ${COMMENT_POLICIES.join(' | ')}.`, default: 'always' },
+    'pull-request': {
+        description: "comment: number of the pull request to comment on (required). Under a workflow_run event the pull request's head must be the commit that run benchmarked.",
+        default: '',
+    },
     'min-percent-of-target': {
         description: 'Gate: output throughput must stay at or above this percent of the target rate in steady state.',
         default: '90',
@@ -39100,6 +39104,9 @@ function parseConfig(raw, env = process.env) {
         baselineReport: optional('baseline-report'),
         githubToken: optional('github-token'),
         comment: oneOf('comment', value('comment'), COMMENT_POLICIES),
+        pullRequest: optional('pull-request')
+            ? wholeNumber('pull-request', value('pull-request'), 1, Number.MAX_SAFE_INTEGER)
+            : undefined,
         gate: {
             minPercentOfTarget: positiveNumber('min-percent-of-target', value('min-percent-of-target'), 1000),
             minSteadyMinutes: optionalCount('min-steady-minutes', optional('min-steady-minutes')) ?? minSteadyDefault,
@@ -39129,6 +39136,17 @@ function crossCheck(config, explicitSteadyMinutes) {
     const runsImage = config.mode === 'load' || config.mode === 'measure' || config.mode === 'run';
     if (config.platform !== 'local' && runsImage && !config.simulatorImage) {
         throw new InputError('simulator-image', '', `Mode '${config.mode}' on '${config.platform}' runs the simulator image, and outside GitHub Actions no default owner is known: set it (e.g. ghcr.io/<owner>/${SIMULATOR_IMAGE_NAME}:${version_TOOL_VERSION}).`);
+    }
+    if (config.mode === 'comment') {
+        if (config.pullRequest === undefined) {
+            throw new InputError('pull-request', '', "Mode 'comment' needs the number of the pull request to comment on.");
+        }
+        if (!config.reportFile) {
+            throw new InputError('report-file', '', "Mode 'comment' needs the JSON report to post: set 'report-file'.");
+        }
+    }
+    else if (config.pullRequest !== undefined) {
+        throw new InputError('pull-request', String(config.pullRequest), `'pull-request' applies to mode 'comment' only (mode is '${config.mode}'); measure and run comment on the pull request of their own event.`);
     }
     const measures = config.mode === 'measure' || config.mode === 'run';
     if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > config.minutes) {
@@ -89502,18 +89520,25 @@ const CHECK_LABELS = {
     loss: 'Loss',
     regression: 'Regression vs baseline',
 };
-function renderMarkdown(report) {
+function renderSections(report) {
     const sections = [
-        renderHeading(report),
-        renderGate(report.gate.reasons),
-        renderRampUp(report),
-        report.baseline ? renderBaseline(report.baseline) : '',
-        '### Output per interval\n\n' + renderChart(report),
-        '### Per-minute table\n\n' + renderTable(report),
-        renderLoadAndAudit(report),
-        renderFlink(report.rows),
+        { id: 'heading', markdown: renderHeading(report) },
+        { id: 'gate', markdown: renderGate(report.gate.reasons) },
+        { id: 'ramp-up', markdown: renderRampUp(report) },
+        { id: 'baseline', markdown: report.baseline ? renderBaseline(report.baseline) : '' },
+        { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
+        { id: 'table', markdown: '### Per-minute table\n\n' + renderTable(report) },
+        { id: 'load-audit', markdown: renderLoadAndAudit(report) },
+        { id: 'flink', markdown: renderFlink(report.rows) },
+        { id: 'broker', markdown: renderBroker(report.rows) },
     ];
-    return sections.filter((section) => section !== '').join('\n\n') + '\n';
+    return sections.filter((section) => section.markdown !== '');
+}
+function joinSections(sections) {
+    return sections.map((section) => section.markdown).join('\n\n') + '\n';
+}
+function renderMarkdown(report) {
+    return joinSections(renderSections(report));
 }
 function tierText(report) {
     const name = report.tier.name === 'custom' ? 'custom tier' : `tier ${report.tier.name}`;
@@ -89700,6 +89725,26 @@ function renderFlink(rows) {
             `${flink.backpressure === null ? '–' : formatPercent(flink.backpressure * 100)} | ` +
             `${flink.checkpoints ? `${formatCount(flink.checkpoints.completed)} / ${formatCount(flink.checkpoints.failed)}` : '–'} | ` +
             `${flink.checkpoints?.lastDurationMs == null ? '–' : formatCount(flink.checkpoints.lastDurationMs)} | ${count(flink.restarts)} |`);
+    }
+    lines.push('', '</details>');
+    return lines.join('\n');
+}
+/** The origin sample's Ambari table: broker-level figures, all topics (each event enters Kafka twice). */
+function renderBroker(rows) {
+    if (!rows.some((row) => row.broker))
+        return '';
+    const lines = [
+        '<details><summary>Kafka broker figures per interval (Ambari, all topics, 1-minute rates x 60)</summary>',
+        '',
+        '| Minute | IncomingMessages | IncomingBytes (MB) | OutgoingBytes (MB) | Notes |',
+        '|---:|---:|---:|---:|---|',
+    ];
+    for (const row of rows) {
+        const broker = row.broker;
+        if (!broker)
+            continue;
+        lines.push(`| ${row.minute} | ${count(broker.messagesInPerMinute)} | ${megabytes(broker.bytesInPerMinute)} | ` +
+            `${megabytes(broker.bytesOutPerMinute)} | ${broker.stale ? 'stale: Ambari had not refreshed' : ''} |`);
     }
     lines.push('', '</details>');
     return lines.join('\n');
@@ -90644,7 +90689,7 @@ async function sampleIntervals(kafka, plan, hooks) {
             catch (error) {
                 hooks.onWarning(`Sample of minute ${minute} failed (shown as a gap): ${errorMessage(error)}`);
             }
-            const flink = hooks.flinkFigures ? await hooks.flinkFigures().catch(() => undefined) : undefined;
+            const { flink, broker } = await rowFigures(hooks);
             const set = histograms.get(minute);
             const row = intervalRow({
                 minute,
@@ -90657,6 +90702,8 @@ async function sampleIntervals(kafka, plan, hooks) {
                 latencyMs: set ? latency_latencySet(set) : null,
                 flink,
             });
+            if (broker)
+                row.broker = broker;
             rows.push(row);
             hooks.onRow(row);
             if (sample)
@@ -90694,6 +90741,14 @@ async function firstSample(admin, topics, now, signal) {
     }
 }
 const FIRST_SAMPLE_RETRY_MS = 30_000;
+/** The figures read from outside Kafka for a row (Flink's REST API, Ambari); a failed read leaves one out. */
+async function rowFigures(hooks) {
+    const [flink, broker] = await Promise.all([
+        hooks.flinkFigures?.().catch(() => undefined),
+        hooks.brokerFigures?.().catch(() => undefined),
+    ]);
+    return { ...(flink ? { flink } : {}), ...(broker ? { broker } : {}) };
+}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
@@ -90807,6 +90862,7 @@ async function measurePipeline(ctx, state, sources) {
         onRow: (row) => reporter.info(consoleRow(row)),
         onWarning: (message) => reporter.warning(message),
         flinkFigures: sources.flinkFigures,
+        brokerFigures: sources.brokerFigures,
         signal,
     });
     if (measurement)
