@@ -309,7 +309,7 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
   secrets.push(clusterLoginPassword!, sshPassword!);
   secrets.push(`Basic ${Buffer.from(`admin:${clusterLoginPassword}`).toString('base64')}`);
   const { topics } = await truthAdmin!.fetchTopicMetadata({ topics: [INPUT_TOPIC, OUTPUT_TOPIC] });
-  expect(topics.map((t) => [t.name, t.partitions.length])).toEqual([
+  expect(topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
     [INPUT_TOPIC, deployCtx.config.partitions],
     [OUTPUT_TOPIC, deployCtx.config.partitions],
   ]);
