@@ -103,12 +103,14 @@ export function helpText(): string {
     '  teardown       stop / delete everything the run created',
     '  cleanup        delete expired Azure resource groups left by earlier runs',
     '  run            deploy, submit-flink, load, measure, teardown (teardown also on failure or Ctrl-C)',
+    '  ab             run the base and head checkouts in turn on this machine (--base, --head, --rounds) and gate the head',
     '  comment        post or update the pull request comment of a JSON report (--report-file, --pull-request)',
     '',
     `Inputs (flags are the action's input names; STREAMING_AT_SCALE_<NAME> environment variables also work):`,
     ...lines,
     '',
     `Example: streaming-at-scale run --platform local --tier 1 --minutes 2`,
+    `         streaming-at-scale ab --base ../base --head . --rounds 3 --minutes 2`,
     `Modes: ${MODES.join(', ')}`,
   ].join('\n');
 }

@@ -4,6 +4,7 @@
  * names the input, the value given and what is allowed. The process environment is read only for
  * the default simulator image (the GitHub owner that publishes it).
  */
+import path from 'node:path';
 import { InputError } from '../errors.js';
 import {
   COMMENT_POLICIES,
@@ -34,6 +35,19 @@ export interface GateThresholds {
   maxRampUpMinutes?: number;
   maxLoss: number;
   maxRegressionPercent?: number;
+}
+
+/** Mode ab: base and head checkouts run in turn on this machine; see src/modes/ab.ts. */
+export interface ABOptions {
+  /** Absolute folders of the two checkouts (the same folder for an A/A run). */
+  base: string;
+  head: string;
+  /** Planned rounds (one base and one head run each), before any confirmation pair. */
+  rounds: number;
+  baseSyntheticWorkUs: number;
+  headSyntheticWorkUs: number;
+  minimumEffectPercent: number;
+  inconclusiveFails: boolean;
 }
 
 export interface Config {
@@ -67,6 +81,8 @@ export interface Config {
    */
   simulatorImage?: string;
   syntheticWorkUs: number;
+  /** Present exactly in mode ab. */
+  ab?: ABOptions;
   /** run only: step the load up until it is not sustained (max-throughput-search). */
   capacitySearch?: { stepPercent: number; maxSteps: number };
   audit: boolean;
@@ -86,6 +102,8 @@ const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
 const SOLUTION_NAME = new RegExp(`^[a-z][a-z0-9]{2,${SOLUTION_NAME_MAX - 1}}$`);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
+/** The noise between runs of one side needs two runs of each. */
+export const MIN_AB_ROUNDS = 2;
 
 export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Config {
   const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
@@ -108,9 +126,30 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     );
   }
 
-  const minutes = positiveNumber('minutes', value('minutes'), 24 * 60);
+  // ab runs several short benchmarks: shorter runs, sampled more often, by default.
+  const minutes = positiveNumber('minutes', optional('minutes') ?? (mode === 'ab' ? '2' : '30'), 24 * 60);
+  const intervalSeconds = wholeNumber(
+    'interval-seconds',
+    optional('interval-seconds') ?? (mode === 'ab' ? '10' : '60'),
+    1,
+    3600,
+  );
   const partitions = optionalCount('partitions', optional('partitions')) ?? tier.partitions;
   const minSteadyDefault = Math.max(1, Math.min(3, Math.floor(minutes) - 1));
+  const syntheticWorkUs = wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000);
+  const abOptions = (): ABOptions => {
+    const workUs = (name: 'base-synthetic-work-us' | 'head-synthetic-work-us') =>
+      optional(name) === undefined ? syntheticWorkUs : wholeNumber(name, value(name), 0, 1_000_000);
+    return {
+      base: path.resolve(value('base') || '.'),
+      head: path.resolve(value('head') || '.'),
+      rounds: wholeNumber('rounds', value('rounds'), MIN_AB_ROUNDS, 20),
+      baseSyntheticWorkUs: workUs('base-synthetic-work-us'),
+      headSyntheticWorkUs: workUs('head-synthetic-work-us'),
+      minimumEffectPercent: positiveNumber('min-effect-percent', value('min-effect-percent'), 1000),
+      inconclusiveFails: bool('inconclusive-fails', value('inconclusive-fails')),
+    };
+  };
 
   const config: Config = {
     mode,
@@ -121,7 +160,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
     azure: onAzure ? azureIdentity(raw, platform) : undefined,
     minutes,
-    intervalSeconds: wholeNumber('interval-seconds', value('interval-seconds'), 1, 3600),
+    intervalSeconds,
     runId:
       optional('run-id') &&
       matching('run-id', value('run-id'), /^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
@@ -146,7 +185,8 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
           maxSteps: wholeNumber('search-max-steps', value('search-max-steps'), 1, 50),
         }
       : undefined,
-    syntheticWorkUs: wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000),
+    syntheticWorkUs,
+    ab: mode === 'ab' ? abOptions() : undefined,
     audit: optional('audit') === undefined ? platform === 'local' : bool('audit', value('audit')),
     reportFile: optional('report-file'),
     summaryFile: optional('summary-file'),
@@ -179,6 +219,20 @@ function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
       'max-throughput-search',
       'true',
       `The search deploys, steps the load and tears down: it needs mode 'run' (mode is '${config.mode}').`,
+    );
+  }
+  if (config.mode === 'ab' && config.platform !== 'local') {
+    throw new InputError(
+      'platform',
+      config.platform,
+      "Mode 'ab' runs base and head one after the other on this machine, several times: use platform 'local' (compare Azure runs with 'baseline-report').",
+    );
+  }
+  if (config.mode === 'ab' && config.capacitySearch) {
+    throw new InputError(
+      'max-throughput-search',
+      'true',
+      "The search is a mode 'run' feature: remove it for mode 'ab'.",
     );
   }
   if (config.mode === 'cleanup' && config.platform === 'local') {
@@ -217,12 +271,14 @@ function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
       `'pull-request' applies to mode 'comment' only (mode is '${config.mode}'); measure and run comment on the pull request of their own event.`,
     );
   }
-  const measures = config.mode === 'measure' || config.mode === 'run';
-  if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > config.minutes) {
+  const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
+  // The gate counts consecutive intervals (a "minute" is one row of the table).
+  const intervals = Math.floor((config.minutes * 60) / config.intervalSeconds);
+  if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > intervals) {
     throw new InputError(
       'min-steady-minutes',
       String(config.gate.minSteadyMinutes),
-      `It cannot exceed 'minutes' (${config.minutes}): a run that short can never pass; lower it or measure longer.`,
+      `It cannot exceed the intervals measured (${intervals}: minutes ${config.minutes} x 60 / interval-seconds ${config.intervalSeconds}): a run that short can never pass; lower it or measure longer.`,
     );
   }
 }

@@ -3,7 +3,17 @@
  * two in step); CLI flags are these names (`--solution-name`), and environment variables
  * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
  */
-export const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run', 'comment'] as const;
+export const MODES = [
+  'deploy',
+  'submit-flink',
+  'load',
+  'measure',
+  'teardown',
+  'cleanup',
+  'run',
+  'ab',
+  'comment',
+] as const;
 export type Mode = (typeof MODES)[number];
 
 export const PLATFORMS = ['local', 'aks', 'hdinsight'] as const;
@@ -44,8 +54,14 @@ export const INPUTS = {
   },
   'tenant-id': { description: 'Azure tenant id.', default: '' },
   'subscription-id': { description: 'Azure subscription id.', default: '' },
-  minutes: { description: 'How long to measure, in minutes (load runs as long).', default: '30' },
-  'interval-seconds': { description: 'Seconds between two samples of the throughput table.', default: '60' },
+  minutes: {
+    description: 'How long to measure, in minutes (load runs as long); default: 30, and 2 per run in mode ab.',
+    default: '',
+  },
+  'interval-seconds': {
+    description: 'Seconds between two samples of the throughput table; default: 60, and 10 in mode ab.',
+    default: '',
+  },
   'run-id': { description: 'Run to act on; default: a new run for deploy/run, the latest run otherwise.', default: '' },
   'work-dir': { description: 'Folder holding run directories and run state.', default: '.streaming-at-scale' },
   wait: { description: 'load: block until the load is done and print its final stats.', default: 'false' },
@@ -78,6 +94,35 @@ export const INPUTS = {
   'synthetic-work-us': {
     description: 'Fixed CPU work per record in the relay (microseconds), to emulate a heavier job.',
     default: '0',
+  },
+  base: {
+    description:
+      'ab: folder of the base checkout of this project (the pull request gate checks the base out beside the head).',
+    default: '.',
+  },
+  head: { description: 'ab: folder of the head checkout of this project.', default: '.' },
+  rounds: {
+    description:
+      'ab: rounds of base and head runs, interleaved base-head, head-base, ... (ABBA); a suspected regression adds one pair.',
+    default: '3',
+  },
+  'base-synthetic-work-us': {
+    description: "ab: the base's synthetic-work-us; default: synthetic-work-us.",
+    default: '',
+  },
+  'head-synthetic-work-us': {
+    description: "ab: the head's synthetic-work-us; default: synthetic-work-us.",
+    default: '',
+  },
+  'min-effect-percent': {
+    description:
+      'ab: smallest change worth failing on, in percent of the base (throughput, p99 latency); a regression must exceed it with 95% confidence.',
+    default: '10',
+  },
+  'inconclusive-fails': {
+    description:
+      'ab: fail the step when the measurement is not valid (verdict inconclusive); by default it warns loudly and passes.',
+    default: 'false',
   },
   audit: {
     description: 'Read every output record to count duplicates, loss and reordering; default: true on local.',

@@ -7,6 +7,7 @@
 import type { Kafka } from 'kafkajs';
 import type { ModeContext } from '../platforms/platform.js';
 import { buildReport } from '../report/build.js';
+import { workloadOf } from '../report/workload.js';
 import { consoleHeader, consoleRow } from '../report/render.js';
 import type {
   AuditResult,
@@ -147,6 +148,12 @@ export async function measurePipeline(
     job: config.job,
     tier: {
       name: config.tier.name,
+      eventsPerSecond: target,
+      partitions: state.partitions,
+      parallelism: state.parallelism,
+    },
+    workload: {
+      ...workloadOf(config),
       eventsPerSecond: target,
       partitions: state.partitions,
       parallelism: state.parallelism,

@@ -5,6 +5,7 @@ import { defaultAzureDeps } from '../azure/session.js';
 import { teardownAzureMode } from '../azure/teardown.js';
 import type { Mode } from '../config/inputs.js';
 import type { ModeContext } from '../platforms/platform.js';
+import { abMode } from './ab.js';
 import { commentMode } from './comment.js';
 import { runAll } from './run.js';
 import { deploy, load, measure, submitFlink, teardown } from './stages.js';
@@ -18,6 +19,7 @@ const MODE_HANDLERS: Record<Mode, (ctx: ModeContext) => Promise<unknown>> = {
   teardown: (ctx) => (ctx.config.platform === 'local' ? teardown(ctx) : teardownAzureMode(ctx, defaultAzureDeps())),
   cleanup: (ctx) => cleanupAzure(ctx, defaultAzureDeps()),
   run: runAll,
+  ab: (ctx) => abMode(ctx),
   comment: (ctx) => commentMode(ctx),
 };
 

@@ -16,6 +16,7 @@ import {
   type IntervalRow,
   type LoadStats,
   type MeasurementCost,
+  type ReportWorkload,
 } from './schema.js';
 
 export interface ReportInput {
@@ -24,6 +25,7 @@ export interface ReportInput {
   platform: BenchmarkReport['platform'];
   job: BenchmarkReport['job'];
   tier: BenchmarkReport['tier'];
+  workload?: ReportWorkload;
   startedAt: string;
   endedAt: string;
   intervalSeconds: number;
@@ -52,6 +54,7 @@ export function buildReport(input: ReportInput): BenchmarkReport {
     platform: input.platform,
     job: input.job,
     tier: input.tier,
+    ...(input.workload ? { workload: input.workload } : {}),
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     intervalSeconds: input.intervalSeconds,

@@ -39,6 +39,7 @@ const drop =
 
 /** The fixed order in which sections give way, least important first; heading and gate always stay. */
 export const REDUCTIONS: readonly Reduction[] = [
+  { section: 'runs', apply: drop("each A/B run's figures") },
   { section: 'flink', apply: drop('the Flink job figures') },
   { section: 'broker', apply: drop('the Kafka broker figures') },
   { section: 'table', apply: summariseTable },

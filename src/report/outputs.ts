@@ -7,7 +7,7 @@
 import type { BenchmarkReport } from './schema.js';
 
 export const REPORT_OUTPUTS = {
-  verdict: 'Gate verdict: pass or fail (measure).',
+  verdict: 'Gate verdict: pass or fail (measure); pass, fail or inconclusive (ab).',
   'failed-checks': 'Comma-separated gate checks that failed; empty when the gate passed (measure).',
   'ramp-up-verdict': 'The one-line ramp-up verdict (measure).',
   'steady-from-minute': 'Minute the steady state began; empty when none was reached (measure).',

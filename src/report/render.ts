@@ -25,7 +25,17 @@ const CHECK_LABELS: Record<GateCheckName, string> = {
 
 /** The parts of the markdown, in order; src/report/limits.ts drops or shortens them by id to fit a limit. */
 export type SectionId =
-  'heading' | 'gate' | 'ramp-up' | 'baseline' | 'chart' | 'table' | 'load-audit' | 'flink' | 'broker';
+  | 'heading'
+  | 'gate'
+  | 'ramp-up'
+  | 'baseline'
+  | 'chart'
+  | 'table'
+  | 'load-audit'
+  | 'flink'
+  | 'broker'
+  /** The A/B report's per-run figures (src/report/ab-render.ts). */
+  | 'runs';
 
 export interface MarkdownSection {
   id: SectionId;
@@ -367,6 +377,6 @@ function utcDateTime(iso: string): string {
 }
 
 /** Table cells must not contain a pipe or a line break. */
-function escapeCell(text: string): string {
+export function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

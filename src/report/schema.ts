@@ -211,6 +211,24 @@ export interface BaselineComparison {
   metrics: MetricComparison[];
 }
 
+/**
+ * What was run, as configured: what two runs must share for their figures to be compared (the A/B
+ * gate hashes it, src/gate/ab/validity.ts).
+ */
+export interface ReportWorkload {
+  platform: PlatformName;
+  job: JobName;
+  eventsPerSecond: number;
+  partitions: number;
+  parallelism: number;
+  simulatorInstances: number;
+  minutes: number;
+  intervalSeconds: number;
+  audit: boolean;
+  /** The job option a change under test may vary: shown, not hashed. */
+  syntheticWorkUs: number;
+}
+
 export interface BenchmarkReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: typeof TOOL_NAME; version: string };
@@ -218,6 +236,8 @@ export interface BenchmarkReport {
   platform: PlatformName;
   job: JobName;
   tier: { name: string; eventsPerSecond: number; partitions: number; parallelism: number };
+  /** Absent in reports of versions before the A/B gate. */
+  workload?: ReportWorkload;
   startedAt: string;
   endedAt: string;
   intervalSeconds: number;

@@ -25,7 +25,8 @@ export async function publishSummary(
   }
 }
 
-export async function writeReport(file: string, report: BenchmarkReport): Promise<void> {
+/** Writes a JSON report (a benchmark report or an A/B report) pretty-printed. */
+export async function writeReport(file: string, report: object): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, JSON.stringify(report, null, 2) + '\n', 'utf8');
 }

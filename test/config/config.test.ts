@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { TIER_PRESETS } from '../../src/config/tiers.js';
@@ -73,7 +74,17 @@ describe('parseConfig: bad inputs', () => {
       'steady minutes longer than the run',
       { mode: 'measure', minutes: '2', 'min-steady-minutes': '5' },
       'min-steady-minutes',
-      /cannot exceed 'minutes'/,
+      /cannot exceed the intervals measured \(2: minutes 2 x 60 \/ interval-seconds 60\)/,
+    ],
+    ['ab on Azure', { ...AZURE, mode: 'ab' }, 'platform', /use platform 'local'/],
+    ['one A/B round', { mode: 'ab', rounds: '1' }, 'rounds', /whole number from 2 to 20/],
+    ['a minimum effect of 0', { mode: 'ab', 'min-effect-percent': '0' }, 'min-effect-percent', /greater than 0/],
+    ['inconclusive-fails maybe', { mode: 'ab', 'inconclusive-fails': 'maybe' }, 'inconclusive-fails', /true or false/],
+    [
+      'a negative head work',
+      { mode: 'ab', 'head-synthetic-work-us': '-5' },
+      'head-synthetic-work-us',
+      /whole number from 0/,
     ],
     ['partitions 0', { mode: 'deploy', partitions: '0' }, 'partitions', /whole number from 1/],
     ['unknown comment policy', { mode: 'measure', comment: 'sometimes' }, 'comment', /always, on-failure, never/],
@@ -95,6 +106,30 @@ describe('parseConfig: bad inputs', () => {
 });
 
 describe('parseConfig: good inputs', () => {
+  it('mode ab: short runs sampled often, checkouts as absolute folders, the head work defaulting to the shared one', () => {
+    const config = parseConfig({
+      mode: 'ab',
+      base: '../base',
+      'synthetic-work-us': '100',
+      'head-synthetic-work-us': '2000',
+    });
+    expect(config).toMatchObject({ minutes: 2, intervalSeconds: 10 });
+    expect(config.ab).toEqual({
+      base: path.resolve('../base'),
+      head: path.resolve('.'),
+      rounds: 3,
+      baseSyntheticWorkUs: 100,
+      headSyntheticWorkUs: 2000,
+      minimumEffectPercent: 10,
+      inconclusiveFails: false,
+    });
+    expect(parseConfig({ mode: 'run' }).ab).toBeUndefined();
+    expect(parseConfig({ mode: 'ab', minutes: '5', 'interval-seconds': '30' })).toMatchObject({
+      minutes: 5,
+      intervalSeconds: 30,
+    });
+  });
+
   it('applies defaults for a local run', () => {
     const config = parseConfig({ mode: 'run' });
     expect(config).toMatchObject({

@@ -24,6 +24,11 @@ export interface ABMetric {
    * log scale). 'difference': compared as head - base in the unit, for a figure that is often 0.
    */
   scale: 'ratio' | 'difference';
+  /**
+   * The step a figure moves in, given the sampling interval (ramp-up: whole intervals); its
+   * rounding error is part of each run's noise even when every run rounds alike.
+   */
+  step?: (intervalSeconds: number) => number;
   value: (report: FigureSource) => number | null;
 }
 
@@ -66,6 +71,7 @@ export const AB_METRICS: readonly ABMetric[] = [
     unit: 's',
     direction: 'lower-is-better',
     scale: 'difference',
+    step: (intervalSeconds) => intervalSeconds,
     value: (report) => {
       if (report.rampUp.rampUpSeconds !== null) return report.rampUp.rampUpSeconds;
       // Not steady: at least the whole measured span (censored at the end of the run).

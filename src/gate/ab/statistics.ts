@@ -77,10 +77,14 @@ function pooledDifference(
   base: readonly number[],
   head: readonly number[],
   confidence: number,
+  minimumDeviation: number,
 ): { interval: Interval; pooledDeviation: number } | null {
   const degreesOfFreedom = base.length + head.length - 2;
   if (base.length === 0 || head.length === 0 || degreesOfFreedom < 1) return null;
-  const pooledDeviation = Math.sqrt((sumOfSquares(base) + sumOfSquares(head)) / degreesOfFreedom);
+  const pooledDeviation = Math.max(
+    minimumDeviation,
+    Math.sqrt((sumOfSquares(base) + sumOfSquares(head)) / degreesOfFreedom),
+  );
   const standardError = pooledDeviation * Math.sqrt(1 / base.length + 1 / head.length);
   const halfWidth = studentTQuantile((1 + confidence) / 2, degreesOfFreedom) * standardError;
   const estimate = mean(head) - mean(base);
@@ -112,7 +116,10 @@ export function compareMetric(
     rounds.map((round) => round[side].values[metric.name]).filter((value): value is number => value !== null);
   const base = present('base').map(transform);
   const head = present('head').map(transform);
-  const difference = pooledDifference(base, head, confidence);
+  // A figure rounded to steps of q carries a rounding error of q / sqrt(12) (uniform over a step):
+  // runs that all rounded alike must not look noise-free, or one step apart would be "certain".
+  const roundingDeviation = metric.step ? metric.step(options.intervalSeconds) / Math.sqrt(12) : 0;
+  const difference = pooledDifference(base, head, confidence, roundingDeviation);
 
   let headVsBase: Interval | null = null;
   let worseBy: Interval | null = null;

@@ -6,26 +6,12 @@
  * Pure (hashing is computation, not I/O).
  */
 import { createHash } from 'node:crypto';
-import type { Config } from '../../config/config.js';
+import { MIN_AB_ROUNDS } from '../../config/config.js';
 import { formatCount, formatDuration, formatPercent, plural } from '../../report/format.js';
-import type { BenchmarkReport } from '../../report/schema.js';
+import type { BenchmarkReport, ReportWorkload } from '../../report/schema.js';
 import type { ConfirmationDecision } from './confirmation.js';
 import type { ABSide } from './metrics.js';
 import { describeComparison } from './statistics.js';
-
-/** The config fields that define the workload; see workloadHash. */
-export type WorkloadConfig = Pick<
-  Config,
-  | 'platform'
-  | 'tier'
-  | 'partitions'
-  | 'parallelism'
-  | 'simulatorInstances'
-  | 'job'
-  | 'minutes'
-  | 'intervalSeconds'
-  | 'audit'
->;
 
 /**
  * A hash of the effective workload: what both sides must share for their figures to be comparable.
@@ -36,19 +22,10 @@ export type WorkloadConfig = Pick<
  * same custom rate are one workload), its VM sizes (they follow from the rate), and what only
  * judges or reports (gate thresholds, files, comments).
  */
-export function workloadHash(config: WorkloadConfig): string {
-  const workload = [
-    ['platform', config.platform],
-    ['events-per-second', config.tier.eventsPerSecond],
-    ['partitions', config.partitions],
-    ['parallelism', config.parallelism],
-    ['simulator-instances', config.simulatorInstances],
-    ['job', config.job],
-    ['minutes', config.minutes],
-    ['interval-seconds', config.intervalSeconds],
-    ['audit', config.audit],
-  ];
-  return createHash('sha256').update(JSON.stringify(workload)).digest('hex').slice(0, 16);
+export function workloadHash(workload: ReportWorkload): string {
+  const { syntheticWorkUs: _changeUnderTest, ...compared } = workload;
+  const ordered = Object.entries(compared).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify(ordered)).digest('hex').slice(0, 16);
 }
 
 /** The parts of a report the validity rules read. */
@@ -66,8 +43,6 @@ export interface ABRun {
 export const LOAD_SHORTFALL_TOLERANCE = 0.01;
 /** Samples may be missing for this long at a stretch. */
 export const MAX_UNMEASURED_SECONDS = 60;
-/** The noise between runs of one side needs two runs of each. */
-export const MIN_ROUNDS = 2;
 
 function unmeasuredStretches(report: ValiditySource): Array<{ first: number; last: number; seconds: number }> {
   const stretches: Array<{ first: number; last: number; seconds: number }> = [];
@@ -154,12 +129,17 @@ export function measurementProblems(runs: readonly ABRun[]): string[] {
     (['base', 'head'] as const).every((side) => runs.some((run) => run.round === round && run.side === side)),
   );
   const problems =
-    complete.length < MIN_ROUNDS
+    complete.length < MIN_AB_ROUNDS
       ? [
-          `Only ${plural(complete.length, 'complete round')} (a base and a head run each), ${MIN_ROUNDS} needed to measure the noise between runs; set rounds to ${MIN_ROUNDS} or more and re-run.`,
+          `Only ${plural(complete.length, 'complete round')} (a base and a head run each), ${MIN_AB_ROUNDS} needed to measure the noise between runs; set rounds to ${MIN_AB_ROUNDS} or more and re-run.`,
         ]
       : [];
-  return [...problems, ...workloadProblems(runs), ...runs.flatMap(runProblems)];
+  return [...problems, ...runsProblems(runs)];
+}
+
+/** What makes the runs so far invalid, however many rounds are complete: an A/B run stops at the first. */
+export function runsProblems(runs: readonly ABRun[]): string[] {
+  return [...workloadProblems(runs), ...runs.flatMap(runProblems)];
 }
 
 export type ABVerdict = 'pass' | 'fail' | 'inconclusive';

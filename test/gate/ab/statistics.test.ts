@@ -6,6 +6,7 @@ import {
   type ABComparison,
   type ComparisonOptions,
 } from '../../../src/gate/ab/statistics.js';
+import { studentTQuantile } from '../../../src/gate/ab/student-t.js';
 import { syntheticRounds, type Scenario } from './synthetic.js';
 
 const OPTIONS: ComparisonOptions = { minimumEffectPercent: 10, intervalSeconds: 60 };
@@ -62,16 +63,35 @@ describe('compareMetric', () => {
     const later = compareMetric(
       metric('ramp-up'),
       roundsOf('ramp-up', [
-        [0, 60],
-        [0, 60],
-        [0, 60],
+        [0, 120],
+        [0, 120],
+        [0, 120],
       ]),
       OPTIONS,
     );
-    expect(later.rounds).toEqual([60, 60, 60]);
-    expect(later.worseBy).toEqual({ estimate: 60, low: 60, high: 60 });
+    // Every run ramped up alike, yet each figure is rounded to a 60 s interval: 60 / sqrt(12) per run.
+    const halfWidth = studentTQuantile(0.975, 4) * (60 / Math.sqrt(12)) * Math.sqrt(2 / 3);
+    expect(later.rounds).toEqual([120, 120, 120]);
+    expect(later.worseBy!.estimate).toBe(120);
+    expect(later.worseBy!.low).toBeCloseTo(120 - halfWidth, 3);
+    expect(later.worseBy!.high).toBeCloseTo(120 + halfWidth, 3);
+    expect(later.noiseFloor.pooled).toBeCloseTo(60 / Math.sqrt(12), 10);
     expect(later.minimumEffect).toBe(30);
     expect(later.verdict).toBe('regression');
+  });
+
+  test('ramp-ups one interval apart, with no spread, are not a certain change: rounding is noise too', () => {
+    const oneStep = compareMetric(
+      metric('ramp-up'),
+      roundsOf('ramp-up', [
+        [60, 120],
+        [60, 120],
+        [60, 120],
+      ]),
+      OPTIONS,
+    );
+    expect(oneStep.worseBy!.low).toBeLessThan(oneStep.minimumEffect);
+    expect(oneStep.verdict).toBe('unsure');
     const same = compareMetric(
       metric('ramp-up'),
       roundsOf('ramp-up', [
@@ -80,7 +100,8 @@ describe('compareMetric', () => {
       ]),
       OPTIONS,
     );
-    expect(same.verdict).toBe('no-change');
+    expect(same.worseBy!.estimate).toBe(0);
+    expect(same.verdict).toBe('unsure');
   });
 
   test('too few runs with the figure give no interval and "unsure"', () => {
@@ -159,7 +180,11 @@ describe('coverage: the 95% interval holds the true effect about 95% of the time
   const coverage = (scenario: Scenario, name: ABMetricName, truth: number) => {
     let covered = 0;
     for (let seed = 1; seed <= TRIALS; seed++) {
-      const { headVsBase } = compareMetric(metric(name), syntheticRounds(seed * 7919, scenario), OPTIONS);
+      // Synthetic ramp-ups are not rounded to intervals: a short interval keeps the rounding floor negligible.
+      const { headVsBase } = compareMetric(metric(name), syntheticRounds(seed * 7919, scenario), {
+        ...OPTIONS,
+        intervalSeconds: 1,
+      });
       if (headVsBase!.low <= truth && truth <= headVsBase!.high) covered++;
     }
     return covered / TRIALS;

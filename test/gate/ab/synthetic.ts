@@ -2,6 +2,7 @@
  * Synthetic A/B rounds with a known effect and seeded noise, so every trial is reproducible and a
  * confidence interval's coverage can be counted against the truth.
  */
+import { sidesInOrder } from '../../../src/gate/ab/interleaving.js';
 import type { ABMetricName, RoundFigures, RunFigures } from '../../../src/gate/ab/metrics.js';
 
 /** mulberry32: a small, well-mixed 32-bit generator; uniform in [0, 1). */
@@ -54,7 +55,7 @@ export function syntheticRounds(seed: number, scenario: Scenario): RoundFigures[
   return Array.from({ length: scenario.rounds }, (_, index) => {
     const round = firstRound + index;
     const shift = (scenario.roundShift ?? 0) * normal(random);
-    const order: Array<'base' | 'head'> = round % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
+    const order = sidesInOrder(round);
     const figures = {} as Record<'base' | 'head', RunFigures>;
     order.forEach((side, position) => {
       const slot = (round - 1) * 2 + position;

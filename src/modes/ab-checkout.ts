@@ -1,0 +1,138 @@
+/**
+ * One benchmark run of one checkout, for mode ab: the checkout's own command line (its
+ * bin/streaming-at-scale.js, so the base runs the base's code: its Flink job, simulator and
+ * measurement) runs `run` on the local platform; its output goes to the log, prefixed, and to a
+ * log file beside its report.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import type { Config } from '../config/config.js';
+import { envVarFor, INPUT_NAMES } from '../config/inputs.js';
+import type { Reporter } from '../console/reporter.js';
+import { UserError } from '../errors.js';
+
+const CHECKOUT_COMMAND = path.join('bin', 'streaming-at-scale.js');
+const CHECKOUT_BUNDLE = path.join('dist', 'cli', 'index.js');
+
+/** Refuses a folder that is not a checkout of this project, naming the input that pointed there. */
+export function checkCheckout(folder: string, input: 'base' | 'head'): void {
+  const missing = [CHECKOUT_COMMAND, CHECKOUT_BUNDLE].filter((file) => !existsSync(path.join(folder, file)));
+  if (missing.length > 0) {
+    throw new UserError(
+      `Input '${input}': '${folder}' is not a checkout of streaming-at-scale (no ${missing.join(', ')}); point it at the folder where the ${input} is checked out.`,
+    );
+  }
+}
+
+/** The checkout's commit, or null outside a git work tree (or without git). */
+export async function checkoutCommit(folder: string): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['-C', folder, 'rev-parse', 'HEAD']);
+    return stdout.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The tier as an input value: the preset's name, or the custom rate. */
+function tierInput(tier: Config['tier']): string {
+  return tier.name === 'custom' ? String(tier.eventsPerSecond) : tier.name;
+}
+
+/**
+ * The `run` command line of one A/B run. Every figure that defines the workload is passed
+ * explicitly (the effective sizing too), so both checkouts run what this invocation was asked for
+ * even where their defaults differ; the gate thresholds that shape the ramp-up analysis go along.
+ * Pure.
+ */
+export function runArguments(
+  config: Config,
+  run: { syntheticWorkUs: number; reportFile: string; workDir: string },
+): string[] {
+  const inputs: Array<[string, string | number | boolean]> = [
+    ['platform', config.platform],
+    ['tier', tierInput(config.tier)],
+    ['job', config.job],
+    ['partitions', config.partitions],
+    ['parallelism', config.parallelism],
+    ['simulator-instances', config.simulatorInstances],
+    ['minutes', config.minutes],
+    ['interval-seconds', config.intervalSeconds],
+    ['audit', config.audit],
+    ['synthetic-work-us', run.syntheticWorkUs],
+    ['min-percent-of-target', config.gate.minPercentOfTarget],
+    ['min-steady-minutes', config.gate.minSteadyMinutes],
+    ['report-file', run.reportFile],
+    ['work-dir', run.workDir],
+    ['comment', 'never'],
+  ];
+  return ['run', ...inputs.flatMap(([name, value]) => [`--${name}`, String(value)])];
+}
+
+/**
+ * The environment of a run: this process's, without what would make the run act as the A/B step
+ * itself (write the step's outputs and summary, read this step's inputs or token).
+ */
+export function runEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const inputVariables = new Set(INPUT_NAMES.map(envVarFor));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) =>
+        !inputVariables.has(name) &&
+        !name.startsWith('INPUT_') &&
+        !['GITHUB_ACTIONS', 'GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_TOKEN'].includes(name),
+    ),
+  );
+}
+
+export interface CheckoutRunOptions {
+  checkout: string;
+  args: string[];
+  /** Prefixes every line the run prints, e.g. "[round 1 base]". */
+  label: string;
+  logFile: string;
+  reporter: Reporter;
+  /** Aborting interrupts the run (SIGINT: it tears down what it started) and waits for it. */
+  signal: AbortSignal;
+}
+
+/** Runs the checkout's command line to its end; resolves with its exit code (null: a signal). */
+export async function runCheckout(options: CheckoutRunOptions): Promise<number | null> {
+  await mkdir(path.dirname(options.logFile), { recursive: true });
+  const log = createWriteStream(options.logFile);
+  const child = spawn(process.execPath, [path.join(options.checkout, CHECKOUT_COMMAND), ...options.args], {
+    cwd: options.checkout,
+    env: runEnvironment(process.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const interrupt = () => child.kill('SIGINT');
+  options.signal.addEventListener('abort', interrupt, { once: true });
+  const lines = [child.stdout, child.stderr].map(
+    (stream) =>
+      new Promise<void>((resolve) => {
+        const reader = createInterface({ input: stream, crlfDelay: Infinity });
+        reader.on('line', (line) => {
+          log.write(line + '\n');
+          options.reporter.info(`${options.label} ${line}`);
+        });
+        reader.on('close', resolve);
+      }),
+  );
+  try {
+    const [code] = await Promise.all([
+      new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (exitCode) => resolve(exitCode));
+      }),
+      ...lines,
+    ]);
+    return code;
+  } finally {
+    options.signal.removeEventListener('abort', interrupt);
+    await new Promise<void>((resolve) => log.end(resolve));
+  }
+}
