@@ -7,7 +7,8 @@
  * - Every `duplicateEvery`-th original event (the 1000th, 2000th, ...) is reported with `copies: 2`:
  *   the caller sends the same key and value twice (same eventId, payload and sequence number).
  * - `createdAt` is whatever time the caller passes: the runner passes the event's intended send time
- *   from the rate schedule, not the time it was built.
+ *   from the rate schedule, not the time it was built. Its actual send time goes in the record's
+ *   Kafka timestamp (sendTimestamp), not in the event: the event keeps the origin's shape.
  * - `value` and `type` are fresh uniform draws for every event (value in [0, 100), so TEMP readings in
  *   the 70s and high CO2 readings occur, as the complex job's tags expect). The `complexData` numbers
  *   are drawn from a pool of pre-formatted uniform doubles in [0, 100), one pool entry replaced by a
@@ -76,6 +77,16 @@ export function formatMicros(micros: number): string {
   }
   const rest = micros - millis * 1000;
   return cachedPrefix + (rest < 10 ? '00' : rest < 100 ? '0' : '') + rest + 'Z';
+}
+
+/**
+ * The Kafka timestamp (CreateTime) of a record sent at `epochMs` on the simulator's clock: the
+ * event's actual send time, beside its intended one in createdAt. Kafka timestamps are whole
+ * milliseconds; rounding up keeps a record from being stamped before its slot was due (a slot is
+ * only sent once due), so actual minus intended is never negative and at most 1 ms too high.
+ */
+export function sendTimestamp(epochMs: number): string {
+  return String(Math.ceil(epochMs));
 }
 
 export class EventFactory {

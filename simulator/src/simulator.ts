@@ -1,11 +1,13 @@
 /**
  * runSimulator: produces the event stream to Kafka at the scheduled rate until the duration, the
- * event count or the abort signal ends it, then flushes and returns the final stats.
+ * event count or the abort signal ends it, then flushes and returns the final stats. Each event
+ * carries its intended send time (createdAt, in the JSON) and its actual send time (the record's
+ * Kafka timestamp), so a generator that falls behind its schedule can be told from the pipeline.
  */
 import { readFileSync } from 'node:fs';
 import { Kafka, CompressionTypes, logLevel, type Message, type Producer, type SASLOptions } from 'kafkajs';
 import { UserError } from '../../src/errors.js';
-import { EventFactory } from './events.js';
+import { EventFactory, sendTimestamp } from './events.js';
 import { MemoizedDefaultPartitioner } from './partitioner.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { RateSchedule } from './schedule.js';
@@ -247,6 +249,12 @@ export async function runSimulator(options: SimulatorOptions, hooks: SimulatorHo
           duplicates++;
         }
       }
+      // The actual send time, on the same clock as the slots' intended times: the moment the batch is
+      // handed to the producer (after building it, as OpenMessaging Benchmark takes its sendTime).
+      // Without it kafkajs would stamp Date.now() when it encodes the request: another clock, and
+      // later still when the producer waits to retry.
+      const timestamp = sendTimestamp(now());
+      for (const message of messages) message.timestamp = timestamp;
       lastSendMs = t;
       sent += messages.length;
       duplicatesSent += duplicates;

@@ -113,14 +113,46 @@ export class LatencyHistogram {
   }
 }
 
-/** The two latencies measured per interval: processedAt - createdAt and enqueuedAt - createdAt. */
+/**
+ * The latencies measured per interval, each from one event's three times: its intended send time
+ * (createdAt, the schedule's slot), its actual send time (enqueuedAt: the Kafka timestamp the
+ * simulator set on the `in` record when it handed the batch to its producer, which the relay copies)
+ * and when Flink handled it (processedAt). See docs/metrics.md, "Latency".
+ */
 export interface LatencyHistograms {
+  /** processedAt - createdAt: from the intended send time (what a user waiting for the event sees). */
   processed: LatencyHistogram;
+  /** enqueuedAt - createdAt: from the intended to the actual send time (the generator's own delay). */
   enqueued: LatencyHistogram;
+  /** processedAt - enqueuedAt: from the actual send time (what the pipeline alone adds). */
+  processedFromSent: LatencyHistogram;
 }
 
 export function emptyLatencyHistograms(): LatencyHistograms {
-  return { processed: LatencyHistogram.empty(), enqueued: LatencyHistogram.empty() };
+  return {
+    processed: LatencyHistogram.empty(),
+    enqueued: LatencyHistogram.empty(),
+    processedFromSent: LatencyHistogram.empty(),
+  };
+}
+
+/** One event's times in epoch ms (createdAt with its microseconds as the fraction). */
+export interface EventLatencyTimes {
+  createdAt: number;
+  enqueuedAt?: number;
+  processedAt: number;
+}
+
+/**
+ * Records one event in each histogram its times allow. Without enqueuedAt (a job that does not add
+ * it) only the intended-time latency is known; with it, processed = enqueued + processedFromSent
+ * holds for this event exactly, before bucketing.
+ */
+export function recordEventLatency(set: LatencyHistograms, times: EventLatencyTimes): void {
+  set.processed.recordMs(times.processedAt - times.createdAt);
+  if (times.enqueuedAt === undefined) return;
+  set.enqueued.recordMs(times.enqueuedAt - times.createdAt);
+  set.processedFromSent.recordMs(times.processedAt - times.enqueuedAt);
 }
 
 export function mergeLatencyHistograms(sets: Iterable<LatencyHistograms>): LatencyHistograms {
@@ -128,6 +160,7 @@ export function mergeLatencyHistograms(sets: Iterable<LatencyHistograms>): Laten
   for (const set of sets) {
     merged.processed.add(set.processed);
     merged.enqueued.add(set.enqueued);
+    merged.processedFromSent.add(set.processedFromSent);
   }
   return merged;
 }
@@ -136,5 +169,9 @@ export function mergeLatencyHistograms(sets: Iterable<LatencyHistograms>): Laten
 export function latencySet(histograms: LatencyHistograms): LatencySet | null {
   const processed = histograms.processed.percentiles();
   if (processed === null) return null;
-  return { processed, enqueued: histograms.enqueued.percentiles() };
+  return {
+    processed,
+    enqueued: histograms.enqueued.percentiles(),
+    processedFromSent: histograms.processedFromSent.percentiles(),
+  };
 }

@@ -4,7 +4,7 @@
  * latency histograms. A failed sample is a gap, and the run goes on.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { emptyLatencyHistograms, latencySet, type LatencyHistograms } from '../analysis/latency.js';
+import { emptyLatencyHistograms, latencySet, recordEventLatency, type LatencyHistograms } from '../analysis/latency.js';
 import { errorMessage } from '../errors.js';
 import type { BrokerFigures, FlinkFigures, IntervalRow } from '../report/schema.js';
 import { eventTimes, parseRecord } from './event-fields.js';
@@ -92,8 +92,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
       const minute = Math.min(intervals, Math.floor((times.processedAt - startedAt) / intervalMs) + 1);
       let set = histograms.get(minute);
       if (!set) histograms.set(minute, (set = emptyLatencyHistograms()));
-      set.processed.recordMs(times.processedAt - times.createdAt);
-      if (times.enqueuedAt !== undefined) set.enqueued.recordMs(times.enqueuedAt - times.createdAt);
+      recordEventLatency(set, { ...times, processedAt: times.processedAt });
     },
     { from: outStart, skipAhead: plan.latencyRecords === 'sampled' ? SKIP_AHEAD : undefined },
   );

@@ -21,12 +21,22 @@ export interface LatencyPercentiles {
   count: number;
 }
 
-/** End-to-end latencies of events that reached `out` in a window. */
+/**
+ * End-to-end latencies of events that reached `out` in a window. enqueuedAt is the `in` record's
+ * Kafka timestamp, which the simulator sets to the moment it hands the batch to its producer (the
+ * event's actual send time) and the relay copies.
+ */
 export interface LatencySet {
-  /** processedAt - createdAt: from the simulator's intended send time to Flink handling it. */
+  /** processedAt - createdAt: from the simulator's intended send time to Flink handling it. The headline. */
   processed: LatencyPercentiles;
-  /** enqueuedAt - createdAt: from intended send time to the broker's timestamp on `in`; null when the job does not add enqueuedAt. */
+  /** enqueuedAt - createdAt: from the intended to the actual send time (the generator's delay); null when the job does not add enqueuedAt. */
   enqueued: LatencyPercentiles | null;
+  /**
+   * processedAt - enqueuedAt: from the actual send time to Flink handling it (what the pipeline alone
+   * adds); null when the job does not add enqueuedAt. Optional: absent in reports written before it
+   * existed (an added field, so the schema version stays).
+   */
+  processedFromSent?: LatencyPercentiles | null;
 }
 
 /** Flink job figures from its REST API, at the end of the interval. Each is null when not reachable. */

@@ -85,6 +85,10 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     const set = record(value, where);
     latencyPercentiles(set.processed, `${where}.processed`);
     if (set.enqueued !== null) latencyPercentiles(set.enqueued, `${where}.enqueued`);
+    // Optional: reports written before it existed do not have it.
+    if (set.processedFromSent !== undefined && set.processedFromSent !== null) {
+      latencyPercentiles(set.processedFromSent, `${where}.processedFromSent`);
+    }
   };
 
   const tool = record(report.tool, 'tool');

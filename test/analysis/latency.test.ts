@@ -4,6 +4,7 @@ import {
   emptyLatencyHistograms,
   latencySet,
   mergeLatencyHistograms,
+  recordEventLatency,
 } from '../../src/analysis/latency.js';
 
 /** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
@@ -85,14 +86,56 @@ describe('LatencyHistogram', () => {
     expect(latencySet(emptyLatencyHistograms())).toBeNull();
   });
 
-  it('builds the report latency set from both histograms', () => {
+  it('builds the report latency set from all three histograms', () => {
     const a = emptyLatencyHistograms();
     const b = emptyLatencyHistograms();
     a.processed.recordMs(40);
     a.enqueued.recordMs(5);
+    a.processedFromSent.recordMs(35);
     b.processed.recordMs(60);
     const set = latencySet(mergeLatencyHistograms([a, b]))!;
     expect(set.processed).toMatchObject({ count: 2, max: 60 });
     expect(set.enqueued).toMatchObject({ count: 1, p50: 5 });
+    expect(set.processedFromSent).toMatchObject({ count: 1, p50: 35 });
+  });
+});
+
+describe('recordEventLatency', () => {
+  const createdAt = Date.parse('2026-11-26T12:00:00Z') + 0.25; // intended send time, with its microseconds
+
+  it('records from the intended send time, from the actual one, and the delay between them', () => {
+    const set = emptyLatencyHistograms();
+    recordEventLatency(set, { createdAt, enqueuedAt: createdAt - 0.25 + 300, processedAt: createdAt - 0.25 + 312 });
+    expect(set.processed.maxMs).toBe(311.75);
+    expect(set.enqueued.maxMs).toBe(299.75); // the generator sent it this late
+    expect(set.processedFromSent.maxMs).toBe(12); // what the pipeline added
+  });
+
+  it('without an actual send time (a job without enqueuedAt) only the intended-time latency is known', () => {
+    const set = emptyLatencyHistograms();
+    recordEventLatency(set, { createdAt, processedAt: createdAt + 10 });
+    expect(latencySet(set)).toEqual({
+      processed: { p50: 10, p95: 10, p99: 10, max: 10, count: 1 },
+      enqueued: null,
+      processedFromSent: null,
+    });
+  });
+
+  it('a generator that falls behind by a constant delay: every percentile from intended = from actual + the delay', () => {
+    const set = emptyLatencyHistograms();
+    const delayMs = 250;
+    const pipeline = knownLatencies(5000);
+    for (const latency of pipeline) {
+      const sentAt = createdAt + delayMs;
+      recordEventLatency(set, { createdAt, enqueuedAt: sentAt, processedAt: sentAt + latency });
+    }
+    const { processed, processedFromSent, enqueued } = latencySet(set)!;
+    const sorted = [...pipeline].sort((a, b) => a - b);
+    for (const p of [50, 95, 99] as const) {
+      expectWithinPrecision(processedFromSent![`p${p}`], exactPercentile(sorted, p));
+      expectWithinPrecision(processed[`p${p}`], exactPercentile(sorted, p) + delayMs);
+    }
+    expect(processed.max).toBeCloseTo(processedFromSent!.max + delayMs, 3);
+    expect(enqueued).toMatchObject({ p50: delayMs, p99: delayMs, max: delayMs, count: 5000 });
   });
 });

@@ -1,6 +1,6 @@
 /** The measure agent's command line and blob format, without servers. */
 import { helpText, parseSimulatorArgs } from '../../simulator/src/args.js';
-import { emptyLatencyHistograms } from '../../src/analysis/latency.js';
+import { emptyLatencyHistograms, latencySet } from '../../src/analysis/latency.js';
 import {
   CONTAINER_URL_ENV,
   measureAgentArgs,
@@ -155,6 +155,7 @@ test('the result survives its blob: histograms, offsets, cost', () => {
   const set = emptyLatencyHistograms();
   for (const ms of [3, 5, 8, 13, 21, 340]) set.processed.recordMs(ms);
   set.enqueued.recordMs(2);
+  set.processedFromSent.recordMs(1);
   const sampled = {
     result: {
       startedAt: Date.parse('2026-01-01T12:00:00.123Z'),
@@ -178,6 +179,15 @@ test('the result survives its blob: histograms, offsets, cost', () => {
   });
   expect(decoded.result.latencyHistograms.get(1)!.processed.percentiles()).toEqual(set.processed.percentiles());
   expect(decoded.result.latencyHistograms.get(1)!.enqueued.percentiles()).toEqual(set.enqueued.percentiles());
+  expect(decoded.result.latencyHistograms.get(1)!.processedFromSent.percentiles()).toEqual(
+    set.processedFromSent.percentiles(),
+  );
+  // The result of an agent image from before the actual send time: that latency unknown (null), not 0.
+  const older = JSON.parse(blob) as { latencyHistograms: Array<{ processedFromSent?: unknown }> };
+  for (const histograms of older.latencyHistograms) delete histograms.processedFromSent;
+  const olderSet = decodeResult(parseAgentBlob('result.json', JSON.stringify(older))).result.latencyHistograms.get(1)!;
+  expect(latencySet(olderSet)!.processedFromSent).toBeNull();
+  expect(latencySet(olderSet)!.processed).toEqual(set.processed.percentiles());
   expect(decoded.cost).toEqual(sampled.cost);
   expect(() => parseAgentBlob('result.json', blob.replace('"format":1', '"format":2'))).toThrow(
     /has format 2, this toolkit reads format 1/,

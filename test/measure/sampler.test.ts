@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Producer } from 'kafkajs';
 import { LATENCY_RELATIVE_PRECISION } from '../../src/analysis/latency.js';
+import { formatMicros } from '../../simulator/src/events.js';
 import { kafkaClient } from '../../src/kafka/client.js';
 import { AuditLedger } from '../../src/measure/audit-ledger.js';
 import { auditWindow } from '../../src/measure/audit.js';
@@ -177,6 +178,69 @@ test('sampled latency reads a bounded number of the newest records, not all of t
   expect(latency.processed.count).toBeLessThan(2_000); // a sample, not 30,000 parses
   expect(latency.processed.p50).toBe(50);
   expect(latency.processed.max).toBe(50);
+}, 60_000);
+
+test('latency from the intended send time = from the actual send time + how late the generator sent', async () => {
+  const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'send-delay');
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: 'delay-in', numPartitions: 1 },
+      { topic: 'delay-out', numPartitions: 1 },
+    ],
+  });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const sampling = sampleIntervals(
+    kafka,
+    {
+      topics: { input: 'delay-in', output: 'delay-out', groupId: 'delay-flink' },
+      intervalSeconds: 3,
+      totalSeconds: 3,
+      targetPerSecond: 250,
+      latencyRecords: 'all',
+    },
+    { onRow: () => undefined, onWarning: () => undefined, signal: new AbortController().signal },
+  );
+  await sleep(1000);
+  // Every event sent 250.375 ms after its intended time (a slot time keeps microseconds, a Kafka
+  // timestamp whole ms), then spending 5..404 ms in the pipeline: fields as the simulator and the
+  // relay write them.
+  const delayMs = 250.375;
+  const processedAt = Date.now();
+  const pipeline = Array.from({ length: 700 }, (_, i) => 5 + ((i * 37) % 400));
+  const messages = pipeline.map((latency, seq) => {
+    const sentAt = processedAt - latency;
+    return {
+      key: 'contoso://device-id-1',
+      value: JSON.stringify({
+        deviceId: 'contoso://device-id-1',
+        deviceSequenceNumber: seq,
+        createdAt: formatMicros(Math.round((sentAt - delayMs) * 1000)),
+        enqueuedAt: iso(sentAt),
+        processedAt: iso(processedAt),
+      }),
+    };
+  });
+  await producer.send({ topic: 'delay-out', messages });
+  const result = await sampling;
+  await producer.disconnect();
+
+  const latency = result.rows[0]!.latencyMs!;
+  const sorted = [...pipeline].sort((a, b) => a - b);
+  const exact = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
+  const within = (measured: number, truth: number) =>
+    expect(Math.abs(measured - truth)).toBeLessThanOrEqual(truth * LATENCY_RELATIVE_PRECISION);
+  for (const set of [latency.processed, latency.processedFromSent!, latency.enqueued!]) expect(set.count).toBe(700);
+  for (const p of [50, 95, 99] as const) {
+    within(latency.processedFromSent![`p${p}`], exact(p));
+    within(latency.processed[`p${p}`], exact(p) + delayMs);
+  }
+  expect(latency.processedFromSent!.max).toBe(404);
+  expect(latency.processed.max).toBe(404 + delayMs);
+  expect(latency.enqueued).toEqual({ p50: delayMs, p95: delayMs, p99: delayMs, max: delayMs, count: 700 });
 }, 60_000);
 
 test('the audit counts what the ledger counts from the topics', async () => {

@@ -1,4 +1,5 @@
 import { consoleHeader, consoleRow, renderChart, renderMarkdown, renderTable } from '../../src/report/render.js';
+import { formatMs } from '../../src/report/format.js';
 import { realisticReport, reportOf } from '../fixtures/report/reports.js';
 import { minutesOf, rowsFrom } from '../fixtures/report/series.js';
 
@@ -24,12 +25,39 @@ describe('renderMarkdown', () => {
     const tableRows = table.split('\n').filter((line) => /^\| \d+ \|/.test(line));
     expect(tableRows).toHaveLength(report.rows.length);
     expect(tableRows[5]).toMatch(
-      /^\| 6 \| 10:05:00–10:06:00 \| – \| – \| – \| – \| – \| – \| – \| – \| – \| gap: sample failed \|$/,
+      /^\| 6 \| 10:05:00–10:06:00 \| – \| – \| – \| – \| – \| – \| – \| – \| – \| – \| gap: sample failed \|$/,
     );
     expect(tableRows[9]).toContain('partial: 24 s');
     expect(tableRows[3]).toMatch(
       /\| 4 \| 10:03:00–10:04:00 \| 60,000 \| 60,120 \| 1,002 \| 100\.2% \| 800 \|.*\| steady \|$/,
     );
+  });
+
+  it('shows latency from the intended send time, from the actual one, and the generator delay between them', () => {
+    const steady = report.latencyMs.steady!;
+    expect(markdown).toContain(
+      `| Steady-state latency from the intended send time (p50 / p95 / p99 / max) | ${formatMs(steady.processed.p50)} / `,
+    );
+    expect(markdown).toContain(
+      `| Steady-state latency from the actual send time: the pipeline alone (p50 / p95 / p99 / max) | ${formatMs(steady.processedFromSent!.p50)} / `,
+    );
+    expect(markdown).toContain(
+      `| Load generator behind its schedule: actual minus intended send time (p50 / p95 / p99 / max) | ${formatMs(steady.enqueued!.p50)} / `,
+    );
+    // One extra column beside the headline p50 / p99, not a second table.
+    const row4 = renderTable(report).split('\n')[5]!;
+    expect(row4).toContain(
+      `| ${formatMs(report.rows[3]!.latencyMs!.processed.p99)} | ${formatMs(report.rows[3]!.latencyMs!.processedFromSent!.p99)} | steady |`,
+    );
+  });
+
+  it('a report from before the actual send time was recorded: no such line, the column shows –', () => {
+    const older = realisticReport();
+    for (const set of [older.latencyMs.steady!, ...older.rows.flatMap((row) => row.latencyMs ?? [])])
+      delete set.processedFromSent;
+    expect(renderMarkdown(older)).not.toContain('from the actual send time');
+    expect(renderTable(older).split('\n')[5]).toMatch(/ \| 139 \| – \| steady \|$/);
+    expect(consoleRow(older.rows[3]!)).toMatch(/ 139 +-$/);
   });
 
   it('has a Mermaid xychart of output per interval with the target as a line', () => {

@@ -18,6 +18,7 @@ import { runSimulator, SimulatorError, type SimulatorStats } from '../../simulat
 import { writeStatsFile, type StatsFile } from '../../simulator/src/stats-file.js';
 import type { TelemetryEvent } from '../../simulator/src/events.js';
 import { parseIsoTimestamp } from '../../src/measure/event-fields.js';
+import { emptyLatencyHistograms, latencySet, recordEventLatency } from '../../src/analysis/latency.js';
 import { validate } from './schema.js';
 
 let runDir: string;
@@ -172,7 +173,7 @@ describe('rate accuracy', () => {
       const perIntendedSecond = perSecond(intended, seconds);
       for (const count of perIntendedSecond) expect(Math.abs(count - rate)).toBeLessThanOrEqual(1);
 
-      // Ground truth from Kafka's record timestamps (set when kafkajs sent each record): the records
+      // Ground truth from Kafka's record timestamps (each record's actual send time): the records
       // span the run at the rate within 1%, and the typical second gets the rate within 5% (not every
       // second: other processes on a shared 2-core machine stall this one now and then, and the next
       // second catches up).
@@ -193,6 +194,59 @@ describe('rate accuracy', () => {
     60_000,
   );
 });
+
+test('a stall: the events due during it are sent after it, and their record timestamps (actual send times) say so', async () => {
+  const name = await topic('sim-stall', 1);
+  const stallMs = 500;
+  // The simulator's clock, 60 s behind the wall clock: record timestamps on it show that the
+  // simulator set them (kafkajs would stamp Date.now()), on the clock of createdAt.
+  const skewMs = -60_000;
+  const clock = () => performance.timeOrigin + performance.now() + skewMs;
+  let stall = { from: 0, to: 0 };
+  const stats = await runSimulator(
+    { brokers: [kafka!.bootstrapServers], topic: name, eventsPerSecond: 1000, durationSeconds: 3, duplicateEvery: 0 },
+    {
+      now: clock,
+      // A real stall: this process (simulator, producer and all) does nothing else for stallMs.
+      onStart: () =>
+        setTimeout(() => {
+          const from = clock();
+          while (clock() < from + stallMs);
+          stall = { from, to: clock() };
+        }, 1000),
+    },
+  );
+  // The default burst limit (1 s of events) sends the 500 overdue events: late, none skipped.
+  expect(stats).toMatchObject({ sent: 3000, acknowledged: 3000, errors: 0, shortfall: 0 });
+  const records = (await consumeAll(name, 3000)).map((m) => ({
+    intended: parseIsoTimestamp((JSON.parse(m.value!.toString()) as TelemetryEvent).createdAt),
+    actual: Number(m.timestamp),
+  }));
+  const wallNow = Date.now();
+  for (const { intended, actual } of records) {
+    expect(actual).toBeGreaterThanOrEqual(intended); // never stamped as sent before it was due
+    expect(actual).toBeLessThan(wallNow + skewMs + 1000); // the simulator's clock, not kafkajs's
+  }
+  // Due during the stall: sent after it. The first of them waited the whole stall.
+  const stalled = records.filter(({ intended }) => intended >= stall.from && intended < stall.to);
+  expect(stalled.length).toBeGreaterThanOrEqual(stallMs - 1);
+  for (const { actual } of stalled) expect(actual).toBeGreaterThanOrEqual(stall.to);
+  // The report's figures from these times (the relay copies the timestamp into enqueuedAt): the
+  // generator's delay shows the stall, and for a stalled event the latency from its intended send
+  // time exceeds the latency from its actual one by that delay, whenever it is processed.
+  const set = emptyLatencyHistograms();
+  const processedAt = clock();
+  for (const { intended, actual } of records) {
+    recordEventLatency(set, { createdAt: intended, enqueuedAt: actual, processedAt });
+  }
+  const figures = latencySet(set)!;
+  expect(figures.enqueued!.max).toBeGreaterThanOrEqual(stallMs - 1);
+  expect(figures.enqueued!.p50).toBeLessThan(50); // before and after the stall, on time
+  const first = stalled[0]!;
+  const late = emptyLatencyHistograms();
+  recordEventLatency(late, { createdAt: first.intended, enqueuedAt: first.actual, processedAt });
+  expect(late.processed.maxMs - late.processedFromSent.maxMs).toBeGreaterThanOrEqual(stallMs - 1);
+}, 60_000);
 
 test('instances share the rate and maxEvents, with disjoint devices', async () => {
   const name = await topic('sim-instances', 3);

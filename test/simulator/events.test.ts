@@ -1,5 +1,5 @@
 /** The event factory: shape (against simulator/event.schema.json), duplicates, sequences, devices. */
-import { EventFactory, formatMicros, type TelemetryEvent } from '../../simulator/src/events.js';
+import { EventFactory, formatMicros, sendTimestamp, type TelemetryEvent } from '../../simulator/src/events.js';
 import { resolveOptions, share } from '../../simulator/src/options.js';
 import { EVENT_SCHEMA, validate } from './schema.js';
 
@@ -94,6 +94,13 @@ test('events written into shared chunks stay intact after later events (chunk ro
   make(factory, 2000);
   expect(events.map((e) => e.value.toString())).toEqual(texts);
   for (const text of texts) expect(validate(JSON.parse(text))).toEqual([]);
+});
+
+test('the actual send time as a Kafka timestamp: whole ms, rounded up so never before the intended time', () => {
+  const intendedMs = NOV_26_NOON_MS + 0.25; // a slot's time, with microseconds
+  expect(sendTimestamp(intendedMs)).toBe(String(NOV_26_NOON_MS + 1));
+  expect(Number(sendTimestamp(intendedMs))).toBeGreaterThanOrEqual(intendedMs);
+  expect(sendTimestamp(NOV_26_NOON_MS)).toBe(String(NOV_26_NOON_MS)); // already whole: unchanged
 });
 
 describe('createdAt', () => {

@@ -71,7 +71,13 @@ export interface AgentResult extends AgentMeasurement {
   /** Stopped by a signal before the planned end: the rows cover the intervals measured. */
   stoppedEarly: boolean;
   rows: IntervalRow[];
-  latencyHistograms: Array<{ minute: number; processed: EncodedHistogram; enqueued: EncodedHistogram }>;
+  /** processedFromSent is absent in the result of an agent image older than that histogram. */
+  latencyHistograms: Array<{
+    minute: number;
+    processed: EncodedHistogram;
+    enqueued: EncodedHistogram;
+    processedFromSent?: EncodedHistogram;
+  }>;
   /** Partition -> end offset at the start (for an audit window). */
   outStart: Array<[number, number]>;
   inStart: Array<[number, number]>;
@@ -104,6 +110,7 @@ export function encodeResult(
       minute,
       processed: set.processed.toBase64(),
       enqueued: set.enqueued.toBase64(),
+      processedFromSent: set.processedFromSent.toBase64(),
     })),
     outStart: [...result.outStart],
     inStart: [...result.inStart],
@@ -120,10 +127,19 @@ export function decodeResult(result: AgentResult): Sampled {
       endedAt: Date.parse(result.endedAt),
       rows: result.rows,
       latencyHistograms: new Map(
-        result.latencyHistograms.map(({ minute, processed, enqueued }): [number, LatencyHistograms] => [
-          minute,
-          { processed: LatencyHistogram.fromBase64(processed), enqueued: LatencyHistogram.fromBase64(enqueued) },
-        ]),
+        result.latencyHistograms.map(
+          ({ minute, processed, enqueued, processedFromSent }): [number, LatencyHistograms] => [
+            minute,
+            {
+              processed: LatencyHistogram.fromBase64(processed),
+              enqueued: LatencyHistogram.fromBase64(enqueued),
+              // An older agent image did not measure it: empty, so the report says null, not 0.
+              processedFromSent: processedFromSent
+                ? LatencyHistogram.fromBase64(processedFromSent)
+                : LatencyHistogram.empty(),
+            },
+          ],
+        ),
       ),
       outStart: new Map(result.outStart),
       inStart: new Map(result.inStart),
