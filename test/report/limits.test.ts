@@ -63,6 +63,7 @@ describe('fitSections', () => {
 
   it('gives way in the documented order, least important first, keeping heading and gate', () => {
     expect(REDUCTIONS.map((reduction) => reduction.section)).toEqual([
+      'runs',
       'flink',
       'broker',
       'table',
