@@ -44,11 +44,13 @@ describe('renderMarkdown', () => {
     expect(chart).toContain('  y-axis "events/s" 0 --> 5000');
   });
 
-  it('shows a failed gate and no baseline section when there is no baseline', () => {
+  it('shows a failed gate and, without a baseline, says neutrally that regressions were not checked', () => {
     const failed = renderMarkdown(reportOf(rowsFrom(1000, minutesOf([300, 600, 920, 500, 300]))));
     expect(failed).toMatch(/^## ❌ Benchmark failed/);
     expect(failed).toContain('| Sustained throughput | ❌ fail |');
-    expect(failed).not.toContain('Baseline comparison');
+    expect(failed).toContain('### Baseline comparison\n\nNo baseline: regressions were not checked.\n\n');
+    expect(failed).not.toContain('| Regression vs baseline |');
+    expect(failed).not.toContain('| Metric | Baseline |');
   });
 
   it('adds byte columns only when the platform gave bytes', () => {
