@@ -65,7 +65,8 @@ export function provenanceFrom(facts: ProvenanceFacts): Provenance {
       name: labelOrNull(env.RUNNER_NAME) ?? labelOrNull(host.hostname),
       os: labelOrNull(env.RUNNER_OS) ?? OS_NAMES[host.platform] ?? label(host.platform),
       arch: labelOrNull(env.RUNNER_ARCH) ?? ARCH_NAMES[host.arch] ?? label(host.arch.toUpperCase()),
-      cpuModel: models.length === 0 ? null : models.join(' + '),
+      // Capped as a whole: a long list of models must not pass the untrusted check's limit either.
+      cpuModel: labelOrNull(models.join(' + ')),
       cpuCount: host.cpuCount,
     },
   };
