@@ -38528,6 +38528,18 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"kafkajs","version":"2.2.4","d
 /******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -38871,13 +38883,26 @@ function errorMessage(error) {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/config/inputs.ts
 /**
  * Every input of the action, with its default. action.yml documents the same list (a test keeps the
  * two in step); CLI flags are these names (`--solution-name`), and environment variables
  * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
  */
-const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run', 'comment'];
+const MODES = [
+    'deploy',
+    'submit-flink',
+    'load',
+    'measure',
+    'teardown',
+    'cleanup',
+    'run',
+    'ab',
+    'comment',
+];
 const PLATFORMS = ['local', 'aks', 'hdinsight'];
 const JOBS = ['simple-relay', 'complex-processing'];
 const COMMENT_POLICIES = ['always', 'on-failure', 'never'];
@@ -38900,8 +38925,14 @@ const INPUTS = {
     },
     'tenant-id': { description: 'Azure tenant id.', default: '' },
     'subscription-id': { description: 'Azure subscription id.', default: '' },
-    minutes: { description: 'How long to measure, in minutes (load runs as long).', default: '30' },
-    'interval-seconds': { description: 'Seconds between two samples of the throughput table.', default: '60' },
+    minutes: {
+        description: 'How long to measure, in minutes (load runs as long); default: 30, and 2 per run in mode ab.',
+        default: '',
+    },
+    'interval-seconds': {
+        description: 'Seconds between two samples of the throughput table; default: 60, and 10 in mode ab.',
+        default: '',
+    },
     'run-id': { description: 'Run to act on; default: a new run for deploy/run, the latest run otherwise.', default: '' },
     'work-dir': { description: 'Folder holding run directories and run state.', default: '.streaming-at-scale' },
     wait: { description: 'load: block until the load is done and print its final stats.', default: 'false' },
@@ -38931,6 +38962,31 @@ const INPUTS = {
     'synthetic-work-us': {
         description: 'Fixed CPU work per record in the relay (microseconds), to emulate a heavier job.',
         default: '0',
+    },
+    base: {
+        description: 'ab: folder of the base checkout of this project (the pull request gate checks the base out beside the head).',
+        default: '.',
+    },
+    head: { description: 'ab: folder of the head checkout of this project.', default: '.' },
+    rounds: {
+        description: 'ab: rounds of base and head runs, interleaved base-head, head-base, ... (ABBA); a suspected regression adds one pair.',
+        default: '3',
+    },
+    'base-synthetic-work-us': {
+        description: "ab: the base's synthetic-work-us; default: synthetic-work-us.",
+        default: '',
+    },
+    'head-synthetic-work-us': {
+        description: "ab: the head's synthetic-work-us; default: synthetic-work-us.",
+        default: '',
+    },
+    'min-effect-percent': {
+        description: 'ab: smallest change worth failing on, in percent of the base (throughput, p99 latency); a regression must exceed it with 95% confidence.',
+        default: '10',
+    },
+    'inconclusive-fails': {
+        description: 'ab: fail the step when the measurement is not valid (verdict inconclusive); by default it warns loudly and passes.',
+        default: 'false',
     },
     audit: {
         description: 'Read every output record to count duplicates, loss and reordering; default: true on local.',
@@ -39042,12 +39098,15 @@ const version_TOOL_VERSION = '0.1.0';
 
 
 
+
 /** Solution names become storage account names (3-24 chars) after the longest suffix we append. */
 const LONGEST_NAME_SUFFIX = 'storage';
 const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
 const SOLUTION_NAME = new RegExp(`^[a-z][a-z0-9]{2,${SOLUTION_NAME_MAX - 1}}$`);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
+/** The noise between runs of one side needs two runs of each. */
+const MIN_AB_ROUNDS = 2;
 function parseConfig(raw, env = process.env) {
     const value = (name) => (raw[name] ?? INPUTS[name].default).trim();
     const optional = (name) => value(name) || undefined;
@@ -39062,9 +39121,24 @@ function parseConfig(raw, env = process.env) {
             ? `Platform '${platform}' needs a solution name: 3-${SOLUTION_NAME_MAX} lowercase letters and digits, starting with a letter (e.g. sasbench01).`
             : `Use 3-${SOLUTION_NAME_MAX} lowercase letters and digits, starting with a letter: it also names an Azure storage account ('<name>${LONGEST_NAME_SUFFIX}', at most 24 characters).`);
     }
-    const minutes = positiveNumber('minutes', value('minutes'), 24 * 60);
+    // ab runs several short benchmarks: shorter runs, sampled more often, by default.
+    const minutes = positiveNumber('minutes', optional('minutes') ?? (mode === 'ab' ? '2' : '30'), 24 * 60);
+    const intervalSeconds = wholeNumber('interval-seconds', optional('interval-seconds') ?? (mode === 'ab' ? '10' : '60'), 1, 3600);
     const partitions = optionalCount('partitions', optional('partitions')) ?? tier.partitions;
     const minSteadyDefault = Math.max(1, Math.min(3, Math.floor(minutes) - 1));
+    const syntheticWorkUs = wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000);
+    const abOptions = () => {
+        const workUs = (name) => optional(name) === undefined ? syntheticWorkUs : wholeNumber(name, value(name), 0, 1_000_000);
+        return {
+            base: external_node_path_default().resolve(value('base') || '.'),
+            head: external_node_path_default().resolve(value('head') || '.'),
+            rounds: wholeNumber('rounds', value('rounds'), MIN_AB_ROUNDS, 20),
+            baseSyntheticWorkUs: workUs('base-synthetic-work-us'),
+            headSyntheticWorkUs: workUs('head-synthetic-work-us'),
+            minimumEffectPercent: positiveNumber('min-effect-percent', value('min-effect-percent'), 1000),
+            inconclusiveFails: bool('inconclusive-fails', value('inconclusive-fails')),
+        };
+    };
     const config = {
         mode,
         platform,
@@ -39074,7 +39148,7 @@ function parseConfig(raw, env = process.env) {
         location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
         azure: onAzure ? azureIdentity(raw, platform) : undefined,
         minutes,
-        intervalSeconds: wholeNumber('interval-seconds', value('interval-seconds'), 1, 3600),
+        intervalSeconds,
         runId: optional('run-id') &&
             matching('run-id', value('run-id'), /^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
         workDir: value('work-dir') || INPUTS['work-dir'].default,
@@ -39097,7 +39171,8 @@ function parseConfig(raw, env = process.env) {
                 maxSteps: wholeNumber('search-max-steps', value('search-max-steps'), 1, 50),
             }
             : undefined,
-        syntheticWorkUs: wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000),
+        syntheticWorkUs,
+        ab: mode === 'ab' ? abOptions() : undefined,
         audit: optional('audit') === undefined ? platform === 'local' : bool('audit', value('audit')),
         reportFile: optional('report-file'),
         summaryFile: optional('summary-file'),
@@ -39127,6 +39202,12 @@ function crossCheck(config, explicitSteadyMinutes) {
     if (config.capacitySearch && config.mode !== 'run') {
         throw new InputError('max-throughput-search', 'true', `The search deploys, steps the load and tears down: it needs mode 'run' (mode is '${config.mode}').`);
     }
+    if (config.mode === 'ab' && config.platform !== 'local') {
+        throw new InputError('platform', config.platform, "Mode 'ab' runs base and head one after the other on this machine, several times: use platform 'local' (compare Azure runs with 'baseline-report').");
+    }
+    if (config.mode === 'ab' && config.capacitySearch) {
+        throw new InputError('max-throughput-search', 'true', "The search is a mode 'run' feature: remove it for mode 'ab'.");
+    }
     if (config.mode === 'cleanup' && config.platform === 'local') {
         throw new InputError('platform', 'local', "Mode 'cleanup' deletes expired Azure resource groups: use platform 'aks' or 'hdinsight' (local runs are stopped by 'teardown').");
     }
@@ -39148,9 +39229,11 @@ function crossCheck(config, explicitSteadyMinutes) {
     else if (config.pullRequest !== undefined) {
         throw new InputError('pull-request', String(config.pullRequest), `'pull-request' applies to mode 'comment' only (mode is '${config.mode}'); measure and run comment on the pull request of their own event.`);
     }
-    const measures = config.mode === 'measure' || config.mode === 'run';
-    if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > config.minutes) {
-        throw new InputError('min-steady-minutes', String(config.gate.minSteadyMinutes), `It cannot exceed 'minutes' (${config.minutes}): a run that short can never pass; lower it or measure longer.`);
+    const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
+    // The gate counts consecutive intervals (a "minute" is one row of the table).
+    const intervals = Math.floor((config.minutes * 60) / config.intervalSeconds);
+    if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > intervals) {
+        throw new InputError('min-steady-minutes', String(config.gate.minSteadyMinutes), `It cannot exceed the intervals measured (${intervals}: minutes ${config.minutes} x 60 / interval-seconds ${config.intervalSeconds}): a run that short can never pass; lower it or measure longer.`);
     }
 }
 function parseTier(text) {
@@ -39244,8 +39327,6 @@ function optionalCount(name, text) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/run-state/run-state.ts
 /**
  * Run state: what one mode leaves for the next (`.streaming-at-scale/<run-id>/state.json`), so each
@@ -89584,9 +89665,13 @@ function renderRampUp(report) {
     add('Keeps up', analysis.keepsUp === null ? 'unknown' : analysis.keepsUp ? 'yes' : 'no');
     const steadyLatency = report.latencyMs.steady;
     if (steadyLatency) {
-        add('Steady-state latency, processed (p50 / p95 / p99 / max)', latencyText(steadyLatency.processed));
+        add('Steady-state latency from the intended send time (p50 / p95 / p99 / max)', latencyText(steadyLatency.processed));
+        // Without an actual send time (a job that does not add enqueuedAt, an older report) only the line above.
+        if (steadyLatency.processedFromSent) {
+            add('Steady-state latency from the actual send time: the pipeline alone (p50 / p95 / p99 / max)', latencyText(steadyLatency.processedFromSent));
+        }
         if (steadyLatency.enqueued) {
-            add('Steady-state latency, enqueued (p50 / p95 / p99 / max)', latencyText(steadyLatency.enqueued));
+            add('Load generator behind its schedule: actual minus intended send time (p50 / p95 / p99 / max)', latencyText(steadyLatency.enqueued));
         }
     }
     return lines.join('\n');
@@ -89667,6 +89752,7 @@ function renderTable(report) {
         ...(withBytes ? ['In MB', 'Out MB'] : []),
         'p50 ms',
         'p99 ms',
+        'p99 ms from send',
         'Notes',
     ];
     const align = header.map((name) => (name === 'Window (UTC)' || name === 'Notes' ? '---' : '---:'));
@@ -89683,6 +89769,7 @@ function renderTable(report) {
             ...(withBytes ? [megabytes(row.inBytes), megabytes(row.outBytes)] : []),
             row.latencyMs ? formatMs(row.latencyMs.processed.p50) : '–',
             row.latencyMs ? formatMs(row.latencyMs.processed.p99) : '–',
+            fromSendP99(row, '–'),
             [...flags(row), ...(steady.has(row.minute) ? ['steady'] : [])].join(', '),
         ];
         lines.push(`| ${cells.join(' | ')} |`);
@@ -89771,6 +89858,7 @@ const CONSOLE_COLUMNS = [
     { title: 'lag', width: 11 },
     { title: 'p50 ms', width: 8 },
     { title: 'p99 ms', width: 8 },
+    { title: 'p99 from send', width: 13 },
 ];
 /** The live table's header: column names over a rule, as the origin printed them. */
 function render_consoleHeader() {
@@ -89793,10 +89881,19 @@ function render_consoleRow(row) {
         number(row.lagRecords),
         row.latencyMs ? format_formatMs(row.latencyMs.processed.p50) : missing,
         row.latencyMs ? format_formatMs(row.latencyMs.processed.p99) : missing,
+        fromSendP99(row, missing),
     ];
     const cells = values.map((value, index) => value.padStart(CONSOLE_COLUMNS[index].width)).join('  ');
     const notes = flags(row).join(', ');
     return notes ? `${cells}  ${notes}` : cells;
+}
+/**
+ * The interval's p99 from the actual send time, beside the headline p99 from the intended one: where
+ * the two differ, the load generator fell behind its schedule (docs/metrics.md, "Latency").
+ */
+function fromSendP99(row, missing) {
+    const fromSent = row.latencyMs?.processedFromSent;
+    return fromSent ? format_formatMs(fromSent.p99) : missing;
 }
 function count(value) {
     return value === null ? '–' : formatCount(value);
@@ -89927,13 +90024,30 @@ class latency_LatencyHistogram {
     }
 }
 function emptyLatencyHistograms() {
-    return { processed: latency_LatencyHistogram.empty(), enqueued: latency_LatencyHistogram.empty() };
+    return {
+        processed: latency_LatencyHistogram.empty(),
+        enqueued: latency_LatencyHistogram.empty(),
+        processedFromSent: latency_LatencyHistogram.empty(),
+    };
+}
+/**
+ * Records one event in each histogram its times allow. Without enqueuedAt (a job that does not add
+ * it) only the intended-time latency is known; with it, processed = enqueued + processedFromSent
+ * holds for this event exactly, before bucketing.
+ */
+function recordEventLatency(set, times) {
+    set.processed.recordMs(times.processedAt - times.createdAt);
+    if (times.enqueuedAt === undefined)
+        return;
+    set.enqueued.recordMs(times.enqueuedAt - times.createdAt);
+    set.processedFromSent.recordMs(times.processedAt - times.enqueuedAt);
 }
 function latency_mergeLatencyHistograms(sets) {
     const merged = emptyLatencyHistograms();
     for (const set of sets) {
         merged.processed.add(set.processed);
         merged.enqueued.add(set.enqueued);
+        merged.processedFromSent.add(set.processedFromSent);
     }
     return merged;
 }
@@ -89942,7 +90056,11 @@ function latency_latencySet(histograms) {
     const processed = histograms.processed.percentiles();
     if (processed === null)
         return null;
-    return { processed, enqueued: histograms.enqueued.percentiles() };
+    return {
+        processed,
+        enqueued: histograms.enqueued.percentiles(),
+        processedFromSent: histograms.processedFromSent.percentiles(),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/ramp-up.ts
@@ -90338,6 +90456,7 @@ function build_buildReport(input) {
         platform: input.platform,
         job: input.job,
         tier: input.tier,
+        ...(input.workload ? { workload: input.workload } : {}),
         startedAt: input.startedAt,
         endedAt: input.endedAt,
         intervalSeconds: input.intervalSeconds,
@@ -90669,9 +90788,7 @@ async function sampleIntervals(kafka, plan, hooks) {
         let set = histograms.get(minute);
         if (!set)
             histograms.set(minute, (set = emptyLatencyHistograms()));
-        set.processed.recordMs(times.processedAt - times.createdAt);
-        if (times.enqueuedAt !== undefined)
-            set.enqueued.recordMs(times.enqueuedAt - times.createdAt);
+        recordEventLatency(set, { ...times, processedAt: times.processedAt });
     }, { from: outStart, skipAhead: plan.latencyRecords === 'sampled' ? SKIP_AHEAD : undefined });
     const rows = [];
     let lastGood = first;
@@ -90771,6 +90888,7 @@ async function publishSummary(markdown, options) {
         await writeFile(options.summaryFile, markdown, 'utf8');
     }
 }
+/** Writes a JSON report (a benchmark report or an A/B report) pretty-printed. */
 async function writeReport(file, report) {
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     await writeFile(file, JSON.stringify(report, null, 2) + '\n', 'utf8');
@@ -90815,6 +90933,7 @@ function parseReport(text, source) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/measure.ts
+
 
 
 
@@ -90899,6 +91018,12 @@ async function measurePipeline(ctx, state, sources) {
             partitions: state.partitions,
             parallelism: state.parallelism,
         },
+        workload: {
+            ...workloadOf(config),
+            eventsPerSecond: target,
+            partitions: state.partitions,
+            parallelism: state.parallelism,
+        },
         startedAt: new Date(sampled.startedAt).toISOString(),
         endedAt: new Date(sampled.endedAt).toISOString(),
         intervalSeconds: config.intervalSeconds,
@@ -90962,6 +91087,7 @@ function encodeResult(measurement, sampled, extra) {
             minute,
             processed: set.processed.toBase64(),
             enqueued: set.enqueued.toBase64(),
+            processedFromSent: set.processedFromSent.toBase64(),
         })),
         outStart: [...result.outStart],
         inStart: [...result.inStart],
@@ -90976,9 +91102,16 @@ function decodeResult(result) {
             startedAt: Date.parse(result.startedAt),
             endedAt: Date.parse(result.endedAt),
             rows: result.rows,
-            latencyHistograms: new Map(result.latencyHistograms.map(({ minute, processed, enqueued }) => [
+            latencyHistograms: new Map(result.latencyHistograms.map(({ minute, processed, enqueued, processedFromSent }) => [
                 minute,
-                { processed: LatencyHistogram.fromBase64(processed), enqueued: LatencyHistogram.fromBase64(enqueued) },
+                {
+                    processed: LatencyHistogram.fromBase64(processed),
+                    enqueued: LatencyHistogram.fromBase64(enqueued),
+                    // An older agent image did not measure it: empty, so the report says null, not 0.
+                    processedFromSent: processedFromSent
+                        ? LatencyHistogram.fromBase64(processedFromSent)
+                        : LatencyHistogram.empty(),
+                },
             ])),
             outStart: new Map(result.outStart),
             inStart: new Map(result.inStart),
@@ -91464,7 +91597,8 @@ function joinValues(argv, flags = [...Object.keys(NUMBER_FLAGS), ...STRING_FLAGS
  * - Every `duplicateEvery`-th original event (the 1000th, 2000th, ...) is reported with `copies: 2`:
  *   the caller sends the same key and value twice (same eventId, payload and sequence number).
  * - `createdAt` is whatever time the caller passes: the runner passes the event's intended send time
- *   from the rate schedule, not the time it was built.
+ *   from the rate schedule, not the time it was built. Its actual send time goes in the record's
+ *   Kafka timestamp (sendTimestamp), not in the event: the event keeps the origin's shape.
  * - `value` and `type` are fresh uniform draws for every event (value in [0, 100), so TEMP readings in
  *   the 70s and high CO2 readings occur, as the complex job's tags expect). The `complexData` numbers
  *   are drawn from a pool of pre-formatted uniform doubles in [0, 100), one pool entry replaced by a
@@ -91491,6 +91625,15 @@ function formatMicros(micros) {
     }
     const rest = micros - millis * 1000;
     return cachedPrefix + (rest < 10 ? '00' : rest < 100 ? '0' : '') + rest + 'Z';
+}
+/**
+ * The Kafka timestamp (CreateTime) of a record sent at `epochMs` on the simulator's clock: the
+ * event's actual send time, beside its intended one in createdAt. Kafka timestamps are whole
+ * milliseconds; rounding up keeps a record from being stamped before its slot was due (a slot is
+ * only sent once due), so actual minus intended is never negative and at most 1 ms too high.
+ */
+function sendTimestamp(epochMs) {
+    return String(Math.ceil(epochMs));
 }
 class EventFactory {
     deviceStart;
@@ -91673,7 +91816,9 @@ class RateSchedule {
 ;// CONCATENATED MODULE: ./simulator/src/simulator.ts
 /**
  * runSimulator: produces the event stream to Kafka at the scheduled rate until the duration, the
- * event count or the abort signal ends it, then flushes and returns the final stats.
+ * event count or the abort signal ends it, then flushes and returns the final stats. Each event
+ * carries its intended send time (createdAt, in the JSON) and its actual send time (the record's
+ * Kafka timestamp), so a generator that falls behind its schedule can be told from the pipeline.
  */
 
 
@@ -91882,6 +92027,13 @@ async function runSimulator(options, hooks = {}) {
                     duplicates++;
                 }
             }
+            // The actual send time, on the same clock as the slots' intended times: the moment the batch is
+            // handed to the producer (after building it, as OpenMessaging Benchmark takes its sendTime).
+            // Without it kafkajs would stamp Date.now() when it encodes the request: another clock, and
+            // later still when the producer waits to retry.
+            const timestamp = sendTimestamp(now());
+            for (const message of messages)
+                message.timestamp = timestamp;
             lastSendMs = t;
             sent += messages.length;
             duplicatesSent += duplicates;

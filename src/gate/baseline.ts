@@ -7,7 +7,7 @@ import type { BaselineComparison, BenchmarkReport, MetricComparison, MetricDirec
 /** The parts of a report a comparison reads (a freshly built report has no gate yet). */
 export type ComparableReport = Pick<
   BenchmarkReport,
-  'runId' | 'startedAt' | 'platform' | 'job' | 'tier' | 'rampUp' | 'latencyMs' | 'audit'
+  'runId' | 'startedAt' | 'provenance' | 'platform' | 'job' | 'tier' | 'rampUp' | 'latencyMs' | 'audit'
 >;
 
 interface MetricSpec {
@@ -86,6 +86,8 @@ export function compareToBaseline(current: ComparableReport, baseline: Comparabl
   return {
     baselineRunId: baseline.runId,
     baselineStartedAt: baseline.startedAt,
+    // Carried so the summary can say where the baseline comes from (its commit, age and runner).
+    baselineProvenance: baseline.provenance ?? null,
     comparable,
     note: comparable
       ? null

@@ -29,6 +29,7 @@ import {
 } from './sampler.js';
 import { TOOL_VERSION } from '../version.js';
 import { readReport } from '../report/summary.js';
+import { readProvenance } from '../report/provenance-io.js';
 
 /** What sampling returned and what it cost the process that sampled (null when that is unknown). */
 export interface Sampled {
@@ -144,6 +145,7 @@ export async function measurePipeline(
   return buildReport({
     toolVersion: TOOL_VERSION,
     runId: state.runId,
+    provenance: await readProvenance(),
     platform: state.platform,
     job: config.job,
     tier: {

@@ -16,12 +16,15 @@ import {
   type IntervalRow,
   type LoadStats,
   type MeasurementCost,
+  type Provenance,
   type ReportWorkload,
 } from './schema.js';
 
 export interface ReportInput {
   toolVersion: string;
   runId: string;
+  /** The code and machine measured (provenance-io.ts reads it). */
+  provenance: Provenance;
   platform: BenchmarkReport['platform'];
   job: BenchmarkReport['job'];
   tier: BenchmarkReport['tier'];
@@ -51,6 +54,7 @@ export function buildReport(input: ReportInput): BenchmarkReport {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: input.toolVersion },
     runId: input.runId,
+    provenance: input.provenance,
     platform: input.platform,
     job: input.job,
     tier: input.tier,

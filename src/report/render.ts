@@ -4,8 +4,8 @@
  * docs/metrics.md.
  */
 import { formatChange, formatCount, formatDecimal, formatDuration, formatMs, formatPercent } from './format.js';
+import { baselineLine, NO_BASELINE_LINE, provenanceText } from './provenance.js';
 import type {
-  BaselineComparison,
   BenchmarkReport,
   GateCheckName,
   GateReason,
@@ -47,7 +47,7 @@ export function renderSections(report: BenchmarkReport): MarkdownSection[] {
     { id: 'heading', markdown: renderHeading(report) },
     { id: 'gate', markdown: renderGate(report.gate.reasons) },
     { id: 'ramp-up', markdown: renderRampUp(report) },
-    { id: 'baseline', markdown: report.baseline ? renderBaseline(report.baseline) : '' },
+    { id: 'baseline', markdown: renderBaseline(report) },
     { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
     { id: 'table', markdown: '### Per-minute table\n\n' + renderTable(report) },
     { id: 'load-audit', markdown: renderLoadAndAudit(report) },
@@ -78,7 +78,8 @@ function renderHeading(report: BenchmarkReport): string {
     `Run \`${report.runId}\` · ${utcDateTime(report.startedAt)} to ${utcTime(report.endedAt)} UTC · ` +
     `${rows} ${rows === 1 ? 'interval' : 'intervals'} of ${report.intervalSeconds} s · ` +
     `${report.tier.partitions} ${report.tier.partitions === 1 ? 'partition' : 'partitions'}, parallelism ${report.tier.parallelism} · ` +
-    `${report.tool.name} ${report.tool.version}`;
+    `${report.tool.name} ${report.tool.version}` +
+    (report.provenance ? ` · ${provenanceText(report.provenance)}` : '');
   return `${title}\n\n**${escapeCell(report.rampUp.verdict)}**\n\n${meta}`;
 }
 
@@ -150,14 +151,29 @@ function latencyText(latency: LatencyPercentiles): string {
   return `${[latency.p50, latency.p95, latency.p99, latency.max].map(formatMs).join(' / ')} ms (${formatCount(latency.count)} events)`;
 }
 
-function renderBaseline(comparison: BaselineComparison): string {
+/** The first line of the baseline comparison table (limits.ts cuts the section there). */
+export const BASELINE_TABLE_HEADER = '| Metric | Baseline | Current | Change |';
+
+/**
+ * Always present: where the baseline comes from (commit, age, runner, with warnings) and a
+ * not-comparable note, then the table; without a baseline, a neutral line, so a summary without
+ * one never reads as a passed regression check. limits.ts may drop the table, never the lines.
+ */
+function renderBaseline(report: BenchmarkReport): string {
+  const comparison = report.baseline;
+  if (comparison === null) return `### Baseline comparison\n\n${NO_BASELINE_LINE}`;
+  const source = baselineLine(report, {
+    runId: comparison.baselineRunId,
+    startedAt: comparison.baselineStartedAt,
+    provenance: comparison.baselineProvenance,
+  });
   const lines = [
     '### Baseline comparison',
     '',
-    `Baseline: run \`${comparison.baselineRunId}\` of ${utcDateTime(comparison.baselineStartedAt)} UTC.` +
-      (comparison.note ? ` ${comparison.note}` : ''),
+    source,
+    ...(comparison.note ? ['', `⚠️ ${escapeCell(comparison.note)}`] : []),
     '',
-    '| Metric | Baseline | Current | Change |',
+    BASELINE_TABLE_HEADER,
     '|---|---:|---:|---:|',
   ];
   for (const metric of comparison.metrics) {

@@ -212,9 +212,39 @@ export interface MetricComparison {
   regressionPercent: number | null;
 }
 
+/**
+ * The machine a run measured on. Figures from two machines are not comparable (CPU model and count
+ * decide the throughput a local pipeline reaches), so the summary flags a baseline from another one.
+ */
+export interface RunnerInfo {
+  /** RUNNER_NAME in GitHub Actions, else the host name; null when neither is known. */
+  name: string | null;
+  /** `Linux`, `macOS` or `Windows` (RUNNER_OS, or the same spelling derived from the platform outside Actions). */
+  os: string;
+  /** `X64`, `ARM64`, ... (RUNNER_ARCH, or the same spelling derived from the process outside Actions). */
+  arch: string;
+  /** The CPU model (distinct models joined by ' + '); null when the system does not say. */
+  cpuModel: string | null;
+  /** Logical CPUs this process may run on. */
+  cpuCount: number;
+}
+
+/** Where a report's figures come from: the code measured and the machine it ran on. */
+export interface Provenance {
+  /** The commit of the code measured (this project's checkout, else GITHUB_SHA); null when unknown. */
+  commit: string | null;
+  /** The full ref of that commit (`refs/heads/main`, `refs/pull/12/merge`); null when unknown or detached. */
+  ref: string | null;
+  /** Tracked files differed from the commit (uncommitted changes); null when unknown. */
+  dirty: boolean | null;
+  runner: RunnerInfo;
+}
+
 export interface BaselineComparison {
   baselineRunId: string;
   baselineStartedAt: string;
+  /** The baseline report's provenance; null when that report has none (written by an older version), absent in older reports. */
+  baselineProvenance?: Provenance | null;
   /** False when tier, job or platform differ: the figures are shown but not gated. */
   comparable: boolean;
   note: string | null;
@@ -243,6 +273,8 @@ export interface BenchmarkReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: typeof TOOL_NAME; version: string };
   runId: string;
+  /** The code and the machine measured; absent in reports of older versions. */
+  provenance?: Provenance;
   platform: PlatformName;
   job: JobName;
   tier: { name: string; eventsPerSecond: number; partitions: number; parallelism: number };

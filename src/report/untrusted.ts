@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { JOBS, PLATFORMS } from '../config/inputs.js';
+import { COMMIT, MAX_LABEL } from './provenance.js';
 import { parseReport, ReportFileError } from './summary.js';
 import type { BenchmarkReport } from './schema.js';
 
@@ -80,6 +81,27 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     const latency = record(value, where);
     for (const key of ['p50', 'p95', 'p99', 'max', 'count']) number(latency[key], `${where}.${key}`);
   };
+  // Free texts from the measuring machine (runner name, CPU model, ref) reach the comment as text:
+  // the same checks as every other text, shorter.
+  const label = (value: unknown, where: string): void => {
+    text(value, where);
+    if ((value as string).length > MAX_LABEL) problem(where, `is longer than ${MAX_LABEL} characters`);
+  };
+  const nullable = (value: unknown, where: string, check: (value: unknown, where: string) => void): void => {
+    if (value !== null) check(value, where);
+  };
+  const provenance = (value: unknown, where: string): void => {
+    const source = record(value, where);
+    nullable(source.commit, `${where}.commit`, (commit, at) => matching(commit, COMMIT, at));
+    nullable(source.ref, `${where}.ref`, label);
+    nullable(source.dirty, `${where}.dirty`, bool);
+    const runner = record(source.runner, `${where}.runner`);
+    nullable(runner.name, `${where}.runner.name`, label);
+    label(runner.os, `${where}.runner.os`);
+    label(runner.arch, `${where}.runner.arch`);
+    nullable(runner.cpuModel, `${where}.runner.cpuModel`, label);
+    number(runner.cpuCount, `${where}.runner.cpuCount`);
+  };
   const latencySet = (value: unknown, where: string): void => {
     if (value === null) return;
     const set = record(value, where);
@@ -94,6 +116,7 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
   const tool = record(report.tool, 'tool');
   matching(tool.version, /^[0-9A-Za-z.+-]{1,50}$/, 'tool.version');
   matching(report.runId, RUN_ID, 'runId');
+  if (report.provenance !== undefined) provenance(report.provenance, 'provenance');
   oneOf(report.platform, PLATFORMS, 'platform');
   oneOf(report.job, JOBS, 'job');
   const tier = record(report.tier, 'tier');
@@ -201,6 +224,7 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     const baseline = record(report.baseline, 'baseline');
     matching(baseline.baselineRunId, RUN_ID, 'baseline.baselineRunId');
     time(baseline.baselineStartedAt, 'baseline.baselineStartedAt');
+    if (baseline.baselineProvenance != null) provenance(baseline.baselineProvenance, 'baseline.baselineProvenance');
     if (baseline.note !== null) text(baseline.note, 'baseline.note');
     array(baseline.metrics, 20, 'baseline.metrics').forEach((value, index) => {
       const where = `baseline.metrics[${index}]`;

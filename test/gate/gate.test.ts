@@ -2,7 +2,7 @@ import type { GateThresholds } from '../../src/config/config.js';
 import { compareToBaseline } from '../../src/gate/baseline.js';
 import { evaluateGate, longestSustainedRun } from '../../src/gate/gate.js';
 import type { BenchmarkReport, GateCheckName } from '../../src/report/schema.js';
-import { CLEAN_AUDIT, reportOf, THRESHOLDS } from '../fixtures/report/reports.js';
+import { CLEAN_AUDIT, PROVENANCE, reportOf, THRESHOLDS } from '../fixtures/report/reports.js';
 import { minutesOf, rowsFrom } from '../fixtures/report/series.js';
 
 const steadyRun = (out = [400, 800, 1000, 1000, 1000, 1000, 1000, 1000], lag?: number[]) =>
@@ -223,5 +223,24 @@ describe('compareToBaseline', () => {
     expect(byMetric['steady-p99-latency'].regressionPercent!).toBeLessThan(-45);
     expect(byMetric['ramp-up']).toMatchObject({ baseline: 0, current: 60, changePercent: null });
     expect(byMetric['lost-events']).toMatchObject({ baseline: 0, current: 3, changePercent: null });
+  });
+
+  it("carries the baseline's provenance for the summary, null for a report of an older version", () => {
+    const rows = rowsFrom(1000, minutesOf([1000, 1000, 1000]));
+    const baseline = reportOf(rows, { provenance: { ...PROVENANCE, commit: 'a'.repeat(40) } });
+    expect(compareToBaseline(reportOf(rows), baseline).baselineProvenance).toEqual({
+      ...PROVENANCE,
+      commit: 'a'.repeat(40),
+    });
+    const { provenance: _absent, ...old } = baseline;
+    expect(compareToBaseline(reportOf(rows), old).baselineProvenance).toBeNull();
+  });
+
+  it('does not refuse a baseline from another machine (that is flagged in the summary, not gated)', () => {
+    const rows = rowsFrom(1000, minutesOf([1000, 1000, 1000]));
+    const laptop = reportOf(rows, {
+      provenance: { ...PROVENANCE, runner: { ...PROVENANCE.runner, cpuModel: 'Apple M2', cpuCount: 8 } },
+    });
+    expect(compareToBaseline(reportOf(rows), laptop)).toMatchObject({ comparable: true, note: null });
   });
 });

@@ -73,18 +73,33 @@ describe('fitSections', () => {
       'baseline',
       'ramp-up',
     ]);
-    const smallest = joinSections(sections.filter((s) => s.id === 'heading' || s.id === 'gate'));
+    const baseline = sections.find((s) => s.id === 'baseline')!.markdown;
+    const baselineLines = baseline.slice(0, baseline.indexOf('\n\n| Metric |'));
+    const smallest = joinSections([
+      ...sections.filter((s) => s.id === 'heading' || s.id === 'gate'),
+      { id: 'baseline', markdown: baselineLines },
+    ]);
     const fitted = fitSections(sections, limitOf(smallest.length + 400), FULL);
     expect(fitted.dropped).toEqual([
       'the Flink job figures',
       'the chart',
       'the per-minute table',
       'the load and audit figures',
-      'the baseline comparison',
+      'the baseline comparison table',
       'the ramp-up analysis',
     ]);
     expect(fitted.markdown.startsWith(smallest.trimEnd())).toBe(true);
     expect(fitted.markdown.length).toBeLessThanOrEqual(smallest.length + 400);
+  });
+
+  it("keeps the baseline's lines when its table goes: where it comes from, or that there is none", () => {
+    const baseline = sections.find((s) => s.id === 'baseline')!.markdown;
+    const reduction = REDUCTIONS.find((r) => r.section === 'baseline')!;
+    const shortened = reduction.apply(baseline)!;
+    expect(shortened.said).toBe('the baseline comparison table');
+    expect(shortened.markdown).toMatch(/^### Baseline comparison\n\nBaseline: commit `0123456` on main \(run /);
+    expect(shortened.markdown).not.toContain('|');
+    expect(reduction.apply('### Baseline comparison\n\nNo baseline: regressions were not checked.')).toBeUndefined();
   });
 
   it('cuts at a line, as a last resort, when even heading and gate are too long', () => {

@@ -72,11 +72,13 @@ describe('renderMarkdown', () => {
     expect(chart).toContain('  y-axis "events/s" 0 --> 5000');
   });
 
-  it('shows a failed gate and no baseline section when there is no baseline', () => {
+  it('shows a failed gate and, without a baseline, says neutrally that regressions were not checked', () => {
     const failed = renderMarkdown(reportOf(rowsFrom(1000, minutesOf([300, 600, 920, 500, 300]))));
     expect(failed).toMatch(/^## ❌ Benchmark failed/);
     expect(failed).toContain('| Sustained throughput | ❌ fail |');
-    expect(failed).not.toContain('Baseline comparison');
+    expect(failed).toContain('### Baseline comparison\n\nNo baseline: regressions were not checked.\n\n');
+    expect(failed).not.toContain('| Regression vs baseline |');
+    expect(failed).not.toContain('| Metric | Baseline |');
   });
 
   it('adds byte columns only when the platform gave bytes', () => {
@@ -127,5 +129,39 @@ describe('console table', () => {
     expect(consoleRow(report.rows[9])).toMatch(/partial: 24 s$/);
     const stale = rowsFrom(1000, [{ out: 1000, stale: true }])[0];
     expect(consoleRow(stale)).toMatch(/stale: not refreshed$/);
+  });
+});
+
+describe('the baseline section', () => {
+  it('puts a not-comparable baseline (another tier) on its own warning line, and the gate fails on it', () => {
+    const report = realisticReport();
+    const baseline = reportOf(rowsFrom(5000, minutesOf([5000, 5000, 5000, 5000])), {
+      runId: '20260301-090000-cd34',
+      tier: { name: '5', eventsPerSecond: 5000, partitions: 1, parallelism: 1 },
+      targetEventsPerSecond: 5000,
+    });
+    const gated = reportOf(report.rows, {
+      thresholds: { ...report.gate.thresholds, maxRegressionPercent: 10 },
+      baseline,
+      provenance: report.provenance,
+    });
+    const markdown = renderMarkdown(gated);
+    expect(markdown).toContain(
+      '\n\n⚠️ Not comparable (tier differ): baseline tier 5 (5000 events/s, 1 partitions, parallelism 1) local/simple-relay, ' +
+        'this run tier 1 (1000 events/s, 1 partitions, parallelism 1) local/simple-relay.\n\n| Metric | Baseline |',
+    );
+    expect(markdown).toContain('| Regression vs baseline | ❌ fail | Not comparable (tier differ)');
+  });
+
+  it("warns, under the baseline's line, when the baseline ran on another machine", () => {
+    const report = realisticReport();
+    report.baseline!.baselineProvenance = {
+      ...report.baseline!.baselineProvenance!,
+      runner: { name: 'dev-box', os: 'macOS', arch: 'ARM64', cpuModel: 'Apple M2', cpuCount: 8 },
+    };
+    expect(renderMarkdown(report)).toContain(
+      'on dev-box (macOS ARM64, Apple M2, 8 CPUs). ⚠️ Figures from another machine (OS, architecture, CPU model, CPU count differ; ' +
+        'this run: GitHub Actions 3 (Linux X64, AMD EPYC 7763 64-Core Processor, 4 CPUs)): compare with care.\n',
+    );
   });
 });

@@ -23,8 +23,12 @@ export interface Step {
   with?: Record<string, unknown>;
 }
 
+/** A bare string is a group whose runs queue (cancel-in-progress defaults to false). */
+export type Concurrency = string | { group: string; 'cancel-in-progress'?: boolean | string };
+
 export interface Job {
   'runs-on'?: string;
+  concurrency?: Concurrency;
   if?: string;
   needs?: string | string[];
   permissions?: Record<string, string> | string;
@@ -155,4 +159,55 @@ export function inputsUsedInConditions(value: unknown): Set<string> {
   };
   visit(value);
   return names;
+}
+
+/**
+ * Events whose runs never have the default branch as github.ref: a pull request's run is on
+ * refs/pull/N/merge, a merge queue's on refs/heads/gh-readonly-queue/... Every other event (push,
+ * schedule, workflow_dispatch, workflow_call with a default-branch caller, workflow_run,
+ * pull_request_target, ...) can run on the default branch, where runs produce baselines.
+ */
+const NEVER_ON_DEFAULT_BRANCH = new Set(['pull_request', 'merge_group']);
+
+/** Whether any trigger of a workflow's `on:` (a string, a list or a map) can run on the default branch. */
+export function canRunOnDefaultBranch(on: unknown): boolean {
+  const events: Array<[string, unknown]> =
+    typeof on === 'string'
+      ? [[on, null]]
+      : Array.isArray(on)
+        ? on.map((event) => [String(event), null])
+        : Object.entries((on ?? {}) as Record<string, unknown>);
+  return events.some(([event, filters]) => {
+    if (NEVER_ON_DEFAULT_BRANCH.has(event)) return false;
+    // A push filtered to tags only runs on refs/tags/..., never on a branch.
+    if (event === 'push' && filters && typeof filters === 'object') {
+      const keys = Object.keys(filters);
+      const onBranches = keys.some((key) => key === 'branches' || key === 'branches-ignore');
+      if (!onBranches && keys.some((key) => key === 'tags' || key === 'tags-ignore')) return false;
+    }
+    return true;
+  });
+}
+
+/** `cancel-in-progress: true` (or a constant expression for it), whatever run it is: no condition spares a run. */
+export function cancelsUnconditionally(concurrency: Concurrency | undefined): boolean {
+  if (concurrency === undefined || typeof concurrency === 'string') return false;
+  const cancel = concurrency['cancel-in-progress'];
+  return cancel === true || (typeof cancel === 'string' && /^\s*(true|\$\{\{\s*true\s*\}\})\s*$/.test(cancel));
+}
+
+/** The workflow's concurrency and every job's, each with where it is. */
+export function concurrencySettings(workflow: Workflow): Array<{ where: string; concurrency: Concurrency }> {
+  return [
+    ...(workflow.concurrency ? [{ where: 'workflow', concurrency: workflow.concurrency }] : []),
+    ...Object.entries(workflow.jobs).flatMap(([jobId, job]) =>
+      job.concurrency ? [{ where: `jobs.${jobId}`, concurrency: job.concurrency }] : [],
+    ),
+  ];
+}
+
+/** The literal start of a concurrency group, before its first expression. */
+export function groupPrefix(concurrency: Concurrency): string {
+  const group = typeof concurrency === 'string' ? concurrency : concurrency.group;
+  return group.split('${{')[0]!;
 }

@@ -6,11 +6,16 @@
 import {
   actionCalls,
   callsThisAction,
+  canRunOnDefaultBranch,
+  cancelsUnconditionally,
+  concurrencySettings,
+  groupPrefix,
   inputsUsed,
   inputsUsedInConditions,
   loadAction,
   loadWorkflow,
   readWorkflowText,
+  type Concurrency,
   workflowFiles,
   type Job,
   type Workflow,
@@ -180,6 +185,78 @@ describe('the workflows', () => {
         });
       }
     }
+  });
+});
+
+describe('concurrency: a run on the default branch is never cancelled (it produces a baseline)', () => {
+  it('no workflow that can run on the default branch cancels in progress unconditionally, nor any of its jobs', () => {
+    const offending = [...workflows].flatMap(([file, workflow]) =>
+      canRunOnDefaultBranch(workflow.on)
+        ? concurrencySettings(workflow)
+            .filter(({ concurrency }) => cancelsUnconditionally(concurrency))
+            .map(({ where }) => `${file} ${where}`)
+        : [],
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('the workflows that cancel superseded runs spare the default branch, or run only for pull requests', () => {
+    expect(workflows.get('ci.yml')!.concurrency!['cancel-in-progress']).toBe(
+      "${{ github.ref != format('refs/heads/{0}', github.event.repository.default_branch) }}",
+    );
+    expect(canRunOnDefaultBranch(workflows.get('perf-gate.yml')!.on)).toBe(false);
+  });
+
+  // A run cancels the runs of its group whichever workflow they belong to: a pull request workflow
+  // sharing a group with a default-branch one could cancel the latter.
+  it("gives every workflow's group its own literal prefix, so no group spans two workflows", () => {
+    const prefixes = [...workflows].map(([file, workflow]) => ({ file, prefix: groupPrefix(workflow.concurrency!) }));
+    for (const { file, prefix } of prefixes) {
+      const clashes = prefixes.filter(
+        (other) => other.file !== file && (other.prefix.startsWith(prefix) || prefix.startsWith(other.prefix)),
+      );
+      expect({ file, prefix, clashes }).toEqual({ file, prefix, clashes: [] });
+    }
+  });
+
+  it('the check itself: which triggers reach the default branch, and what cancels unconditionally', () => {
+    expect(canRunOnDefaultBranch({ pull_request: null })).toBe(false);
+    expect(canRunOnDefaultBranch('pull_request')).toBe(false);
+    expect(canRunOnDefaultBranch(['pull_request', 'merge_group'])).toBe(false);
+    expect(canRunOnDefaultBranch({ push: { tags: ['v*'] } })).toBe(false);
+    for (const on of [
+      'push',
+      ['pull_request', 'push'],
+      { push: { branches: ['main'] } },
+      { push: { tags: ['v*'], branches: ['main'] } },
+      { schedule: [{ cron: '0 * * * *' }] },
+      { workflow_dispatch: null },
+      { workflow_call: {} },
+      { workflow_run: { workflows: ['x'] } },
+      { pull_request_target: null },
+    ]) {
+      expect({ on, reaches: canRunOnDefaultBranch(on) }).toEqual({ on, reaches: true });
+    }
+    const cases: Array<[Concurrency | undefined, boolean]> = [
+      [{ group: 'g', 'cancel-in-progress': true }, true],
+      [{ group: 'g', 'cancel-in-progress': 'true' }, true],
+      [{ group: 'g', 'cancel-in-progress': '${{ true }}' }, true],
+      [{ group: 'g', 'cancel-in-progress': false }, false],
+      [{ group: 'g' }, false],
+      ['g', false],
+      [undefined, false],
+      [{ group: 'g', 'cancel-in-progress': "${{ github.ref != 'refs/heads/main' }}" }, false],
+    ];
+    for (const [concurrency, expected] of cases) {
+      expect({ concurrency, cancels: cancelsUnconditionally(concurrency) }).toEqual({ concurrency, cancels: expected });
+    }
+    const jobLevel = {
+      on: { push: null },
+      jobs: { a: { concurrency: { group: 'x', 'cancel-in-progress': true } } },
+    } as unknown as Workflow;
+    expect(concurrencySettings(jobLevel)).toEqual([
+      { where: 'jobs.a', concurrency: { group: 'x', 'cancel-in-progress': true } },
+    ]);
   });
 });
 
