@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import { decideAfterRounds, type ConfirmationDecision } from '../gate/ab/confirmation.js';
 import { sidesInOrder } from '../gate/ab/interleaving.js';
 import type { ABMetricName, ABSide } from '../gate/ab/metrics.js';
-import { buildABReport, completeRounds, type ABReport, type ABRunResult } from '../gate/ab/report.js';
+import { buildABReport, completeRounds, firstRunOf, type ABReport, type ABRunResult } from '../gate/ab/report.js';
 import { compareRounds, DEFAULT_CONFIDENCE, type ComparisonOptions } from '../gate/ab/statistics.js';
 import { abGateVerdict, runsProblems, workloadHash, type ABGateResult } from '../gate/ab/validity.js';
 import type { ModeContext } from '../platforms/platform.js';
@@ -146,8 +146,18 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
     stoppedEarly,
     minimumEffectPercent: options.minimumEffectPercent,
     confidence: comparison.confidence ?? DEFAULT_CONFIDENCE,
-    base: { folder: options.base, commit: baseCommit, syntheticWorkUs: options.baseSyntheticWorkUs },
-    head: { folder: options.head, commit: headCommit, syntheticWorkUs: options.headSyntheticWorkUs },
+    base: {
+      folder: options.base,
+      commit: baseCommit,
+      syntheticWorkUs: options.baseSyntheticWorkUs,
+      firstRun: firstRunOf(runs, 'base'),
+    },
+    head: {
+      folder: options.head,
+      commit: headCommit,
+      syntheticWorkUs: options.headSyntheticWorkUs,
+      firstRun: firstRunOf(runs, 'head'),
+    },
     comparisons: compareRounds(completeRounds(runs), comparison),
     runs,
   });

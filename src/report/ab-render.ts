@@ -7,6 +7,7 @@ import type { ABRunRecord, ABReport } from '../gate/ab/report.js';
 import type { ABMetricName } from '../gate/ab/metrics.js';
 import type { ABComparison, Interval } from '../gate/ab/statistics.js';
 import { formatChange, formatCount, formatDecimal, formatDuration, formatMs, formatPercent, plural } from './format.js';
+import { baselineLine } from './provenance.js';
 import { escapeCell, joinSections, type MarkdownSection } from './render.js';
 
 const VERDICT_TITLES: Record<ABReport['verdict'], string> = {
@@ -65,6 +66,9 @@ function renderHeading(report: ABReport): string {
       `${runsText(report)}, a row every ${report.intervalSeconds} s${changeUnderTest(report)} · ` +
       `${report.tool.name} ${report.tool.version}`,
   ];
+  if (report.head.firstRun && report.base.firstRun) {
+    lines.push('', baselineLine(report.head.firstRun, report.base.firstRun, { label: 'Base' }));
+  }
   if (report.verdict === 'inconclusive') {
     const consequence = report.inconclusiveFails
       ? 'This check fails on it (inconclusive-fails: true).'

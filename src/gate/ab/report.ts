@@ -4,6 +4,7 @@
  * Documented in docs/report-schema.md ("A/B report"). Pure: the mode runs, this assembles.
  */
 import type { JobName, PlatformName } from '../../config/inputs.js';
+import type { MeasuredRun } from '../../report/provenance.js';
 import { REPORT_SCHEMA_VERSION, TOOL_NAME, type BenchmarkReport } from '../../report/schema.js';
 import { runFigures, type ABMetricName, type ABSide, type RoundFigures, type RunFigures } from './metrics.js';
 import type { ABComparison } from './statistics.js';
@@ -17,6 +18,8 @@ export interface ABCheckout {
   /** The checkout's commit (git rev-parse HEAD); null outside a git work tree. */
   commit: string | null;
   syntheticWorkUs: number;
+  /** The side's first run: its commit, time and runner as its own report recorded them; null before one ran. */
+  firstRun: MeasuredRun | null;
 }
 
 export interface ABRunRecord {
@@ -84,6 +87,12 @@ export function runRecord(run: ABRunResult): ABRunRecord {
     figures: runFigures(run.report),
     problems: runProblems(run),
   };
+}
+
+/** The first run of a side, as baselineLine reads it. */
+export function firstRunOf(runs: readonly ABRunResult[], side: ABSide): MeasuredRun | null {
+  const report = runs.find((run) => run.side === side)?.report;
+  return report ? { runId: report.runId, startedAt: report.startedAt, provenance: report.provenance ?? null } : null;
 }
 
 /** The rounds that have both a base and a head run, in round order. */
