@@ -89586,12 +89586,167 @@ function format_plural(count, singular, pluralForm = `${singular}s`) {
     return `${format_formatCount(count)} ${count === 1 ? singular : pluralForm}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/provenance.ts
+/** Older baselines are flagged: runner images, JDKs and dependencies move on within weeks. */
+const BASELINE_MAX_AGE_DAYS = 7;
+/** Shown whenever there is no baseline: neutral, so it never reads as a passed regression check. */
+const provenance_NO_BASELINE_LINE = 'No baseline: regressions were not checked.';
+/** Digits of a commit shown, as GitHub shows them. */
+const SHORT_COMMIT = 7;
+/** Longest label kept from the environment (runner names, CPU models, refs); untrusted.ts refuses longer. */
+const MAX_LABEL = 200;
+/** A full SHA-1 or SHA-256 object name, as git and GITHUB_SHA write it. */
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+// The spellings GitHub Actions uses for RUNNER_OS / RUNNER_ARCH, so a laptop's report and a runner's
+// compare field by field.
+const OS_NAMES = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+const ARCH_NAMES = { x64: 'X64', arm64: 'ARM64', ia32: 'X86', arm: 'ARM' };
+function provenance_provenanceFrom(facts) {
+    const { env, git, host } = facts;
+    const githubSha = commitOrNull(env.GITHUB_SHA);
+    // The checkout the tool runs from is the code measured: in the pull request gate the base runs from
+    // its own checkout while GITHUB_SHA names the merge commit, so the workflow's commit comes second.
+    const commit = commitOrNull(git?.head) ?? githubSha;
+    // GITHUB_REF describes GITHUB_SHA only: never attach it to another commit.
+    const ref = labelOrNull(git?.ref) ?? (commit !== null && commit === githubSha ? labelOrNull(env.GITHUB_REF) : null);
+    const models = [...new Set(host.cpuModels.map((model) => label(model)).filter((model) => model !== ''))];
+    return {
+        commit,
+        ref,
+        dirty: git?.dirty ?? null,
+        runner: {
+            name: labelOrNull(env.RUNNER_NAME) ?? labelOrNull(host.hostname),
+            os: labelOrNull(env.RUNNER_OS) ?? OS_NAMES[host.platform] ?? label(host.platform),
+            arch: labelOrNull(env.RUNNER_ARCH) ?? ARCH_NAMES[host.arch] ?? label(host.arch.toUpperCase()),
+            // Capped as a whole: a long list of models must not pass the untrusted check's limit either.
+            cpuModel: labelOrNull(models.join(' + ')),
+            cpuCount: host.cpuCount,
+        },
+    };
+}
+function commitOrNull(text) {
+    const commit = text?.trim().toLowerCase();
+    return commit && COMMIT.test(commit) ? commit : null;
+}
+function labelOrNull(text) {
+    const cleaned = text == null ? '' : label(text);
+    return cleaned === '' ? null : cleaned;
+}
+/**
+ * One line of plain text, short, and free of what the untrusted-report check refuses (markup, links,
+ * mentions, code spans, control characters): a report we write must always pass it, or the fork-safe
+ * comment would refuse our own report. CPU models such as "CPU @3.2GHz" become "CPU @ 3.2GHz".
+ */
+function label(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\s]+/g, ' ')
+        .replace(/[`<>]/g, '')
+        .replace(/\]\(/g, '] (')
+        .replace(/:\/\//g, ': //')
+        .replace(/@(?=[A-Za-z0-9])/g, '@ ')
+        .trim()
+        .slice(0, MAX_LABEL)
+        .trim());
+}
+/** The fields of two runners that differ, of those that decide the figures (the name does not: hosted runners are named per run). */
+function runnerDifferences(a, b) {
+    const fields = [
+        ['OS', 'os'],
+        ['architecture', 'arch'],
+        ['CPU model', 'cpuModel'],
+        ['CPU count', 'cpuCount'],
+    ];
+    return fields.filter(([, key]) => a[key] !== b[key]).map(([name]) => name);
+}
+/** "Linux X64, AMD EPYC 7763 64-Core Processor, 4 CPUs" (the name first when known). */
+function describeRunner(runner) {
+    const machine = [
+        `${runner.os} ${runner.arch}`,
+        ...(runner.cpuModel === null ? [] : [runner.cpuModel]),
+        `${runner.cpuCount} ${runner.cpuCount === 1 ? 'CPU' : 'CPUs'}`,
+    ].join(', ');
+    return runner.name === null ? machine : `${runner.name} (${machine})`;
+}
+/**
+ * A time difference, cut down (never rounded up) to the two largest units shown: 45 -> "45 s",
+ * 600 -> "10 min", 11400 -> "3 h 10 min", 7200 -> "2 h", 190800 -> "2 days 5 h". Days start at
+ * 48 h, so "a day and a bit" stays in hours, where the minutes still say something.
+ */
+function formatAge(seconds) {
+    const whole = Math.floor(Math.abs(seconds));
+    if (whole < 60)
+        return `${whole} s`;
+    const minutes = Math.floor(whole / 60);
+    if (minutes < 60)
+        return `${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    if (hours < 48)
+        return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+    const days = Math.floor(hours / 24);
+    return hours % 24 === 0 ? `${days} days` : `${days} days ${hours % 24} h`;
+}
+/**
+ * The summary's line about a baseline, relative to the run it is compared with: its commit (short)
+ * and ref, its run, its age (from both reports' startedAt), its runner, then a warning for each
+ * reason to distrust the comparison: another machine, a runner not recorded, or an age over
+ * `maxAgeDays`. Markdown, one paragraph.
+ */
+function provenance_baselineLine(current, baseline, options = {}) {
+    const name = options.label ?? 'Baseline';
+    const maxAgeDays = options.maxAgeDays ?? BASELINE_MAX_AGE_DAYS;
+    const source = baseline.provenance ?? null;
+    const here = current.provenance ?? null;
+    const commit = commitText(source);
+    const ageSeconds = (Date.parse(current.startedAt) - Date.parse(baseline.startedAt)) / 1000;
+    const when = Math.abs(ageSeconds) < 1
+        ? 'measured at the same time as this run'
+        : `measured ${formatAge(ageSeconds)} ${ageSeconds > 0 ? 'before' : 'after'} this run`;
+    const runner = source === null ? 'runner not recorded' : `on ${inline(describeRunner(source.runner))}`;
+    const sentences = [`${name}: ${commit} (run \`${baseline.runId}\`), ${when}, ${runner}.`];
+    if (source === null || here === null) {
+        const whose = source === null && here === null ? 'neither report' : source === null ? 'its report' : 'this report';
+        sentences.push(`⚠️ Figures possibly from another machine: ${whose} does not record its runner (written by an older version), compare with care.`);
+    }
+    else {
+        const differences = runnerDifferences(source.runner, here.runner);
+        if (differences.length > 0) {
+            sentences.push(`⚠️ Figures from another machine (${differences.join(', ')} differ; this run: ${inline(describeRunner(here.runner))}): compare with care.`);
+        }
+    }
+    if (ageSeconds > maxAgeDays * 86_400) {
+        sentences.push(`⚠️ The ${name.toLowerCase()} is more than ${maxAgeDays} days older than this run: the runner image and dependencies may have changed since.`);
+    }
+    return sentences.join(' ');
+}
+/** "commit `0123abc` on main" (with uncommitted changes when the checkout had them), or "commit unknown". */
+function commitText(provenance) {
+    if (provenance?.commit == null)
+        return 'commit unknown';
+    return (`commit \`${provenance.commit.slice(0, SHORT_COMMIT)}\`` +
+        (provenance.dirty ? ' with uncommitted changes' : '') +
+        (provenance.ref === null ? '' : ` on ${inline(shortRef(provenance.ref))}`));
+}
+/** This run's provenance for the summary's heading: "commit `0123abc` on main · runner GitHub Actions 3 (Linux X64, ..., 4 CPUs)". */
+function provenance_provenanceText(provenance) {
+    return `${commitText(provenance)} · runner ${inline(describeRunner(provenance.runner))}`;
+}
+/** refs/heads/main -> main; refs/pull/12/merge -> pull/12/merge (tags and others unchanged). */
+function shortRef(ref) {
+    return ref.replace(/^refs\/heads\//, '').replace(/^refs\/pull\//, 'pull/');
+}
+/** Text from a report placed in running markdown: characters that would format it are escaped. */
+function inline(text) {
+    return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|~])/g, '\\$1');
+}
+
 ;// CONCATENATED MODULE: ./src/report/render.ts
 /**
  * The one markdown renderer for the job summary and the PR comment, and the plain-text table
  * printed live while measuring. Pure: a report in, text out. Figures are defined in
  * docs/metrics.md.
  */
+
 
 const CHECK_LABELS = {
     'sustained-throughput': 'Sustained throughput',
@@ -89606,7 +89761,7 @@ function renderSections(report) {
         { id: 'heading', markdown: renderHeading(report) },
         { id: 'gate', markdown: renderGate(report.gate.reasons) },
         { id: 'ramp-up', markdown: renderRampUp(report) },
-        { id: 'baseline', markdown: report.baseline ? renderBaseline(report.baseline) : '' },
+        { id: 'baseline', markdown: renderBaseline(report) },
         { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
         { id: 'table', markdown: '### Per-minute table\n\n' + renderTable(report) },
         { id: 'load-audit', markdown: renderLoadAndAudit(report) },
@@ -89632,7 +89787,8 @@ function renderHeading(report) {
     const meta = `Run \`${report.runId}\` · ${utcDateTime(report.startedAt)} to ${utcTime(report.endedAt)} UTC · ` +
         `${rows} ${rows === 1 ? 'interval' : 'intervals'} of ${report.intervalSeconds} s · ` +
         `${report.tier.partitions} ${report.tier.partitions === 1 ? 'partition' : 'partitions'}, parallelism ${report.tier.parallelism} · ` +
-        `${report.tool.name} ${report.tool.version}`;
+        `${report.tool.name} ${report.tool.version}` +
+        (report.provenance ? ` · ${provenanceText(report.provenance)}` : '');
     return `${title}\n\n**${escapeCell(report.rampUp.verdict)}**\n\n${meta}`;
 }
 function renderGate(reasons) {
@@ -89679,14 +89835,29 @@ function renderRampUp(report) {
 function latencyText(latency) {
     return `${[latency.p50, latency.p95, latency.p99, latency.max].map(formatMs).join(' / ')} ms (${formatCount(latency.count)} events)`;
 }
-function renderBaseline(comparison) {
+/** The first line of the baseline comparison table (limits.ts cuts the section there). */
+const BASELINE_TABLE_HEADER = '| Metric | Baseline | Current | Change |';
+/**
+ * Always present: where the baseline comes from (commit, age, runner, with warnings) and a
+ * not-comparable note, then the table; without a baseline, a neutral line, so a summary without
+ * one never reads as a passed regression check. limits.ts may drop the table, never the lines.
+ */
+function renderBaseline(report) {
+    const comparison = report.baseline;
+    if (comparison === null)
+        return `### Baseline comparison\n\n${NO_BASELINE_LINE}`;
+    const source = baselineLine(report, {
+        runId: comparison.baselineRunId,
+        startedAt: comparison.baselineStartedAt,
+        provenance: comparison.baselineProvenance,
+    });
     const lines = [
         '### Baseline comparison',
         '',
-        `Baseline: run \`${comparison.baselineRunId}\` of ${utcDateTime(comparison.baselineStartedAt)} UTC.` +
-            (comparison.note ? ` ${comparison.note}` : ''),
+        source,
+        ...(comparison.note ? ['', `⚠️ ${escapeCell(comparison.note)}`] : []),
         '',
-        '| Metric | Baseline | Current | Change |',
+        BASELINE_TABLE_HEADER,
         '|---|---:|---:|---:|',
     ];
     for (const metric of comparison.metrics) {
@@ -90288,6 +90459,8 @@ function baseline_compareToBaseline(current, baseline) {
     return {
         baselineRunId: baseline.runId,
         baselineStartedAt: baseline.startedAt,
+        // Carried so the summary can say where the baseline comes from (its commit, age and runner).
+        baselineProvenance: baseline.provenance ?? null,
         comparable,
         note: comparable
             ? null
@@ -90453,6 +90626,7 @@ function build_buildReport(input) {
         schemaVersion: REPORT_SCHEMA_VERSION,
         tool: { name: TOOL_NAME, version: input.toolVersion },
         runId: input.runId,
+        provenance: input.provenance,
         platform: input.platform,
         job: input.job,
         tier: input.tier,
@@ -90932,7 +91106,95 @@ function parseReport(text, source) {
     return report;
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/repo-root.ts
+/**
+ * The folder of this project (where package.json, flink-job/ and local-runtime/ are), found from the
+ * running code: src/ under jest, dist/<bundle>/ when bundled.
+ */
+
+
+
+function repo_root_repoRoot(start = path.dirname(fileURLToPath(import.meta.url))) {
+    for (let dir = start;; dir = path.dirname(dir)) {
+        const manifest = path.join(dir, 'package.json');
+        if (existsSync(manifest) &&
+            JSON.parse(readFileSync(manifest, 'utf8')).name === 'streaming-at-scale') {
+            return dir;
+        }
+        if (path.dirname(dir) === dir)
+            throw new Error(`Cannot find the streaming-at-scale folder above ${start}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/provenance-io.ts
+/**
+ * Reads the facts a report's provenance is made of: this project's git checkout, the GitHub Actions
+ * variables and the machine (node:os). The only I/O of provenance; provenance.ts turns the facts into
+ * the report's field. Never fails: what cannot be read is unknown.
+ */
+
+
+
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** git answers in milliseconds; a hung one (a lock, a network file system) must not hold up the report. */
+const GIT_TIMEOUT_MS = 10_000;
+async function provenance_io_readProvenance(options = {}) {
+    const env = options.env ?? process.env;
+    let root;
+    try {
+        root = options.root ?? repoRoot();
+    }
+    catch {
+        root = null;
+    }
+    return provenanceFrom({
+        env: {
+            GITHUB_SHA: env.GITHUB_SHA,
+            GITHUB_REF: env.GITHUB_REF,
+            RUNNER_NAME: env.RUNNER_NAME,
+            RUNNER_OS: env.RUNNER_OS,
+            RUNNER_ARCH: env.RUNNER_ARCH,
+        },
+        git: root === null ? null : await readGit(root),
+        host: {
+            hostname: os.hostname(),
+            platform: process.platform,
+            arch: process.arch,
+            cpuModels: os.cpus().map((cpu) => cpu.model),
+            cpuCount: os.availableParallelism(),
+        },
+    });
+}
+async function readGit(root) {
+    const git = async (...args) => (await run('git', ['-C', root, ...args], { timeout: GIT_TIMEOUT_MS, encoding: 'utf8' })).stdout.trim();
+    try {
+        const [topLevel, head] = (await git('rev-parse', '--show-toplevel', 'HEAD')).split('\n');
+        // Installed as a package inside someone else's repository, git would answer for theirs: only a
+        // checkout whose top level is this project's folder describes the code that runs.
+        if (!topLevel || (await realpath(topLevel)) !== (await realpath(root)))
+            return null;
+        // symbolic-ref fails on a detached HEAD (what actions/checkout makes): no branch, not an error.
+        const ref = await git('symbolic-ref', '-q', 'HEAD').catch(() => null);
+        const dirty = await git('status', '--porcelain', '--untracked-files=no')
+            .then((changes) => changes !== '')
+            .catch(() => null);
+        return { head: head ?? null, ref: ref || null, dirty };
+    }
+    catch {
+        // No git, not a checkout, or a checkout git refuses (another user's: "dubious ownership").
+        return null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/measure/measure.ts
+
 
 
 
@@ -91010,6 +91272,7 @@ async function measurePipeline(ctx, state, sources) {
     return buildReport({
         toolVersion: TOOL_VERSION,
         runId: state.runId,
+        provenance: await readProvenance(),
         platform: state.platform,
         job: config.job,
         tier: {
