@@ -16,6 +16,7 @@ import { armFailure, deleteResourceGroup, putResourceGroup, resourceGroupExists 
 import { openArm, type AzureDeps } from './session.js';
 import { deploymentParameters, loadTemplate, outputValues, type FlinkPlatform } from './template.js';
 import { azureState } from './state.js';
+import { runDeadline } from './deadline.js';
 
 export async function deployAzure(ctx: ModeContext, platform: FlinkPlatform, deps: AzureDeps): Promise<RunState> {
   const { config, reporter } = ctx;
@@ -32,20 +33,34 @@ export async function deployAzure(ctx: ModeContext, platform: FlinkPlatform, dep
   reporter.setSecret(passwords.clusterLoginPassword);
   reporter.setSecret(passwords.sshPassword);
 
+  // Billing starts with this deploy: the run's maximum duration counts from here.
+  const now = deps.now();
+  const deadline = runDeadline(now, config.maxDurationMinutes);
   const tags = resourceGroupTags({
     solutionName: config.solutionName,
     runId: state.runId,
     startedBy: startedBy(deps.env, () => userInfo().username),
-    now: deps.now(),
+    now,
     expiresInHours: config.expiresInHours,
+    deadline,
   });
   const azure = azureState(state);
-  Object.assign(azure, { subscriptionId, resourceGroup: group, deploymentName: deployment, location: config.location });
+  Object.assign(azure, {
+    subscriptionId,
+    resourceGroup: group,
+    deploymentName: deployment,
+    location: config.location,
+    deadline: deadline.toISOString(),
+    maxDurationMinutes: config.maxDurationMinutes,
+  });
 
   const existed = await resourceGroupExists(clients, group);
   await putResourceGroup(clients, group, config.location, tags);
   reporter.info(
     `${existed ? 'Updated' : 'Created'} resource group ${group} (expires-at ${tags['expires-at']}, started-by ${tags['started-by']}).`,
+  );
+  reporter.info(
+    `Maximum duration ${config.maxDurationMinutes} min (max-duration-minutes): the run must end by ${tags.deadline}, or it is stopped and torn down.`,
   );
   await saveRun(state);
   saveAzureRunForPost(

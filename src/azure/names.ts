@@ -9,6 +9,8 @@ export const TAG_RUN_ID = 'run-id';
 export const TAG_STARTED_BY = 'started-by';
 export const TAG_EXPIRES_AT = 'expires-at';
 export const TAG_SOLUTION = 'solution-name';
+/** When the run must end (deploy's start + max-duration-minutes): every later stage reads it. */
+export const TAG_DEADLINE = 'deadline';
 
 /** Resource group of a solution: one per solution name, so a re-run with the same name converges. */
 export function resourceGroupName(solutionName: string): string {
@@ -26,6 +28,8 @@ export interface RunTagsInput {
   startedBy: string;
   now: Date;
   expiresInHours: number;
+  /** The run's deadline (max-duration-minutes from deploy's start). */
+  deadline: Date;
 }
 
 export function resourceGroupTags(input: RunTagsInput): Record<string, string> {
@@ -36,6 +40,7 @@ export function resourceGroupTags(input: RunTagsInput): Record<string, string> {
     [TAG_RUN_ID]: input.runId,
     [TAG_STARTED_BY]: input.startedBy.slice(0, 256),
     [TAG_EXPIRES_AT]: expiresAt.toISOString(),
+    [TAG_DEADLINE]: input.deadline.toISOString(),
   };
 }
 
@@ -58,7 +63,16 @@ export function startedBy(env: NodeJS.ProcessEnv, osUser: () => string): string 
  * group is never deleted by cleanup: it may not be ours to judge).
  */
 export function expiresAt(tags: Record<string, string> | undefined): Date | undefined {
-  const text = tags?.[TAG_EXPIRES_AT];
+  return dateTag(tags, TAG_EXPIRES_AT);
+}
+
+/** A run's deadline from its group's tags; undefined for a group deployed before deadlines existed. */
+export function deadlineTag(tags: Record<string, string> | undefined): Date | undefined {
+  return dateTag(tags, TAG_DEADLINE);
+}
+
+function dateTag(tags: Record<string, string> | undefined, name: string): Date | undefined {
+  const text = tags?.[name];
   if (!text) return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;

@@ -8,6 +8,9 @@ export interface AzureRunState {
   location?: string;
   /** The template's outputs (names, endpoints; never a password). */
   outputs?: Record<string, string>;
+  /** When the run must end (ISO 8601): deploy's start + maxDurationMinutes; also the group's deadline tag. */
+  deadline?: string;
+  maxDurationMinutes?: number;
   /** Set once teardown has deleted (or started deleting) the group. */
   deleted?: boolean;
 }

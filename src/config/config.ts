@@ -20,6 +20,12 @@ import {
   type RawInputs,
 } from './inputs.js';
 import { customTier, MAX_EVENTS_PER_SECOND, TIER_PRESETS, type Tier } from './tiers.js';
+import {
+  AZURE_DEPLOY_MINUTES,
+  AZURE_MEASURE_START_SECONDS,
+  MAX_MAX_DURATION_MINUTES,
+  minimumMaxDurationMinutes,
+} from './durations.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface AzureIdentity {
@@ -69,6 +75,8 @@ export interface Config {
   waitForDeletion: boolean;
   /** deploy on Azure: hours until the resource group's expires-at tag. */
   expiresInHours: number;
+  /** Azure: the run's limit, from deploy's start; deploy records the deadline it gives. */
+  maxDurationMinutes: number;
   /** cleanup: list what would be deleted, delete nothing. */
   dryRun: boolean;
   /** The tier's figures, possibly overridden by inputs. */
@@ -169,6 +177,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     keepRunDir: bool('keep-run-dir', value('keep-run-dir')),
     waitForDeletion: bool('wait-for-deletion', value('wait-for-deletion')),
     expiresInHours: positiveNumber('expires-in-hours', value('expires-in-hours'), 24 * 30),
+    maxDurationMinutes: wholeNumber('max-duration-minutes', value('max-duration-minutes'), 1, MAX_MAX_DURATION_MINUTES),
     dryRun: bool('dry-run', value('dry-run')),
     partitions,
     parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
@@ -270,6 +279,25 @@ function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
       String(config.pullRequest),
       `'pull-request' applies to mode 'comment' only (mode is '${config.mode}'); measure and run comment on the pull request of their own event.`,
     );
+  }
+  // The deadline is set when deploy starts: a limit the plan cannot fit in would only tear the run down.
+  const startsRun = config.mode === 'deploy' || config.mode === 'run';
+  if (config.platform !== 'local' && startsRun) {
+    const minimum = minimumMaxDurationMinutes(config.minutes);
+    if (config.maxDurationMinutes < minimum) {
+      throw new InputError(
+        'max-duration-minutes',
+        String(config.maxDurationMinutes),
+        `A run measuring ${config.minutes} min needs at least ${minimum}: ${AZURE_DEPLOY_MINUTES} for deploy (HDInsight clusters take 20-30), ${AZURE_MEASURE_START_SECONDS / 60} for the later stages to start, then 'minutes'. Raise it, or measure for less.`,
+      );
+    }
+    if (config.expiresInHours * 60 < config.maxDurationMinutes) {
+      throw new InputError(
+        'expires-in-hours',
+        String(config.expiresInHours),
+        `The scheduled cleanup could delete the resource group while the run may still go on (max-duration-minutes ${config.maxDurationMinutes}): make it at least ${Math.ceil(config.maxDurationMinutes / 60)}.`,
+      );
+    }
   }
   const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
   // The gate counts consecutive intervals (a "minute" is one row of the table).

@@ -3,6 +3,13 @@
  * two in step); CLI flags are these names (`--solution-name`), and environment variables
  * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
  */
+import {
+  AZURE_DEPLOY_MINUTES,
+  AZURE_MEASURE_START_SECONDS,
+  DEFAULT_MAX_DURATION_MINUTES,
+  minimumMaxDurationMinutes,
+} from './durations.js';
+
 export const MODES = [
   'deploy',
   'submit-flink',
@@ -74,6 +81,10 @@ export const INPUTS = {
   'expires-in-hours': {
     description: "deploy (Azure): hours until the resource group's expires-at tag, after which cleanup deletes it.",
     default: '24',
+  },
+  'max-duration-minutes': {
+    description: `Azure: the run's hard limit in minutes, counted from deploy's start (when billing starts). submit-flink, load and measure check it: once reached, the load is stopped, the resource group deleted and the step fails saying so. deploy and run refuse less than minutes + ${minimumMaxDurationMinutes(0)} (deploy ${AZURE_DEPLOY_MINUTES}, the later stages' start-up ${AZURE_MEASURE_START_SECONDS / 60}). ${DEFAULT_MAX_DURATION_MINUTES} fits the seed's 30-minute measurement (${minimumMaxDurationMinutes(30)} needed) with room for a slow HDInsight deploy or queued jobs, and stops a stuck run after ${DEFAULT_MAX_DURATION_MINUTES / 60} hours of nodes.`,
+    default: String(DEFAULT_MAX_DURATION_MINUTES),
   },
   'dry-run': { description: 'cleanup: list the expired resource groups without deleting them.', default: 'false' },
   partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },

@@ -29,6 +29,7 @@ import {
 } from './sampler.js';
 import { TOOL_VERSION } from '../version.js';
 import { readReport } from '../report/summary.js';
+import { estimateRunCost } from '../report/cost.js';
 import { readProvenance } from '../report/provenance-io.js';
 
 /** What sampling returned and what it cost the process that sampled (null when that is unknown). */
@@ -169,6 +170,7 @@ export async function measurePipeline(
     load: await sources.loadStats(),
     audit,
     ...(measurement ? { measurement } : {}),
+    cost: estimateRunCost(state.platform, config.tier, config.minutes),
     thresholds: config.gate,
     baseline: config.baselineReport ? await readReport(config.baselineReport) : null,
   });

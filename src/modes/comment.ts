@@ -16,7 +16,7 @@ import {
 } from '../github/pr-comment.js';
 import { UserError } from '../errors.js';
 import type { ModeContext } from '../platforms/platform.js';
-import { currentRunArtifactsUrl, fullReportReference, runArtifactsUrl } from '../report/limits.js';
+import { currentRunArtifactsUrl, fullReportReference, runArtifactsUrl, toolDocUrl } from '../report/limits.js';
 import { renderSections } from '../report/render.js';
 import { readUntrustedReport } from '../report/untrusted.js';
 
@@ -49,7 +49,8 @@ export async function commentMode(ctx: ModeContext, context: EventContext = gith
       })
     : currentRunArtifactsUrl(process.env);
   const fullReport = fullReportReference(artifacts, path.basename(file));
-  return commentOnPullRequest(report, renderSections(report), { config, reporter, fullReport, pullRequest });
+  const sections = renderSections(report, { costDocUrl: toolDocUrl(process.env, 'docs/cost.md') });
+  return commentOnPullRequest(report, sections, { config, reporter, fullReport, pullRequest });
 }
 
 /** The repository to comment in: the workflow's own (GITHUB_REPOSITORY), never one named by the artifact. */

@@ -3,11 +3,16 @@
  * `run`. Each loads the run state left by the previous stage and sets the outputs it can answer.
  */
 import type { Config } from '../config/config.js';
+import { AZURE_MEASURE_START_SECONDS, LOAD_MARGIN_SECONDS } from '../config/durations.js';
 import { platformFor } from '../platforms/index.js';
 import type { ModeContext, Platform } from '../platforms/platform.js';
 import { loadRun, RunNotFoundError, type RunState } from '../run-state/run-state.js';
 import { publishReport } from '../report/publish.js';
+import { stoppedByDeadline, withinMaxDuration } from './max-duration.js';
 import { setRunOutputs } from './run-outputs.js';
+
+// Kept here for the modes that start a load (run, the capacity search); the figures live with the others.
+export { AZURE_MEASURE_START_SECONDS, LOAD_MARGIN_SECONDS };
 
 export async function deploy(ctx: ModeContext): Promise<RunState> {
   const state = await platformFor(ctx.config.platform).deploy(ctx);
@@ -25,20 +30,14 @@ async function onExistingRun(
   setRunOutputs(ctx.reporter, run);
 }
 
+// Each stage after deploy runs within the run's maximum duration (max-duration.ts): `<stage>On`
+// is the stage on a given platform and run (the end-to-end tests pass a platform with fakes' endpoints).
+
+export const submitFlinkOn = (ctx: ModeContext, platform: Platform, run: RunState) =>
+  withinMaxDuration(ctx, platform, run, 'submit-flink', (bounded) => platform.submitFlink(bounded, run));
+
 export const submitFlink = (ctx: ModeContext, state?: RunState) =>
-  onExistingRun(ctx, state, (platform, run) => platform.submitFlink(ctx, run));
-
-/**
- * How much longer than the measurement a load started by `run` lasts (teardown stops it), so the last
- * minute measured is a full-load minute rather than the load's own wind-down.
- */
-export const LOAD_MARGIN_SECONDS = 60;
-
-/**
- * On Azure a `measure` after a `load` of its own runs in a later job, whose measure agent must be
- * scheduled and pull its image before the first sample: the load covers that too.
- */
-export const AZURE_MEASURE_START_SECONDS = 600;
+  onExistingRun(ctx, state, (platform, run) => submitFlinkOn(ctx, platform, run));
 
 /**
  * How long a load lasts unless told otherwise: `minutes` with `wait` (a load on its own); without
@@ -50,11 +49,29 @@ export function loadSeconds(config: Config): number {
   return config.minutes * 60 + (config.platform === 'local' ? LOAD_MARGIN_SECONDS : AZURE_MEASURE_START_SECONDS);
 }
 
+export const loadOn = (ctx: ModeContext, platform: Platform, run: RunState, durationSeconds: number) =>
+  withinMaxDuration(ctx, platform, run, 'load', (bounded) => platform.load(bounded, run, durationSeconds));
+
 export const load = (ctx: ModeContext, state?: RunState, durationSeconds = loadSeconds(ctx.config)) =>
-  onExistingRun(ctx, state, (platform, run) => platform.load(ctx, run, durationSeconds));
+  onExistingRun(ctx, state, (platform, run) => loadOn(ctx, platform, run, durationSeconds));
+
+/**
+ * Samples (until the deadline at the latest) and publishes the report, which says when the deadline
+ * cut it short; publishing uses the unbounded context, so the report goes out after the deadline too.
+ */
+export const measureOn = (ctx: ModeContext, platform: Platform, run: RunState) =>
+  withinMaxDuration(ctx, platform, run, 'measure', async (bounded, reached) => {
+    const report = await platform.measure(bounded, run);
+    const limit = reached();
+    if (limit) {
+      const planned = Math.ceil((ctx.config.minutes * 60) / ctx.config.intervalSeconds);
+      report.stoppedBy = stoppedByDeadline(limit, report.rows.length, planned);
+    }
+    await publishReport(ctx, run, report);
+  });
 
 export const measure = (ctx: ModeContext, state?: RunState) =>
-  onExistingRun(ctx, state, async (platform, run) => publishReport(ctx, run, await platform.measure(ctx, run)));
+  onExistingRun(ctx, state, (platform, run) => measureOn(ctx, platform, run));
 
 /** Tearing down a run that is already gone is success: teardown is safe to repeat. */
 export async function teardown(ctx: ModeContext, state?: RunState): Promise<void> {

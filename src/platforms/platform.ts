@@ -14,6 +14,15 @@ export interface ModeContext {
   signal: AbortSignal;
 }
 
+/** A run's hard limit (max-duration-minutes), as a platform records it. */
+export interface TimeLimit {
+  deadline: Date;
+  /** Milliseconds from now (the platform's clock) to the deadline; 0 or less once it has passed. */
+  msLeft: number;
+  /** The limit deploy was given, when the platform recorded it. */
+  maxDurationMinutes?: number;
+}
+
 export interface Platform {
   /** Creates the run's Kafka and Flink and returns the run state recording them. */
   deploy(ctx: ModeContext): Promise<RunState>;
@@ -28,6 +37,8 @@ export interface Platform {
   stopLoad(ctx: ModeContext, state: RunState): Promise<void>;
   /** Samples the pipeline for `minutes` and returns the report (publishing is the mode's). */
   measure(ctx: ModeContext, state: RunState): Promise<BenchmarkReport>;
+  /** The run's limit, where the platform has one (Azure: billing); undefined means none. */
+  timeLimit?(ctx: ModeContext, state: RunState): Promise<TimeLimit | undefined>;
   /** Stops and deletes everything the run created; a second call is a no-op. */
   teardown(ctx: ModeContext, state: RunState): Promise<void>;
 }

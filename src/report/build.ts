@@ -18,6 +18,7 @@ import {
   type MeasurementCost,
   type Provenance,
   type ReportWorkload,
+  type RunCost,
 } from './schema.js';
 
 export interface ReportInput {
@@ -39,6 +40,8 @@ export interface ReportInput {
   load: LoadStats | null;
   audit: AuditResult | null;
   measurement?: MeasurementCost;
+  /** The estimate of src/report/cost.ts (null on local). */
+  cost?: RunCost | null;
   thresholds: GateThresholds;
   baseline?: ComparableReport | null;
 }
@@ -73,6 +76,7 @@ export function buildReport(input: ReportInput): BenchmarkReport {
     ...(input.measurement ? { measurement: input.measurement } : {}),
     rampUp,
     baseline: null,
+    ...(input.cost !== undefined ? { cost: input.cost } : {}),
   };
   if (input.baseline) report.baseline = compareToBaseline(report, input.baseline);
   return { ...report, gate: evaluateGate(input.thresholds, report, input.baseline) };

@@ -149,6 +149,17 @@ export function fullReportReference(artifactsUrl: string | undefined, reportFile
 }
 
 /** The artifacts URL of the workflow run this process runs in (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID). */
+/**
+ * A file of the toolkit's own repository at the ref that ran (`uses: owner/repo@ref`); undefined when
+ * the action ran from a local path (`uses: ./...`), whose repository the runner does not name.
+ */
+export function toolDocUrl(env: NodeJS.ProcessEnv, file: string): string | undefined {
+  const repository = env.GITHUB_ACTION_REPOSITORY;
+  const ref = env.GITHUB_ACTION_REF;
+  if (!repository || !ref) return undefined;
+  return `${env.GITHUB_SERVER_URL || 'https://github.com'}/${repository}/blob/${ref}/${file}`;
+}
+
 export function currentRunArtifactsUrl(env: NodeJS.ProcessEnv): string | undefined {
   return runArtifactsUrl({
     serverUrl: env.GITHUB_SERVER_URL,

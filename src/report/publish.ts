@@ -8,7 +8,7 @@ import { commentOnPullRequest } from '../github/pr-comment.js';
 import type { ModeContext } from '../platforms/platform.js';
 import type { RunState } from '../run-state/run-state.js';
 import { reportOutputs } from './outputs.js';
-import { currentRunArtifactsUrl, fitSections, fullReportReference, SUMMARY_LIMIT } from './limits.js';
+import { currentRunArtifactsUrl, fitSections, fullReportReference, SUMMARY_LIMIT, toolDocUrl } from './limits.js';
 import { renderSections } from './render.js';
 import type { BenchmarkReport } from './schema.js';
 import { publishSummary, writeReport } from './summary.js';
@@ -19,7 +19,7 @@ export async function publishReport(ctx: ModeContext, state: RunState, report: B
   await writeReport(reportFile, report);
   reporter.info(`Report: ${reportFile}`);
 
-  const sections = renderSections(report);
+  const sections = renderSections(report, { costDocUrl: toolDocUrl(process.env, 'docs/cost.md') });
   const fullReport = fullReportReference(currentRunArtifactsUrl(process.env), reportFile);
   const summary = fitSections(sections, SUMMARY_LIMIT, fullReport);
   await publishSummary(summary.markdown, { reporter, summaryFile: config.summaryFile });

@@ -12,6 +12,7 @@ import type {
   IntervalRow,
   LatencyPercentiles,
   MetricComparison,
+  RunCost,
 } from './schema.js';
 
 const CHECK_LABELS: Record<GateCheckName, string> = {
@@ -42,9 +43,14 @@ export interface MarkdownSection {
   markdown: string;
 }
 
-export function renderSections(report: BenchmarkReport): MarkdownSection[] {
+export interface RenderOptions {
+  /** Where docs/cost.md of the toolkit that ran is (toolDocUrl); without it the path is named, unlinked. */
+  costDocUrl?: string;
+}
+
+export function renderSections(report: BenchmarkReport, options: RenderOptions = {}): MarkdownSection[] {
   const sections: MarkdownSection[] = [
-    { id: 'heading', markdown: renderHeading(report) },
+    { id: 'heading', markdown: renderHeading(report, options) },
     { id: 'gate', markdown: renderGate(report.gate.reasons) },
     { id: 'ramp-up', markdown: renderRampUp(report) },
     { id: 'baseline', markdown: renderBaseline(report) },
@@ -61,8 +67,8 @@ export function joinSections(sections: MarkdownSection[]): string {
   return sections.map((section) => section.markdown).join('\n\n') + '\n';
 }
 
-export function renderMarkdown(report: BenchmarkReport): string {
-  return joinSections(renderSections(report));
+export function renderMarkdown(report: BenchmarkReport, options: RenderOptions = {}): string {
+  return joinSections(renderSections(report, options));
 }
 
 function tierText(report: BenchmarkReport): string {
@@ -70,7 +76,7 @@ function tierText(report: BenchmarkReport): string {
   return `${name} (${formatCount(report.targetEventsPerSecond)} events/s)`;
 }
 
-function renderHeading(report: BenchmarkReport): string {
+function renderHeading(report: BenchmarkReport, options: RenderOptions): string {
   const passed = report.gate.verdict === 'pass';
   const title = `## ${passed ? '✅' : '❌'} Benchmark ${passed ? 'passed' : 'failed'}: ${tierText(report)} · ${report.platform} · ${report.job}`;
   const rows = report.rows.length;
@@ -80,7 +86,19 @@ function renderHeading(report: BenchmarkReport): string {
     `${report.tier.partitions} ${report.tier.partitions === 1 ? 'partition' : 'partitions'}, parallelism ${report.tier.parallelism} · ` +
     `${report.tool.name} ${report.tool.version}` +
     (report.provenance ? ` · ${provenanceText(report.provenance)}` : '');
-  return `${title}\n\n**${escapeCell(report.rampUp.verdict)}**\n\n${meta}`;
+  const stopped = report.stoppedBy ? `\n\n**⏱️ Stopped early: ${escapeCell(report.stoppedBy.detail)}**` : '';
+  const cost = report.cost ? `\n\n${renderCost(report.cost, options)}` : '';
+  return `${title}\n\n**${escapeCell(report.rampUp.verdict)}**${stopped}\n\n${meta}${cost}`;
+}
+
+/** One line: the estimate, how it is made up, and where the formula and prices are explained. */
+function renderCost(cost: RunCost, options: RenderOptions): string {
+  const doc = options.costDocUrl ? `[docs/cost.md](${options.costDocUrl})` : 'docs/cost.md';
+  return (
+    `**Estimated Azure cost: ${formatDecimal(cost.estimatedUsd, 2)} $** ` +
+    `(${formatDecimal(cost.billedHours, 2)} billed hours for ${formatDecimal(cost.minutes, 0)} measured minutes ` +
+    `x ${formatDecimal(cost.usdPerHour, 2)} $/h of nodes, prices of ${cost.pricesDate}; formula and caveats: ${doc})`
+  );
 }
 
 function renderGate(reasons: GateReason[]): string {

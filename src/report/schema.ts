@@ -142,6 +142,36 @@ export interface MeasurementCost {
   latencyRecords: 'all' | 'sampled';
 }
 
+/** The estimated Azure cost of the run, by docs/cost.md's formula (src/report/cost.ts). */
+export interface RunCost {
+  /** billedHours x usdPerHour, in USD, rounded to cents. */
+  estimatedUsd: number;
+  /** Deploy (0.5 h) + (minutes + 1) / 60 + teardown (0.25 h). */
+  billedHours: number;
+  /** Sum over the node pools of count x usdPerNodeHour. */
+  usdPerHour: number;
+  /** The measurement the estimate is for (the run's `minutes`). */
+  minutes: number;
+  /** When the prices were read (YYYY-MM-DD). */
+  pricesDate: string;
+  nodePools: Array<{
+    cluster: 'kafka' | 'aks' | 'hadoop';
+    role: 'head' | 'worker' | 'zookeeper' | 'node';
+    count: number;
+    size: string;
+    usdPerNodeHour: number;
+  }>;
+}
+
+/** Why a run ended before its plan: its maximum duration was reached. */
+export interface StoppedBy {
+  reason: 'max-duration';
+  /** The run's deadline (deploy's start + max-duration-minutes), ISO 8601. */
+  deadline: string;
+  /** What happened, in one sentence (plain text). */
+  detail: string;
+}
+
 export type RampUpOutcome = 'steady' | 'never-reached' | 'not-sustained' | 'degrading' | 'too-short';
 
 export interface SteadyStateStats {
@@ -294,4 +324,8 @@ export interface BenchmarkReport {
   rampUp: RampUpAnalysis;
   gate: GateResult;
   baseline: BaselineComparison | null;
+  /** Estimated Azure cost; null on platform local; absent in reports of tools that did not estimate it. */
+  cost?: RunCost | null;
+  /** Present only when the run was stopped before its plan (its maximum duration reached). */
+  stoppedBy?: StoppedBy;
 }

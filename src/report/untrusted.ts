@@ -237,5 +237,16 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
       }
     });
   }
+  if (report.cost !== undefined && report.cost !== null) {
+    const cost = record(report.cost, 'cost');
+    for (const key of ['estimatedUsd', 'billedHours', 'usdPerHour', 'minutes']) number(cost[key], `cost.${key}`);
+    matching(cost.pricesDate, /^\d{4}-\d\d-\d\d$/, 'cost.pricesDate');
+  }
+  if (report.stoppedBy !== undefined) {
+    const stopped = record(report.stoppedBy, 'stoppedBy');
+    oneOf(stopped.reason, ['max-duration'], 'stoppedBy.reason');
+    time(stopped.deadline, 'stoppedBy.deadline');
+    text(stopped.detail, 'stoppedBy.detail');
+  }
   return report;
 }

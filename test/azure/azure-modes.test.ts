@@ -103,6 +103,11 @@ describe('deploy on aks', () => {
     });
     const expires = Date.parse(body.tags['expires-at']);
     expect(Math.abs(expires - (started + 6 * 3_600_000))).toBeLessThan(60_000);
+    // The run's deadline (max-duration-minutes, default 120, from deploy's start): tagged and in the state.
+    const deadline = Date.parse(body.tags.deadline!);
+    expect(deadline - started).toBeGreaterThanOrEqual(120 * 60_000);
+    expect(deadline - Date.now()).toBeLessThanOrEqual(120 * 60_000);
+    expect(state.platformState.azure).toMatchObject({ deadline: body.tags.deadline, maxDurationMinutes: 120 });
 
     // Validation before the deployment, with the same template and parameters.
     const order = arm.requests.map((request) => `${request.method} ${request.path}`);

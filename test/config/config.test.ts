@@ -192,3 +192,57 @@ describe('parseConfig: good inputs', () => {
     expect(parseConfig({ mode: 'measure', minutes: '3' }).gate.minSteadyMinutes).toBe(2);
   });
 });
+
+describe('parseConfig: max-duration-minutes', () => {
+  const message = (raw: RawInputs): string => {
+    try {
+      parseConfig(raw, {});
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      return (error as Error).message;
+    }
+    throw new Error('accepted');
+  };
+
+  it("defaults to 120, enough for the seed's 30 minutes after an HDInsight deploy", () => {
+    expect(parseConfig({ mode: 'deploy', ...AZURE }, {}).maxDurationMinutes).toBe(120);
+    expect(parseConfig({ mode: 'run', ...AZURE, 'simulator-image': 'ghcr.io/o/i:1' }, {}).maxDurationMinutes).toBe(120);
+  });
+
+  it('refuses what is not a whole number of minutes, naming the input', () => {
+    for (const bad of ['0', 'abc', '-5', '90.5', '4321'])
+      expect(message({ mode: 'measure', 'max-duration-minutes': bad })).toBe(
+        `Invalid input 'max-duration-minutes': ${JSON.stringify(bad)}. Expected a whole number from 1 to 4320.`,
+      );
+  });
+
+  it('refuses, on deploy and run on Azure, less than minutes + 30 of deploy + 10 of stage start-up', () => {
+    expect(
+      parseConfig({ mode: 'deploy', ...AZURE, minutes: '30', 'max-duration-minutes': '70' }, {}).maxDurationMinutes,
+    ).toBe(70);
+    expect(message({ mode: 'deploy', ...AZURE, minutes: '30', 'max-duration-minutes': '69' })).toBe(
+      "Invalid input 'max-duration-minutes': \"69\". A run measuring 30 min needs at least 70: 30 for deploy (HDInsight clusters take 20-30), 10 for the later stages to start, then 'minutes'. Raise it, or measure for less.",
+    );
+    // The default too, for a measurement it cannot hold: the error says which input to raise.
+    expect(message({ mode: 'deploy', ...AZURE, minutes: '90' })).toMatch(
+      /^Invalid input 'max-duration-minutes': "120"\. A run measuring 90 min needs at least 130/,
+    );
+    expect(message({ mode: 'deploy', ...AZURE, minutes: '0.5', 'max-duration-minutes': '40' })).toMatch(
+      /needs at least 41/,
+    );
+  });
+
+  it('leaves later modes and platform local alone (deploy set the deadline; local has no bill)', () => {
+    expect(
+      parseConfig({ mode: 'measure', ...AZURE, 'simulator-image': 'ghcr.io/o/i:1', minutes: '90' }, {})
+        .maxDurationMinutes,
+    ).toBe(120);
+    expect(parseConfig({ mode: 'run', minutes: '200' }, {}).maxDurationMinutes).toBe(120);
+  });
+
+  it('refuses a resource group that cleanup may delete before the run may end', () => {
+    expect(message({ mode: 'deploy', ...AZURE, 'expires-in-hours': '1' })).toBe(
+      'Invalid input \'expires-in-hours\': "1". The scheduled cleanup could delete the resource group while the run may still go on (max-duration-minutes 120): make it at least 2.',
+    );
+  });
+});

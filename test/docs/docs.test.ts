@@ -6,7 +6,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import type { PlatformName } from '../../src/config/inputs.js';
+import { TIER_PRESETS } from '../../src/config/tiers.js';
+import {
+  AZURE_TEARDOWN_MINUTES,
+  DEFAULT_MAX_DURATION_MINUTES,
+  minimumMaxDurationMinutes,
+} from '../../src/config/durations.js';
+import {
+  billedHours,
+  estimateRunCost,
+  nodePools,
+  PRICES_DATE,
+  PRICES_PER_NODE_HOUR,
+  usdPerHour,
+} from '../../src/report/cost.js';
 import { ROOT, callsThisAction, loadAction, loadWorkflow } from '../workflows/model.js';
+
+/** docs/cost.md names HDInsight sizes as Azure's price list does ("D3 v2"), the template as "Standard_D3_V2". */
+function hdinsightLabel(size: string): string {
+  return size.replace(/^Standard_/, 'HDInsight ').replace(/_[vV](\d)$/, ' v$1');
+}
 
 const action = loadAction();
 const MODES = ['deploy', 'submit-flink', 'load', 'measure', 'teardown', 'cleanup', 'run'];
@@ -152,29 +172,66 @@ describe('the docs of the workflows', () => {
     expect(read('docs/architecture.md')).toMatch(/```mermaid\n(flowchart|graph) /);
   });
 
-  it('compute the cost tables from the prices and node counts they state', () => {
+  it("state the cost formula's prices, node pools and per-run figures exactly as src/report/cost.ts computes them", () => {
     const cost = read('docs/cost.md');
-    const price = (size: string): number => {
-      const row = tableRows(section(cost, '## Prices used')).find((r) => r[0]!.startsWith(size));
-      return Number(row![2]);
-    };
-    const kafka = 6 * price('HDInsight D3 v2') + 3 * price('HDInsight A4 v2');
-    const perHour = {
-      aks1: kafka + 3 * price('Standard_D2s_v3'),
-      aks5: kafka + 5 * price('Standard_D2s_v3'),
-      aks10: kafka + 4 * price('Standard_D4s_v3'),
-      hdinsight: kafka + 5 * price('HDInsight D3 v2') + 3 * price('HDInsight A4 v2'),
-    };
-    const hourly = tableRows(section(cost, '## The formula')).slice(1);
-    expect(hourly.map((r) => Number(r[4]!.match(/\*\*([\d.]+) \$\/h\*\*/)![1]))).toEqual(
-      Object.values(perHour).map((v) => Number(v.toFixed(2))),
+    // The prices table is the module's price list, with its date.
+    const prices = tableRows(section(cost, '## Prices used')).slice(1);
+    const listed = Object.fromEntries(
+      prices.map((row) => [
+        `${row[0]!.startsWith('HDInsight') ? 'hdinsight' : 'vm'} ${row[0]!.split(' (')[0]}`,
+        Number(row[2]),
+      ]),
     );
-    for (const row of tableRows(section(cost, '## Per run')).slice(1)) {
+    const module = Object.fromEntries(
+      Object.entries(PRICES_PER_NODE_HOUR).flatMap(([kind, sizes]) =>
+        Object.entries(sizes).map(([size, usd]) => [
+          `${kind} ${kind === 'hdinsight' ? hdinsightLabel(size) : size}`,
+          usd,
+        ]),
+      ),
+    );
+    expect(listed).toEqual(module);
+    expect(section(cost, '## Prices used')).toContain(`Recorded on ${PRICES_DATE}`);
+
+    // $/h per platform and tier, as the formula table prints them (2 decimals).
+    const columns: Array<[Exclude<PlatformName, 'local'>, '1' | '5' | '10']> = [
+      ['aks', '1'],
+      ['aks', '5'],
+      ['aks', '10'],
+      ['hdinsight', '1'],
+    ];
+    const hourly = tableRows(section(cost, '## The formula')).slice(1);
+    expect(hourly.map((r) => r[4]!.match(/\*\*([\d.]+) \$\/h\*\*/)![1])).toEqual(
+      columns.map(([platform, tier]) => usdPerHour(nodePools(platform, TIER_PRESETS[tier])).toFixed(2)),
+    );
+    // hdinsight's figure holds for every tier, as its row says.
+    for (const tier of ['5', '10'] as const)
+      expect(usdPerHour(nodePools('hdinsight', TIER_PRESETS[tier]))).toBe(
+        usdPerHour(nodePools('hdinsight', TIER_PRESETS['1'])),
+      );
+
+    // The default maximum duration's bound: max-duration-minutes + teardown, at aks tier 1 and hdinsight.
+    const bound = (AZURE_TEARDOWN_MINUTES + DEFAULT_MAX_DURATION_MINUTES) / 60;
+    const maxDuration = section(cost, '## The maximum duration of a run');
+    expect(maxDuration).toContain(`(default ${DEFAULT_MAX_DURATION_MINUTES})`);
+    expect(maxDuration).toContain(`${bound} h,`);
+    for (const [platform, tier] of [columns[0]!, columns[3]!])
+      expect(maxDuration).toContain(
+        `${(bound * usdPerHour(nodePools(platform, TIER_PRESETS[tier]))).toFixed(2)} $ (${platform}`,
+      );
+    expect(maxDuration).toContain(`\`minutes\` +\n${minimumMaxDurationMinutes(0)}`);
+
+    // Per run: billed hours and each column's dollars, from estimateRunCost.
+    const perRun = tableRows(section(cost, '## Per run')).slice(1);
+    expect(perRun.length).toBeGreaterThanOrEqual(3);
+    for (const row of perRun) {
       const minutes = Number(row[0]!.split(' ')[0]);
-      const hours = 0.5 + (minutes + 1) / 60 + 0.25;
-      expect(Number(row[1])).toBeCloseTo(hours, 2);
-      const figures = row.slice(2).map((cell) => Number(cell.replace(' $', '')));
-      expect(figures).toEqual(Object.values(perHour).map((v) => Number((v * hours).toFixed(2))));
+      expect(row[1]).toBe(billedHours(minutes).toFixed(2));
+      expect(row.slice(2)).toEqual(
+        columns.map(
+          ([platform, tier]) => `${estimateRunCost(platform, TIER_PRESETS[tier], minutes)!.estimatedUsd.toFixed(2)} $`,
+        ),
+      );
     }
   });
 });

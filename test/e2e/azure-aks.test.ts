@@ -30,7 +30,10 @@ import { INPUT_TOPIC, OUTPUT_TOPIC } from '../../src/flink/job-arguments.js';
 import { FlinkRestClient } from '../../src/flink/rest-client.js';
 import { kafkaClient } from '../../src/kafka/client.js';
 import { HELM_ENV } from '../../src/kubernetes/helm.js';
+import { readFile } from 'node:fs/promises';
+import { MaxDurationReachedError } from '../../src/modes/max-duration.js';
 import { setRunOutputs } from '../../src/modes/run-outputs.js';
+import { loadOn, measureOn, submitFlinkOn } from '../../src/modes/stages.js';
 import { AKS_NAMESPACE, aksReleases } from '../../src/platforms/aks/cluster.js';
 import { azurePlatform } from '../../src/platforms/azure/index.js';
 import { startFlink, stopFlink, type FlinkCluster } from '../../src/platforms/local/flink.js';
@@ -38,7 +41,7 @@ import { startKafka, stopKafka, type KafkaInstance } from '../../src/platforms/l
 import type { ModeContext } from '../../src/platforms/platform.js';
 import { publishReport } from '../../src/report/publish.js';
 import type { BenchmarkReport } from '../../src/report/schema.js';
-import { loadRun, type RunState } from '../../src/run-state/run-state.js';
+import { loadRun, saveRun, type RunState } from '../../src/run-state/run-state.js';
 import { parseStatsLine } from '../../simulator/src/stats-file.js';
 import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 import { fakeAks } from '../helpers/arm/aks.js';
@@ -536,3 +539,79 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   for (const secret of secrets()) expect(printed).not.toContain(secret);
   for (const ctx of [deploy, submit, load, measure, teardown]) expect(ctx.reporter.leaks()).toEqual([]);
 }, 360_000);
+
+test('max-duration-minutes reached during measure: sampling stops, the load is stopped, the group deleted, the step fails saying why', async () => {
+  // ---- deploy a second run with a 60-minute limit: the deadline goes to the run state and the group's tag.
+  const deploy = context('deploy', { 'run-id': '', 'max-duration-minutes': '60' });
+  const before = Date.now();
+  const deployed = await platform(deploy).deploy(deploy);
+  runId = deployed.runId;
+  const deadline = Date.parse((deployed.platformState.azure as { deadline: string }).deadline);
+  expect(deadline - before).toBeGreaterThanOrEqual(60 * 60_000);
+  expect(deadline - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+  expect(arm!.groups.get(GROUP.toLowerCase())!.tags.deadline).toBe(new Date(deadline).toISOString());
+  expect(deploy.reporter.lines).toContain(
+    `Maximum duration 60 min (max-duration-minutes): the run must end by ${new Date(deadline).toISOString()}, or it is stopped and torn down.`,
+  );
+
+  // ---- submit-flink and a load of 2 minutes, well within the limit.
+  const submit = context('submit-flink');
+  await submitFlinkOn(submit, platform(submit), await loadRun(submit.config));
+  await Promise.all(kubeletWork);
+  expect(kubeletErrors).toEqual([]);
+  const load = context('load');
+  const loadStarted = Date.now();
+  await loadOn(load, platform(load), await loadRun(load.config), 120);
+  const releases = aksReleases(runId);
+  const loadPods = pods.filter((pod) => pod.job === `${releases.load}-load`);
+  expect(loadPods.length).toBeGreaterThan(0);
+  // (The first test's Flink release stays: its cluster went with the group, which the fake does not model.)
+  expect(helmReleases()).toEqual(expect.arrayContaining([releases.flink, releases.load]));
+
+  // ---- measure in a later job on another machine: no deadline in its state, so it reads the tag
+  // through ARM; its clock is 59 min 35 s after deploy, so the deadline comes 25 s into measuring.
+  const state = await loadRun(load.config);
+  delete (state.platformState.azure as Record<string, unknown>).deadline;
+  delete (state.platformState.azure as Record<string, unknown>).maxDurationMinutes;
+  await saveRun(state);
+  const skew = deadline - 25_000 - Date.now();
+  const later = { ...deps, now: () => new Date(Date.now() + skew) };
+  const measure = context('measure', { 'report-file': path.join(workDir, 'deadline-report.json') });
+  const measuring = Date.now();
+  const outcome = await measureOn(measure, azurePlatform('aks', { ...later, reporter: measure.reporter }), state).catch(
+    (error: unknown) => error,
+  );
+  const took = Date.now() - measuring;
+  expect(outcome).toBeInstanceOf(MaxDurationReachedError);
+  expect(String((outcome as Error).message)).toBe(
+    `Maximum duration reached: the run's maximum duration (max-duration-minutes from deploy's start, deadline ${new Date(deadline).toISOString()}) passed during measure; the load was stopped and the run torn down (its resource group deleted). To run longer, raise max-duration-minutes (at least minutes + 40) and the workflow's job timeout with it; docs/cost.md shows what a longer run costs.`,
+  );
+  // Sampling stopped at the deadline, not after the planned minute (plus the agent's start).
+  expect(took).toBeLessThan(60_000);
+
+  // The load's release is gone and its pods stopped before their 2 minutes; the group is deleted.
+  expect(helmReleases()).not.toContain(releases.load);
+  const exits = await Promise.all(loadPods.map((pod) => pod.exit));
+  expect(exits).toHaveLength(loadPods.length);
+  // Stopped (SIGTERM from the release's deletion) before the 120 s they were started for.
+  expect(Date.now() - loadStarted).toBeLessThan(120_000);
+  expect(arm!.groups.has(GROUP.toLowerCase())).toBe(false);
+  expect(measure.reporter.lines).toContain(`Resource group ${GROUP} deleted.`);
+
+  // The report and the summary say why; the cost estimate is there too.
+  const report = JSON.parse(await readFile(path.join(workDir, 'deadline-report.json'), 'utf8')) as BenchmarkReport;
+  expect(report.stoppedBy).toEqual({
+    reason: 'max-duration',
+    deadline: new Date(deadline).toISOString(),
+    detail: `Measuring stopped at the run's deadline ${new Date(deadline).toISOString()} (max-duration-minutes): ${report.rows.length} of 4 intervals measured; the load was then stopped and the run torn down.`,
+  });
+  expect(report.rows.length).toBeLessThan(4);
+  expect(report.cost).toMatchObject({ minutes: 1, billedHours: (30 + 1 + 1 + 15) / 60 });
+  const summary = measure.reporter.lines.filter((line) => line.startsWith('## ') || line.startsWith('### ⏱️'));
+  expect(summary.some((line) => line.includes(`**⏱️ Stopped early: Measuring stopped at the run's deadline`))).toBe(
+    true,
+  );
+  expect(summary.some((line) => line.includes('**Estimated Azure cost: '))).toBe(true);
+  expect(summary.at(-1)).toBe(`### ⏱️ Maximum duration reached\n\n${(outcome as Error).message}\n`);
+  for (const ctx of [deploy, submit, load, measure]) expect(ctx.reporter.leaks()).toEqual([]);
+}, 180_000);

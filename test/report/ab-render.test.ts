@@ -16,7 +16,9 @@ describe('the A/B report and its rendering', () => {
       'Head `222222222222` vs base `111111111111`, both run on this runner: 2 rounds of 8 min runs + a confirmation pair, interleaved ABBA',
     );
     expect(markdown).toContain('synthetic-work-us: base 0, head 2,000');
-    expect(markdown).toMatch(/\nBase: commit `0123456` .*\(run `20260302-100000-ab12`\), measured at the same time as this run, on GitHub Actions 7 \(Linux X64/);
+    expect(markdown).toMatch(
+      /\nBase: commit `0123456` .*\(run `20260302-100000-ab12`\), measured at the same time as this run, on GitHub Actions 7 \(Linux X64/,
+    );
     expect(markdown).toMatch(
       /\| Sustained throughput \(events\/s\) \| -3\d\.\d% \| -\d\d\.\d% to -\d\d\.\d% \| \d\.\d% \| 10\.0% \| ❌ regression \|/,
     );

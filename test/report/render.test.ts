@@ -1,5 +1,9 @@
 import { consoleHeader, consoleRow, renderChart, renderMarkdown, renderTable } from '../../src/report/render.js';
 import { formatMs } from '../../src/report/format.js';
+import { TIER_PRESETS } from '../../src/config/tiers.js';
+import { stoppedByDeadline } from '../../src/modes/max-duration.js';
+import { estimateRunCost } from '../../src/report/cost.js';
+import { checkUntrustedReport } from '../../src/report/untrusted.js';
 import { realisticReport, reportOf } from '../fixtures/report/reports.js';
 import { minutesOf, rowsFrom } from '../fixtures/report/series.js';
 
@@ -163,5 +167,35 @@ describe('the baseline section', () => {
       'on dev-box (macOS ARM64, Apple M2, 8 CPUs). ⚠️ Figures from another machine (OS, architecture, CPU model, CPU count differ; ' +
         'this run: GitHub Actions 3 (Linux X64, AMD EPYC 7763 64-Core Processor, 4 CPUs)): compare with care.\n',
     );
+  });
+});
+
+describe('the cost estimate and an early stop in the heading', () => {
+  const deadline = new Date('2026-03-02T10:05:00.000Z');
+  const report = {
+    ...realisticReport(),
+    platform: 'aks' as const,
+    cost: estimateRunCost('aks', TIER_PRESETS['1'], 30),
+    stoppedBy: stoppedByDeadline({ deadline, msLeft: 0 }, 5, 30),
+  };
+
+  it('shows the estimate with its parts, linked to docs/cost.md when its address is known', () => {
+    const line =
+      '**Estimated Azure cost: 3.47 $** (1.27 billed hours for 30 measured minutes x 2.74 $/h of nodes, prices of 2026-11-26; formula and caveats: ';
+    expect(renderMarkdown(report)).toContain(`${line}docs/cost.md)`);
+    const url = 'https://github.com/org/streaming-at-scale/blob/v1/docs/cost.md';
+    expect(renderMarkdown(report, { costDocUrl: url })).toContain(`${line}[docs/cost.md](${url}))`);
+    expect(renderMarkdown({ ...report, platform: 'local', cost: null })).not.toContain('Estimated Azure cost');
+  });
+
+  it('says why the run stopped, under the verdict', () => {
+    expect(renderMarkdown(report)).toContain(
+      `**${report.rampUp.verdict}**\n\n**⏱️ Stopped early: Measuring stopped at the run's deadline 2026-03-02T10:05:00.000Z (max-duration-minutes): 5 of 30 intervals measured; the load was then stopped and the run torn down.**`,
+    );
+    // A report that says so passes the checks of a report from a fork (the comment mode).
+    expect(checkUntrustedReport(report, 'report.json')).toBe(report);
+    expect(() =>
+      checkUntrustedReport({ ...report, stoppedBy: { ...report.stoppedBy, detail: 'see https://x' } }, 'r'),
+    ).toThrow(/stoppedBy\.detail contains markup/);
   });
 });

@@ -3,7 +3,9 @@
  * (hdinsight). deploy and teardown are the same ARM work for both; each platform adds how it runs
  * Flink, the load and the measure agent (src/platforms/aks, src/platforms/hdinsight).
  */
+import { readDeadline } from '../../azure/deadline.js';
 import { deployAzure } from '../../azure/deploy.js';
+import { azureState } from '../../azure/state.js';
 import { defaultAzureDeps, openArm, type AzureDeps } from '../../azure/session.js';
 import { teardownAzure } from '../../azure/teardown.js';
 import type { PlatformName } from '../../config/inputs.js';
@@ -24,6 +26,12 @@ export function azurePlatform(name: Exclude<PlatformName, 'local'>, deps: AzureD
     load: (ctx, state, durationSeconds) => parts.load(ctx, state, openArm(ctx.config, deps), durationSeconds),
     stopLoad: (ctx, state) => parts.stopLoad(ctx, state, openArm(ctx.config, deps)),
     measure: (ctx, state) => parts.measure(ctx, state, openArm(ctx.config, deps)),
+    timeLimit: async (ctx, state) => {
+      const deadline = await readDeadline(state, ctx.config.solutionName, () => openArm(ctx.config, deps));
+      if (!deadline) return undefined;
+      const { maxDurationMinutes } = azureState(state);
+      return { deadline, msLeft: deadline.getTime() - deps.now().getTime(), maxDurationMinutes };
+    },
     teardown: async (ctx, state) => {
       await teardownAzure(ctx, state, deps);
     },
