@@ -38886,12 +38886,51 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/config/durations.ts
+/**
+ * How long the parts of a benchmark take, where more than one module needs the figure: the load's
+ * margins (src/modes/stages.ts), the cost formula (src/report/cost.ts, docs/cost.md) and the
+ * smallest max-duration-minutes a run can finish in (src/config/config.ts). Pure constants.
+ */
+/**
+ * How much longer than the measurement a load started by `run` lasts (teardown stops it), so the last
+ * minute measured is a full-load minute rather than the load's own wind-down.
+ */
+const durations_LOAD_MARGIN_SECONDS = 60;
+/**
+ * On Azure a `measure` after a `load` of its own runs in a later job, whose measure agent must be
+ * scheduled and pull its image before the first sample: the load covers that too.
+ */
+const AZURE_MEASURE_START_SECONDS = 600;
+/** deploy on Azure until the VMs bill and the pipeline is up: HDInsight clusters take 20-30 minutes. */
+const durations_AZURE_DEPLOY_MINUTES = 30;
+/** teardown on Azure: until ARM has deleted the resource group (and the VMs stop billing). */
+const durations_AZURE_TEARDOWN_MINUTES = 15;
+/**
+ * The shortest max-duration-minutes in which a run measuring `minutes` can finish before its
+ * deadline: the deploy, then the later stages' start-up (submit-flink, the load, the measure agent,
+ * each its own job in the reusable workflow), then the measurement. Teardown comes after the
+ * deadline and is not part of it.
+ */
+function minimumMaxDurationMinutes(minutes) {
+    return Math.ceil(durations_AZURE_DEPLOY_MINUTES + AZURE_MEASURE_START_SECONDS / 60 + minutes);
+}
+/**
+ * The default max-duration-minutes: the seed's 30-minute measurement needs 70 (30 deploy, 10 stage
+ * start-up, 30 measuring); 120 leaves 50 minutes for a slow HDInsight deploy or queued jobs, and
+ * stops a stuck run after 2 hours of nodes.
+ */
+const DEFAULT_MAX_DURATION_MINUTES = 120;
+/** GitHub's longest job timeout (72 h, self-hosted runners): a longer limit could never be enforced by it. */
+const MAX_MAX_DURATION_MINUTES = 72 * 60;
+
 ;// CONCATENATED MODULE: ./src/config/inputs.ts
 /**
  * Every input of the action, with its default. action.yml documents the same list (a test keeps the
  * two in step); CLI flags are these names (`--solution-name`), and environment variables
  * `STREAMING_AT_SCALE_<NAME>` (upper case, dashes as underscores) fill what a flag leaves out.
  */
+
 const MODES = [
     'deploy',
     'submit-flink',
@@ -38944,6 +38983,10 @@ const INPUTS = {
     'expires-in-hours': {
         description: "deploy (Azure): hours until the resource group's expires-at tag, after which cleanup deletes it.",
         default: '24',
+    },
+    'max-duration-minutes': {
+        description: `Azure: the run's hard limit in minutes, counted from deploy's start (when billing starts). submit-flink, load and measure check it: once reached, the load is stopped, the resource group deleted and the step fails saying so. deploy and run refuse less than minutes + ${minimumMaxDurationMinutes(0)} (deploy ${durations_AZURE_DEPLOY_MINUTES}, the later stages' start-up ${AZURE_MEASURE_START_SECONDS / 60}). ${DEFAULT_MAX_DURATION_MINUTES} fits the seed's 30-minute measurement (${minimumMaxDurationMinutes(30)} needed) with room for a slow HDInsight deploy or queued jobs, and stops a stuck run after ${DEFAULT_MAX_DURATION_MINUTES / 60} hours of nodes.`,
+        default: String(DEFAULT_MAX_DURATION_MINUTES),
     },
     'dry-run': { description: 'cleanup: list the expired resource groups without deleting them.', default: 'false' },
     partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },
@@ -39099,6 +39142,7 @@ const version_TOOL_VERSION = '0.1.0';
 
 
 
+
 /** Solution names become storage account names (3-24 chars) after the longest suffix we append. */
 const LONGEST_NAME_SUFFIX = 'storage';
 const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
@@ -39156,6 +39200,7 @@ function parseConfig(raw, env = process.env) {
         keepRunDir: bool('keep-run-dir', value('keep-run-dir')),
         waitForDeletion: bool('wait-for-deletion', value('wait-for-deletion')),
         expiresInHours: positiveNumber('expires-in-hours', value('expires-in-hours'), 24 * 30),
+        maxDurationMinutes: wholeNumber('max-duration-minutes', value('max-duration-minutes'), 1, MAX_MAX_DURATION_MINUTES),
         dryRun: bool('dry-run', value('dry-run')),
         partitions,
         parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
@@ -39228,6 +39273,17 @@ function crossCheck(config, explicitSteadyMinutes) {
     }
     else if (config.pullRequest !== undefined) {
         throw new InputError('pull-request', String(config.pullRequest), `'pull-request' applies to mode 'comment' only (mode is '${config.mode}'); measure and run comment on the pull request of their own event.`);
+    }
+    // The deadline is set when deploy starts: a limit the plan cannot fit in would only tear the run down.
+    const startsRun = config.mode === 'deploy' || config.mode === 'run';
+    if (config.platform !== 'local' && startsRun) {
+        const minimum = minimumMaxDurationMinutes(config.minutes);
+        if (config.maxDurationMinutes < minimum) {
+            throw new InputError('max-duration-minutes', String(config.maxDurationMinutes), `A run measuring ${config.minutes} min needs at least ${minimum}: ${durations_AZURE_DEPLOY_MINUTES} for deploy (HDInsight clusters take 20-30), ${AZURE_MEASURE_START_SECONDS / 60} for the later stages to start, then 'minutes'. Raise it, or measure for less.`);
+        }
+        if (config.expiresInHours * 60 < config.maxDurationMinutes) {
+            throw new InputError('expires-in-hours', String(config.expiresInHours), `The scheduled cleanup could delete the resource group while the run may still go on (max-duration-minutes ${config.maxDurationMinutes}): make it at least ${Math.ceil(config.maxDurationMinutes / 60)}.`);
+        }
     }
     const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
     // The gate counts consecutive intervals (a "minute" is one row of the table).
@@ -89756,9 +89812,9 @@ const CHECK_LABELS = {
     loss: 'Loss',
     regression: 'Regression vs baseline',
 };
-function renderSections(report) {
+function renderSections(report, options = {}) {
     const sections = [
-        { id: 'heading', markdown: renderHeading(report) },
+        { id: 'heading', markdown: renderHeading(report, options) },
         { id: 'gate', markdown: renderGate(report.gate.reasons) },
         { id: 'ramp-up', markdown: renderRampUp(report) },
         { id: 'baseline', markdown: renderBaseline(report) },
@@ -89773,14 +89829,14 @@ function renderSections(report) {
 function joinSections(sections) {
     return sections.map((section) => section.markdown).join('\n\n') + '\n';
 }
-function renderMarkdown(report) {
-    return joinSections(renderSections(report));
+function renderMarkdown(report, options = {}) {
+    return joinSections(renderSections(report, options));
 }
 function tierText(report) {
     const name = report.tier.name === 'custom' ? 'custom tier' : `tier ${report.tier.name}`;
     return `${name} (${formatCount(report.targetEventsPerSecond)} events/s)`;
 }
-function renderHeading(report) {
+function renderHeading(report, options) {
     const passed = report.gate.verdict === 'pass';
     const title = `## ${passed ? '✅' : '❌'} Benchmark ${passed ? 'passed' : 'failed'}: ${tierText(report)} · ${report.platform} · ${report.job}`;
     const rows = report.rows.length;
@@ -89789,7 +89845,16 @@ function renderHeading(report) {
         `${report.tier.partitions} ${report.tier.partitions === 1 ? 'partition' : 'partitions'}, parallelism ${report.tier.parallelism} · ` +
         `${report.tool.name} ${report.tool.version}` +
         (report.provenance ? ` · ${provenanceText(report.provenance)}` : '');
-    return `${title}\n\n**${escapeCell(report.rampUp.verdict)}**\n\n${meta}`;
+    const stopped = report.stoppedBy ? `\n\n**⏱️ Stopped early: ${escapeCell(report.stoppedBy.detail)}**` : '';
+    const cost = report.cost ? `\n\n${renderCost(report.cost, options)}` : '';
+    return `${title}\n\n**${escapeCell(report.rampUp.verdict)}**${stopped}\n\n${meta}${cost}`;
+}
+/** One line: the estimate, how it is made up, and where the formula and prices are explained. */
+function renderCost(cost, options) {
+    const doc = options.costDocUrl ? `[docs/cost.md](${options.costDocUrl})` : 'docs/cost.md';
+    return (`**Estimated Azure cost: ${formatDecimal(cost.estimatedUsd, 2)} $** ` +
+        `(${formatDecimal(cost.billedHours, 2)} billed hours for ${formatDecimal(cost.minutes, 0)} measured minutes ` +
+        `x ${formatDecimal(cost.usdPerHour, 2)} $/h of nodes, prices of ${cost.pricesDate}; formula and caveats: ${doc})`);
 }
 function renderGate(reasons) {
     const lines = ['### Gate', '', '| Check | Result | Detail |', '|---|---|---|'];
@@ -90645,6 +90710,7 @@ function build_buildReport(input) {
         ...(input.measurement ? { measurement: input.measurement } : {}),
         rampUp,
         baseline: null,
+        ...(input.cost !== undefined ? { cost: input.cost } : {}),
     };
     if (input.baseline)
         report.baseline = compareToBaseline(report, input.baseline);
@@ -91106,6 +91172,93 @@ function parseReport(text, source) {
     return report;
 }
 
+;// CONCATENATED MODULE: ./src/report/cost.ts
+
+/** When the prices below were read (docs/cost.md, "Prices used"). */
+const PRICES_DATE = '2026-11-26';
+/**
+ * USD per node-hour, pay-as-you-go, Linux, East US. HDInsight bills its nodes at the VM price plus
+ * its surcharge, so a size on an HDInsight cluster has another price than the same plain VM.
+ */
+const PRICES_PER_NODE_HOUR = {
+    hdinsight: { Standard_D3_V2: 0.314, Standard_A4_v2: 0.19 },
+    vm: { Standard_D2s_v3: 0.096, Standard_D4s_v3: 0.192 },
+};
+/** Nodes every HDInsight cluster of bicep/modules/kafka.bicep and hadoop.bicep has, whatever the tier. */
+const HEAD_NODES = { count: 2, size: 'Standard_D3_V2' };
+const ZOOKEEPER_NODES = { count: 3, size: 'Standard_A4_v2' };
+/** The run's node pools on an Azure platform; an unknown size is an error (add its price first). */
+function nodePools(platform, tier) {
+    const hdinsight = (cluster, role, pool) => ({
+        ...pool,
+        cluster,
+        role,
+        usdPerNodeHour: price(PRICES_PER_NODE_HOUR.hdinsight, pool.size, 'HDInsight'),
+    });
+    const kafka = [
+        hdinsight('kafka', 'head', HEAD_NODES),
+        hdinsight('kafka', 'worker', tier.kafkaWorkers),
+        hdinsight('kafka', 'zookeeper', ZOOKEEPER_NODES),
+    ];
+    const flink = platform === 'aks'
+        ? [
+            {
+                ...tier.aksNodes,
+                cluster: 'aks',
+                role: 'node',
+                usdPerNodeHour: price(PRICES_PER_NODE_HOUR.vm, tier.aksNodes.size, 'VM'),
+            },
+        ]
+        : [
+            hdinsight('hadoop', 'head', HEAD_NODES),
+            hdinsight('hadoop', 'worker', tier.yarnWorkers),
+            hdinsight('hadoop', 'zookeeper', ZOOKEEPER_NODES),
+        ];
+    return [...kafka, ...flink];
+}
+function price(prices, size, kind) {
+    const value = prices[size];
+    if (value === undefined)
+        throw new Error(`No ${kind} price for ${size}: add it to src/report/cost.ts and docs/cost.md.`);
+    return value;
+}
+/** The hours billed for a run measuring `minutes`: deploy + (minutes + the load's margin) + teardown. */
+function billedHours(minutes) {
+    return (AZURE_DEPLOY_MINUTES + minutes + LOAD_MARGIN_SECONDS / 60 + AZURE_TEARDOWN_MINUTES) / 60;
+}
+function usdPerHour(pools) {
+    return pools.reduce((sum, pool) => sum + pool.count * pool.usdPerNodeHour, 0);
+}
+/**
+ * The run's estimated cost; null on platform local (it costs the runner's minutes, which GitHub
+ * bills, if at all, by the repository's plan: docs/cost.md).
+ */
+function cost_estimateRunCost(platform, tier, minutes) {
+    if (platform === 'local')
+        return null;
+    const pools = nodePools(platform, tier);
+    const hours = billedHours(minutes);
+    const perHour = usdPerHour(pools);
+    return {
+        estimatedUsd: roundCents(hours * perHour),
+        billedHours: hours,
+        usdPerHour: perHour,
+        minutes,
+        pricesDate: PRICES_DATE,
+        nodePools: pools.map(({ cluster, role, count, size, usdPerNodeHour }) => ({
+            cluster,
+            role,
+            count,
+            size,
+            usdPerNodeHour,
+        })),
+    };
+}
+/** Dollars to whole cents, as docs/cost.md prints them (and without binary-fraction tails). */
+function roundCents(usd) {
+    return Math.round(usd * 100) / 100;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:url"
@@ -91194,6 +91347,7 @@ async function readGit(root) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/measure.ts
+
 
 
 
@@ -91296,6 +91450,7 @@ async function measurePipeline(ctx, state, sources) {
         load: await sources.loadStats(),
         audit,
         ...(measurement ? { measurement } : {}),
+        cost: estimateRunCost(state.platform, config.tier, config.minutes),
         thresholds: config.gate,
         baseline: config.baselineReport ? await readReport(config.baselineReport) : null,
     });
