@@ -112,6 +112,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
 /** The noise between runs of one side needs two runs of each. */
 export const MIN_AB_ROUNDS = 2;
+/** The most rounds mode ab plans (a confirmation pair may add one): a pull request check must end. */
+export const MAX_AB_ROUNDS = 20;
 
 export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Config {
   const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
@@ -151,7 +153,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     return {
       base: path.resolve(value('base') || '.'),
       head: path.resolve(value('head') || '.'),
-      rounds: wholeNumber('rounds', value('rounds'), MIN_AB_ROUNDS, 20),
+      rounds: wholeNumber('rounds', value('rounds'), MIN_AB_ROUNDS, MAX_AB_ROUNDS),
       baseSyntheticWorkUs: workUs('base-synthetic-work-us'),
       headSyntheticWorkUs: workUs('head-synthetic-work-us'),
       minimumEffectPercent: positiveNumber('min-effect-percent', value('min-effect-percent'), 1000),

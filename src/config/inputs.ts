@@ -141,7 +141,7 @@ export const INPUTS = {
   },
   'report-file': {
     description:
-      'Where measure writes the JSON report; default: report.json in the run directory. comment: the report to post (required).',
+      'Where measure writes the JSON report; default: report.json in the run directory (ab: the A/B report, default ab-report.json in work-dir/ab-<id>/). comment: the report to post, a benchmark or an A/B report (required).',
     default: '',
   },
   'summary-file': { description: 'Also write the markdown summary to this file.', default: '' },

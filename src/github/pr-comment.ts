@@ -5,8 +5,9 @@
  */
 import * as github from '@actions/github';
 import type { Config } from '../config/config.js';
-import type { CommentPolicy } from '../config/inputs.js';
+import type { CommentPolicy, JobName, PlatformName } from '../config/inputs.js';
 import type { Reporter } from '../console/reporter.js';
+import { isABReport, type ABReport } from '../gate/ab/report.js';
 import { COMMENT_LIMIT, fitSections } from '../report/limits.js';
 import type { MarkdownSection } from '../report/render.js';
 import type { BenchmarkReport } from '../report/schema.js';
@@ -24,8 +25,15 @@ export type CommentOutcome =
 
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
+/** What a benchmark report and an A/B report both say about the configuration they measured. */
+export interface BenchmarkConfiguration {
+  platform: PlatformName;
+  job: JobName;
+  tier: { name: string; eventsPerSecond: number };
+}
+
 /** A key per benchmark configuration, so two benchmarks in one pull request keep two comments. */
-export function benchmarkKey(report: Pick<BenchmarkReport, 'platform' | 'job' | 'tier'>): string {
+export function benchmarkKey(report: BenchmarkConfiguration): string {
   const tier = report.tier.name === 'custom' ? `${report.tier.eventsPerSecond}eps` : `tier${report.tier.name}`;
   return `${report.platform}/${report.job}/${tier}`;
 }
@@ -33,6 +41,25 @@ export function benchmarkKey(report: Pick<BenchmarkReport, 'platform' | 'job' | 
 /** The hidden marker; the key is reduced to characters that cannot end an HTML comment. */
 export function commentMarker(key: string): string {
   return `<!-- streaming-at-scale:${key.replace(/[^A-Za-z0-9._/:-]/g, '-').replace(/-{2,}/g, '-')} -->`;
+}
+
+/** Which comment a report updates (its key) and what the comment policy judges (its verdict). */
+export interface CommentSubject {
+  key: string;
+  verdict: 'pass' | 'fail';
+}
+
+/**
+ * The comment subject of either report kind. An A/B comparison gets its own comment beside a
+ * benchmark of the same configuration (`ab/` before the key). Its inconclusive verdict counts as a
+ * failure for the `on-failure` policy: the measurement needs attention, and saying nothing would
+ * read as a pass.
+ */
+export function commentSubject(report: BenchmarkReport | ABReport): CommentSubject {
+  if (isABReport(report)) {
+    return { key: `ab/${benchmarkKey(report)}`, verdict: report.verdict === 'pass' ? 'pass' : 'fail' };
+  }
+  return { key: benchmarkKey(report), verdict: report.gate.verdict };
 }
 
 export function shouldComment(policy: CommentPolicy, verdict: 'pass' | 'fail'): boolean {
@@ -151,12 +178,12 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * What measure calls after rendering: the comment policy, token and pull request from the run's
- * config and the workflow event, the benchmark key from the report. Never throws for a fork's
- * read-only token or a run outside a pull request.
+ * What measure, ab and comment call after rendering: the comment policy, token and pull request
+ * from the run's config and the workflow event, the key and verdict from the subject (see
+ * commentSubject). Never throws for a fork's read-only token or a run outside a pull request.
  */
 export function commentOnPullRequest(
-  report: Pick<BenchmarkReport, 'platform' | 'job' | 'tier' | 'gate'>,
+  subject: CommentSubject,
   sections: MarkdownSection[],
   options: {
     config: Pick<Config, 'comment' | 'githubToken'>;
@@ -167,10 +194,10 @@ export function commentOnPullRequest(
 ): Promise<CommentOutcome> {
   return publishPullRequestComment({
     policy: options.config.comment,
-    verdict: report.gate.verdict,
+    verdict: subject.verdict,
     token: options.config.githubToken,
     pullRequest: options.pullRequest === undefined ? pullRequestFromContext() : options.pullRequest,
-    benchmarkKey: benchmarkKey(report),
+    benchmarkKey: subject.key,
     sections,
     fullReport: options.fullReport,
     reporter: options.reporter,

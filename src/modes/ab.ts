@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ABOptions } from '../config/config.js';
 import { UserError } from '../errors.js';
+import { commentSubject } from '../github/pr-comment.js';
 import { decideAfterRounds, type ConfirmationDecision } from '../gate/ab/confirmation.js';
 import { sidesInOrder } from '../gate/ab/interleaving.js';
 import type { ABMetricName, ABSide } from '../gate/ab/metrics.js';
@@ -17,9 +18,10 @@ import { buildABReport, completeRounds, firstRunOf, type ABReport, type ABRunRes
 import { compareRounds, DEFAULT_CONFIDENCE, type ComparisonOptions } from '../gate/ab/statistics.js';
 import { abGateVerdict, runsProblems, workloadHash, type ABGateResult } from '../gate/ab/validity.js';
 import type { ModeContext } from '../platforms/platform.js';
-import { renderABConsole, renderABMarkdown } from '../report/ab-render.js';
+import { renderABConsole, renderABSections } from '../report/ab-render.js';
+import { publishSections } from '../report/publish.js';
 import { workloadOf } from '../report/workload.js';
-import { publishSummary, readReport, writeReport } from '../report/summary.js';
+import { readReport, writeReport } from '../report/summary.js';
 import { newRunId } from '../run-state/run-state.js';
 import { TOOL_VERSION } from '../version.js';
 import { checkCheckout, checkoutCommit, runArguments, runCheckout } from './ab-checkout.js';
@@ -37,9 +39,11 @@ export async function abMode(ctx: ModeContext): Promise<ABReport> {
   await writeReport(reportFile, report);
   reporter.info(renderABConsole(report));
   reporter.info(`A/B report: ${reportFile} (each run's report and log: ${dir})`);
-  await publishSummary(renderABMarkdown(report), { reporter, summaryFile: config.summaryFile });
   reporter.setOutput('report-file', reportFile);
   reporter.setOutput('verdict', report.verdict);
+  // Under the comment policy, as measure comments. A pull request job's read-only token only warns:
+  // the fork-safe gate uploads the report and mode comment posts it from a workflow_run workflow.
+  await publishSections(ctx, renderABSections(report), commentSubject(report), reportFile);
 
   const outcome = stepOutcome(report);
   if (outcome.kind === 'fail') throw new UserError(outcome.message);

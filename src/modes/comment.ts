@@ -1,8 +1,9 @@
 /**
- * `comment`: posts or updates the pull request comment of a report that another run wrote. The
- * fork-safe PR gate runs it from a `workflow_run` workflow (.github/workflows/perf-gate-comment.yml):
- * the benchmark job of a fork has a read-only token, so it uploads its report and this mode, with a
- * write token and no pull request code, comments. The report and the pull request number come from
+ * `comment`: posts or updates the pull request comment of a report that another run wrote, a
+ * benchmark report (measure) or an A/B report (ab), each under its own key. The fork-safe PR gate
+ * runs it from a `workflow_run` workflow (.github/workflows/perf-gate-comment.yml): the gate job of
+ * a fork has a read-only token, so it uploads its report and this mode, with a write token and no
+ * pull request code, comments. The report and the pull request number come from
  * that artifact: untrusted, so the report is checked strictly and, under a workflow_run event, the
  * pull request must be the one whose head that run benchmarked.
  */
@@ -10,12 +11,15 @@ import * as github from '@actions/github';
 import path from 'node:path';
 import {
   commentOnPullRequest,
+  commentSubject,
   pullRequestHeadSha,
   type CommentOutcome,
   type PullRequestRef,
 } from '../github/pr-comment.js';
 import { UserError } from '../errors.js';
+import { isABReport } from '../gate/ab/report.js';
 import type { ModeContext } from '../platforms/platform.js';
+import { renderABSections } from '../report/ab-render.js';
 import { currentRunArtifactsUrl, fullReportReference, runArtifactsUrl, toolDocUrl } from '../report/limits.js';
 import { renderSections } from '../report/render.js';
 import { readUntrustedReport } from '../report/untrusted.js';
@@ -49,8 +53,10 @@ export async function commentMode(ctx: ModeContext, context: EventContext = gith
       })
     : currentRunArtifactsUrl(process.env);
   const fullReport = fullReportReference(artifacts, path.basename(file));
-  const sections = renderSections(report, { costDocUrl: toolDocUrl(process.env, 'docs/cost.md') });
-  return commentOnPullRequest(report, sections, { config, reporter, fullReport, pullRequest });
+  const sections = isABReport(report)
+    ? renderABSections(report)
+    : renderSections(report, { costDocUrl: toolDocUrl(process.env, 'docs/cost.md') });
+  return commentOnPullRequest(commentSubject(report), sections, { config, reporter, fullReport, pullRequest });
 }
 
 /** The repository to comment in: the workflow's own (GITHUB_REPOSITORY), never one named by the artifact. */

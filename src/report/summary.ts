@@ -46,8 +46,16 @@ export async function readReport(file: string): Promise<BenchmarkReport> {
   return parseReport(text, file);
 }
 
-/** Validates a report's text; `source` names it in errors. */
+/** Validates a benchmark report's text; `source` names it in errors. */
 export function parseReport(text: string, source: string): BenchmarkReport {
+  return completeReport(parseAnyReport(text, source), source);
+}
+
+/**
+ * JSON written by this tool in this schema version, of either kind (a benchmark report, or an A/B
+ * report with `kind: 'ab'`); its fields are not checked yet.
+ */
+export function parseAnyReport(text: string, source: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -70,6 +78,12 @@ export function parseReport(text: string, source: string): BenchmarkReport {
         (newer ? 'It was written by a newer version: upgrade the action.' : 'Measure again to get a current report.'),
     );
   }
+  return report as Record<string, unknown>;
+}
+
+/** A parsed report as a benchmark report: refused when a required field is missing. */
+export function completeReport(value: Record<string, unknown>, source: string): BenchmarkReport {
+  const report = value as Partial<BenchmarkReport>;
   const missing = (['runId', 'tier', 'rows', 'rampUp', 'gate', 'latencyMs'] as const).filter(
     (field) => report[field] === undefined || report[field] === null,
   );

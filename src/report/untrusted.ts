@@ -3,25 +3,39 @@
  * request run) before it is rendered into a comment posted with a write token: a size cap, then
  * every field the renderer reads checked for its type, range and shape, and every text free of
  * markup that could reach past the report (HTML, links, mentions, code spans, control characters).
+ * Both kinds: a benchmark report (measure) and an A/B report (ab).
  */
 import { readFile, stat } from 'node:fs/promises';
+import { MAX_AB_ROUNDS, MIN_AB_ROUNDS } from '../config/config.js';
 import { JOBS, PLATFORMS } from '../config/inputs.js';
+import { AB_METRICS, AB_SIDES } from '../gate/ab/metrics.js';
+import { AB_REPORT_KIND, type ABReport } from '../gate/ab/report.js';
+import { AB_METRIC_VERDICTS } from '../gate/ab/statistics.js';
+import { AB_VERDICTS } from '../gate/ab/validity.js';
 import { COMMIT, MAX_LABEL } from './provenance.js';
-import { parseReport, ReportFileError } from './summary.js';
-import type { BenchmarkReport } from './schema.js';
+import { completeReport, parseAnyReport, ReportFileError } from './summary.js';
+import { REPORT_SCHEMA_VERSION, TOOL_NAME, type BenchmarkReport } from './schema.js';
 
 /** Far above any real report (a day of 1-second intervals is about 60 MB pretty-printed: refuse that too). */
 export const MAX_UNTRUSTED_REPORT_BYTES = 20 * 1024 * 1024;
 /** A day of 1-second intervals. */
 const MAX_ROWS = 86_400;
 const MAX_TEXT = 1_000;
+/** Longer than any path a runner has; folders and files are not rendered, only bounded. */
+const MAX_PATH = 4_096;
 
 const RUN_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const TOOL_VERSION = /^[0-9A-Za-z.+-]{1,50}$/;
+const TIER_NAME = /^(1|5|10|custom)$/;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f`]|<[A-Za-z!/?]|\]\(|:\/\/|@[A-Za-z0-9]/;
 
-export async function readUntrustedReport(file: string): Promise<BenchmarkReport> {
+/** Either kind of report, checked. */
+export type UntrustedReport = BenchmarkReport | ABReport;
+
+/** Reads, size-caps and checks a report of either kind; a benchmark report has no `kind`. */
+export async function readUntrustedReport(file: string): Promise<UntrustedReport> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -33,34 +47,56 @@ export async function readUntrustedReport(file: string): Promise<BenchmarkReport
   }
   if (size > MAX_UNTRUSTED_REPORT_BYTES) {
     throw new ReportFileError(
-      `Report file '${file}' is ${size.toLocaleString('en-US')} bytes, more than the ${MAX_UNTRUSTED_REPORT_BYTES.toLocaleString('en-US')} a report to comment with may have: it is not a report measure wrote.`,
+      `Report file '${file}' is ${size.toLocaleString('en-US')} bytes, more than the ${MAX_UNTRUSTED_REPORT_BYTES.toLocaleString('en-US')} a report to comment with may have: it is not a report measure or ab wrote.`,
     );
   }
-  return checkUntrustedReport(parseReport(await readFile(file, 'utf8'), file), file);
+  const value = parseAnyReport(await readFile(file, 'utf8'), file);
+  if (value.kind === AB_REPORT_KIND) return checkUntrustedABReport(value, file);
+  if (value.kind !== undefined)
+    fieldChecks(file, 'measure or ab').problem('kind', `is not ${AB_REPORT_KIND} (or absent)`);
+  return checkUntrustedReport(completeReport(value, file), file);
 }
 
-/** Throws a ReportFileError naming the first field that is not as measure writes it. */
-export function checkUntrustedReport(report: BenchmarkReport, source: string): BenchmarkReport {
+interface Range {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+}
+
+type Check = (value: unknown, where: string) => void;
+
+/**
+ * The checks of one untrusted report, shared by both kinds: each refuses with a ReportFileError
+ * naming the field (`where`) and never quoting the value, which is the untrusted part.
+ */
+function fieldChecks(source: string, writer: string) {
   const problem = (where: string, what: string): never => {
     throw new ReportFileError(
-      `Report file '${source}' is refused: ${where} ${what}. A report to comment with must be exactly as measure writes it.`,
+      `Report file '${source}' is refused: ${where} ${what}. A report to comment with must be exactly as ${writer} writes it.`,
     );
   };
   const record = (value: unknown, where: string): Record<string, unknown> =>
     typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : problem(where, 'is not an object');
-  const number = (value: unknown, where: string): void => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) problem(where, 'is not a finite number');
+  const number = (value: unknown, where: string, range: Range = {}): void => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return problem(where, 'is not a finite number');
+    if (range.integer && !Number.isInteger(value)) problem(where, 'is not a whole number');
+    if (range.min !== undefined && value < range.min) problem(where, `is less than ${range.min}`);
+    if (range.max !== undefined && value > range.max) problem(where, `is more than ${range.max}`);
   };
-  const nullableNumber = (value: unknown, where: string): void => {
-    if (value !== null) number(value, where);
+  const nullableNumber = (value: unknown, where: string, range?: Range): void => {
+    if (value !== null) number(value, where, range);
   };
   const bool = (value: unknown, where: string): void => {
     if (typeof value !== 'boolean') problem(where, 'is not true or false');
   };
   const oneOf = (value: unknown, allowed: readonly unknown[], where: string): void => {
     if (!allowed.includes(value)) problem(where, `is not one of ${allowed.join(', ')}`);
+  };
+  /** A field that has exactly one right value (a constant of this tool's own). */
+  const exactly = (value: unknown, expected: string | number, where: string): void => {
+    if (value !== expected) problem(where, `is not ${JSON.stringify(expected)}`);
   };
   const matching = (value: unknown, pattern: RegExp, where: string): void => {
     if (typeof value !== 'string' || !pattern.test(value)) problem(where, `does not match ${pattern}`);
@@ -69,30 +105,30 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     matching(value, ISO_TIME, where);
     if (!Number.isFinite(Date.parse(value as string))) problem(where, 'is not a valid time');
   };
-  const text = (value: unknown, where: string): void => {
-    if (typeof value !== 'string' || value.length > MAX_TEXT)
-      problem(where, `is not a text of at most ${MAX_TEXT} characters`);
+  /** A string that is never rendered (a folder, a file): only its type and length are checked. */
+  const bounded = (value: unknown, max: number, where: string): void => {
+    if (typeof value !== 'string' || value.length > max) problem(where, `is not a string of at most ${max} characters`);
+  };
+  const text = (value: unknown, where: string, max = MAX_TEXT): void => {
+    if (typeof value !== 'string' || value.length > max) problem(where, `is not a text of at most ${max} characters`);
     if (UNSAFE_TEXT.test(value as string))
       problem(where, 'contains markup (HTML, a link, a mention, a code span or a control character)');
   };
   const array = (value: unknown, max: number, where: string): unknown[] =>
     Array.isArray(value) && value.length <= max ? value : problem(where, `is not a list of at most ${max} items`);
-  const latencyPercentiles = (value: unknown, where: string): void => {
-    const latency = record(value, where);
-    for (const key of ['p50', 'p95', 'p99', 'max', 'count']) number(latency[key], `${where}.${key}`);
-  };
   // Free texts from the measuring machine (runner name, CPU model, ref) reach the comment as text:
   // the same checks as every other text, shorter.
   const label = (value: unknown, where: string): void => {
     text(value, where);
     if ((value as string).length > MAX_LABEL) problem(where, `is longer than ${MAX_LABEL} characters`);
   };
-  const nullable = (value: unknown, where: string, check: (value: unknown, where: string) => void): void => {
+  const nullable = (value: unknown, where: string, check: Check): void => {
     if (value !== null) check(value, where);
   };
+  const commit: Check = (value, where) => matching(value, COMMIT, where);
   const provenance = (value: unknown, where: string): void => {
     const source = record(value, where);
-    nullable(source.commit, `${where}.commit`, (commit, at) => matching(commit, COMMIT, at));
+    nullable(source.commit, `${where}.commit`, commit);
     nullable(source.ref, `${where}.ref`, label);
     nullable(source.dirty, `${where}.dirty`, bool);
     const runner = record(source.runner, `${where}.runner`);
@@ -101,6 +137,36 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     label(runner.arch, `${where}.runner.arch`);
     nullable(runner.cpuModel, `${where}.runner.cpuModel`, label);
     number(runner.cpuCount, `${where}.runner.cpuCount`);
+  };
+  return {
+    problem,
+    record,
+    number,
+    nullableNumber,
+    bool,
+    oneOf,
+    exactly,
+    matching,
+    time,
+    bounded,
+    text,
+    array,
+    label,
+    nullable,
+    commit,
+    provenance,
+  };
+}
+
+/** Throws a ReportFileError naming the first field that is not as measure writes it. */
+export function checkUntrustedReport(report: BenchmarkReport, source: string): BenchmarkReport {
+  const { record, number, nullableNumber, bool, oneOf, matching, time, text, array, provenance } = fieldChecks(
+    source,
+    'measure',
+  );
+  const latencyPercentiles = (value: unknown, where: string): void => {
+    const latency = record(value, where);
+    for (const key of ['p50', 'p95', 'p99', 'max', 'count']) number(latency[key], `${where}.${key}`);
   };
   const latencySet = (value: unknown, where: string): void => {
     if (value === null) return;
@@ -114,13 +180,13 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
   };
 
   const tool = record(report.tool, 'tool');
-  matching(tool.version, /^[0-9A-Za-z.+-]{1,50}$/, 'tool.version');
+  matching(tool.version, TOOL_VERSION, 'tool.version');
   matching(report.runId, RUN_ID, 'runId');
   if (report.provenance !== undefined) provenance(report.provenance, 'provenance');
   oneOf(report.platform, PLATFORMS, 'platform');
   oneOf(report.job, JOBS, 'job');
   const tier = record(report.tier, 'tier');
-  matching(tier.name, /^(1|5|10|custom)$/, 'tier.name');
+  matching(tier.name, TIER_NAME, 'tier.name');
   for (const key of ['eventsPerSecond', 'partitions', 'parallelism']) number(tier[key], `tier.${key}`);
   time(report.startedAt, 'startedAt');
   time(report.endedAt, 'endedAt');
@@ -249,4 +315,123 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     text(stopped.detail, 'stoppedBy.detail');
   }
   return report;
+}
+
+/** Reasons and problems: long enough for the sentence that lists every run of a mixed-up workload. */
+const MAX_AB_TEXT = 5_000;
+/** Far more reasons or problems than any A/B report has: one per run and measurement problem. */
+const MAX_AB_TEXTS = 1_000;
+/** The planned rounds and a confirmation pair. */
+const MAX_AB_ALL_ROUNDS = MAX_AB_ROUNDS + 1;
+const WORKLOAD_HASH = /^[0-9a-f]{8,64}$/;
+
+/**
+ * Throws a ReportFileError naming the first field of an A/B report that is not as mode ab writes
+ * it. Every text of the artifact that the comment shows is checked: the metrics' labels and units
+ * must be AB_METRICS' own, so only the reasons, problems and runner labels are free texts.
+ */
+export function checkUntrustedABReport(value: unknown, source: string): ABReport {
+  const checks = fieldChecks(source, 'ab');
+  const { record, number, nullableNumber, bool, oneOf, exactly, matching, time, bounded, text, array } = checks;
+  const { nullable, commit, provenance, problem } = checks;
+  const metricNames = AB_METRICS.map((metric) => metric.name);
+  const texts = (list: unknown, where: string): void =>
+    array(list, MAX_AB_TEXTS, where).forEach((item, index) => text(item, `${where}[${index}]`, MAX_AB_TEXT));
+  const interval = (range: unknown, where: string): void => {
+    const { estimate, low, high } = record(range, where);
+    number(estimate, `${where}.estimate`);
+    number(low, `${where}.low`);
+    number(high, `${where}.high`);
+  };
+  // What baselineLine reads of a side's first run (MeasuredRun).
+  const measuredRun = (run: unknown, where: string): void => {
+    const { runId, startedAt, provenance: measured } = record(run, where);
+    matching(runId, RUN_ID, `${where}.runId`);
+    time(startedAt, `${where}.startedAt`);
+    if (measured !== undefined) nullable(measured, `${where}.provenance`, provenance);
+  };
+  const checkout = (side: unknown, where: string): void => {
+    const { folder, commit: sha, syntheticWorkUs, firstRun } = record(side, where);
+    bounded(folder, MAX_PATH, `${where}.folder`);
+    nullable(sha, `${where}.commit`, commit);
+    number(syntheticWorkUs, `${where}.syntheticWorkUs`, { min: 0, max: 1_000_000, integer: true });
+    nullable(firstRun, `${where}.firstRun`, measuredRun);
+  };
+
+  const report = record(value, 'the report');
+  exactly(report.schemaVersion, REPORT_SCHEMA_VERSION, 'schemaVersion');
+  const tool = record(report.tool, 'tool');
+  exactly(tool.name, TOOL_NAME, 'tool.name');
+  matching(tool.version, TOOL_VERSION, 'tool.version');
+  exactly(report.kind, AB_REPORT_KIND, 'kind');
+  oneOf(report.verdict, AB_VERDICTS, 'verdict');
+  texts(report.reasons, 'reasons');
+  bool(report.inconclusiveFails, 'inconclusiveFails');
+  time(report.startedAt, 'startedAt');
+  time(report.endedAt, 'endedAt');
+  oneOf(report.platform, PLATFORMS, 'platform');
+  oneOf(report.job, JOBS, 'job');
+  const tier = record(report.tier, 'tier');
+  matching(tier.name, TIER_NAME, 'tier.name');
+  number(tier.eventsPerSecond, 'tier.eventsPerSecond', { min: 0 });
+  number(report.minutes, 'minutes', { min: 0 });
+  number(report.intervalSeconds, 'intervalSeconds', { min: 0 });
+  number(report.plannedRounds, 'plannedRounds', { min: MIN_AB_ROUNDS, max: MAX_AB_ROUNDS, integer: true });
+  const confirmation = record(report.confirmation, 'confirmation');
+  bool(confirmation.ran, 'confirmation.ran');
+  array(confirmation.suspected, metricNames.length, 'confirmation.suspected').forEach((name, index) =>
+    oneOf(name, metricNames, `confirmation.suspected[${index}]`),
+  );
+  nullable(report.stoppedEarly, 'stoppedEarly', text);
+  number(report.minimumEffectPercent, 'minimumEffectPercent', { min: 0, max: 1000 });
+  number(report.confidence, 'confidence', { min: 0, max: 1 });
+  checkout(report.base, 'base');
+  checkout(report.head, 'head');
+
+  const compared = new Set<unknown>();
+  array(report.comparisons, AB_METRICS.length, 'comparisons').forEach((item, index) => {
+    const where = `comparisons[${index}]`;
+    const comparison = record(item, where);
+    oneOf(comparison.metric, metricNames, `${where}.metric`);
+    if (compared.has(comparison.metric)) problem(`${where}.metric`, 'repeats an earlier comparison');
+    compared.add(comparison.metric);
+    // The texts and kinds of a metric are this tool's constants, never the artifact's.
+    const metric = AB_METRICS.find((candidate) => candidate.name === comparison.metric)!;
+    for (const key of ['label', 'unit', 'direction', 'scale'] as const) {
+      exactly(comparison[key], metric[key], `${where}.${key}`);
+    }
+    array(comparison.rounds, MAX_AB_ALL_ROUNDS, `${where}.rounds`).forEach((round, at) =>
+      nullableNumber(round, `${where}.rounds[${at}]`),
+    );
+    nullable(comparison.headVsBase, `${where}.headVsBase`, interval);
+    nullable(comparison.worseBy, `${where}.worseBy`, interval);
+    number(comparison.minimumEffect, `${where}.minimumEffect`, { min: 0 });
+    number(comparison.confidence, `${where}.confidence`, { min: 0, max: 1 });
+    const noiseFloor = record(comparison.noiseFloor, `${where}.noiseFloor`);
+    for (const key of ['base', 'head', 'pooled'])
+      nullableNumber(noiseFloor[key], `${where}.noiseFloor.${key}`, { min: 0 });
+    const runs = record(comparison.runs, `${where}.runs`);
+    for (const key of AB_SIDES)
+      number(runs[key], `${where}.runs.${key}`, { min: 0, max: MAX_AB_ALL_ROUNDS, integer: true });
+    oneOf(comparison.verdict, AB_METRIC_VERDICTS, `${where}.verdict`);
+  });
+
+  array(report.runs, 2 * MAX_AB_ALL_ROUNDS, 'runs').forEach((item, index) => {
+    const where = `runs[${index}]`;
+    const run = record(item, where);
+    number(run.round, `${where}.round`, { min: 1, max: MAX_AB_ALL_ROUNDS, integer: true });
+    oneOf(run.side, AB_SIDES, `${where}.side`);
+    oneOf(run.position, [1, 2], `${where}.position`);
+    bounded(run.reportFile, MAX_PATH, `${where}.reportFile`);
+    matching(run.runId, RUN_ID, `${where}.runId`);
+    time(run.startedAt, `${where}.startedAt`);
+    time(run.endedAt, `${where}.endedAt`);
+    matching(run.workloadHash, WORKLOAD_HASH, `${where}.workloadHash`);
+    const figures = record(run.figures, `${where}.figures`);
+    bool(figures.steady, `${where}.figures.steady`);
+    const values = record(figures.values, `${where}.figures.values`);
+    for (const name of metricNames) nullableNumber(values[name], `${where}.figures.values.${name}`, { min: 0 });
+    texts(run.problems, `${where}.problems`);
+  });
+  return report as unknown as ABReport;
 }

@@ -7,9 +7,11 @@ import { commentMode } from '../../src/modes/comment.js';
 import { ReportFileError, writeReport } from '../../src/report/summary.js';
 import { MAX_UNTRUSTED_REPORT_BYTES } from '../../src/report/untrusted.js';
 import type { BenchmarkReport } from '../../src/report/schema.js';
+import type { ABReport } from '../../src/gate/ab/report.js';
 import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js';
 import { recordingReporter } from '../fixtures/report/recording-reporter.js';
 import { realisticReport } from '../fixtures/report/reports.js';
+import { abReport, runs } from '../fixtures/report/ab-reports.js';
 
 const OWNER = 'octo-org';
 const REPO = 'streaming-bench';
@@ -54,7 +56,8 @@ describe('mode comment against a local GitHub API', () => {
       { config: configFor(reportFile), reporter, signal: new AbortController().signal },
       context as Parameters<typeof commentMode>[1],
     );
-  const reportFile = async (report: BenchmarkReport, name = 'head-report.json') => {
+  /** Writes a report of either kind (a benchmark report or an A/B report) as the artifact would hold it. */
+  const reportFile = async (report: BenchmarkReport | ABReport, name = 'head-report.json') => {
     const file = path.join(dir, name);
     await writeReport(file, report);
     return file;
@@ -107,6 +110,63 @@ describe('mode comment against a local GitHub API', () => {
       /pull request #42 is at bbbbbbbbbbbb, not at aaaaaaaaaaaa that run 555 benchmarked/,
     );
     expect(server.comments(OWNER, REPO, NUMBER)).toEqual([]);
+  });
+
+  describe('an A/B report (the fork-safe gate uploads ab-report.json)', () => {
+    const abFile = (report: ABReport) => reportFile(report, 'ab-report.json');
+
+    it('posts it rendered as the A/B gate, then updates that comment in place on the next run', async () => {
+      const first = await run(await abFile(abReport(runs(3, 600))));
+      expect(first).toMatchObject({ action: 'created' });
+      let comments = server.comments(OWNER, REPO, NUMBER);
+      expect(comments).toHaveLength(1);
+      expect(comments[0].body.startsWith(`${commentMarker(`ab/${KEY}`)}\n## ❌ A/B gate failed: tier 1`)).toBe(true);
+      expect(comments[0].body).toContain('### Head vs base');
+      expect(comments[0].body).toContain('| 3 (confirmation) | head |');
+
+      const second = await run(await abFile(abReport(runs(2, 1000))));
+      expect(second).toMatchObject({ action: 'updated', commentId: (first as { commentId: number }).commentId });
+      comments = server.comments(OWNER, REPO, NUMBER);
+      expect(comments).toHaveLength(1);
+      expect(comments[0].body).toContain('## ✅ A/B gate passed');
+      expect(comments[0].body).not.toContain('A/B gate failed');
+      expect(server.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'POST', 'GET', 'GET', 'PATCH']);
+    });
+
+    it('keeps the benchmark comment and the A/B comment of the same tier apart', async () => {
+      await run(await reportFile(realisticReport()));
+      await run(await abFile(abReport(runs(2, 1000))));
+      const changed = realisticReport();
+      changed.runId = '20260302-120000-cd34';
+      await run(await reportFile(changed));
+      const comments = server.comments(OWNER, REPO, NUMBER);
+      expect(comments.map((comment) => comment.body.split('\n')[0])).toEqual([
+        commentMarker(KEY),
+        commentMarker(`ab/${KEY}`),
+      ]);
+      expect(comments[0].body).toContain('Run `20260302-120000-cd34`');
+      expect(comments[1].body).toContain('## ✅ A/B gate passed');
+    });
+
+    it('shortens a comment too long for GitHub, linking the artifacts of the run that compared', async () => {
+      const report = abReport(runs(3, 600));
+      report.reasons = report.reasons.map((reason) => `${reason} ${'x'.repeat(4_000)}`);
+      report.runs = Array.from({ length: 42 }, (_, index) => ({ ...report.runs[index % 6], problems: report.reasons }));
+      await run(await abFile(report));
+      const body = server.comments(OWNER, REPO, NUMBER)[0].body;
+      expect(body.length).toBeLessThanOrEqual(60_000);
+      expect(body).toContain("left out each A/B run's figures");
+      expect(body).toContain(`https://github.com/${OWNER}/${REPO}/actions/runs/${RUN_ID}#artifacts`);
+    });
+
+    it('refuses an A/B artifact with a text of its own in a metric, and comments nothing', async () => {
+      const report = abReport(runs(3, 600));
+      report.comparisons[0].label = 'Throughput <img src=x onerror=alert(1)>';
+      const error = await run(await abFile(report)).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ReportFileError);
+      expect((error as Error).message).toMatch(/refused: comparisons\[0\]\.label is not "Sustained throughput"/);
+      expect(server.comments(OWNER, REPO, NUMBER)).toEqual([]);
+    });
   });
 
   describe('refuses a malformed or oversized artifact with a clear error, and comments nothing', () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-api-server.js';
 import { recordingReporter } from '../fixtures/report/recording-reporter.js';
 import { realisticReport } from '../fixtures/report/reports.js';
+import { abReport, runs } from '../fixtures/report/ab-reports.js';
 import { COMMENT_MAX_CHARACTERS } from '../../src/report/limits.js';
 import { renderSections, type MarkdownSection } from '../../src/report/render.js';
 
@@ -15,6 +16,7 @@ const {
   commentBody,
   commentMarker,
   commentOnPullRequest,
+  commentSubject,
   publishPullRequestComment,
   pullRequestFromContext,
   upsertPullRequestComment,
@@ -240,31 +242,49 @@ describe('publishPullRequestComment: the comment policy', () => {
   });
 });
 
+describe('commentSubject: one key and verdict for either report kind', () => {
+  it('keys a benchmark by platform, job and tier, with its gate verdict', () => {
+    const report = realisticReport();
+    expect(commentSubject(report)).toEqual({ key: KEY, verdict: 'pass' });
+    report.gate.verdict = 'fail';
+    report.tier = { ...report.tier, name: 'custom', eventsPerSecond: 2500 };
+    expect(commentSubject(report)).toEqual({ key: 'local/simple-relay/2500eps', verdict: 'fail' });
+  });
+
+  it('keys an A/B comparison apart from the benchmark of the same tier; inconclusive needs attention as a failure does', () => {
+    const pass = abReport(runs(2, 1000));
+    expect(pass.verdict).toBe('pass');
+    expect(commentSubject(pass)).toEqual({ key: `ab/${KEY}`, verdict: 'pass' });
+    const fail = abReport(runs(3, 600));
+    expect(fail.verdict).toBe('fail');
+    expect(commentSubject(fail).verdict).toBe('fail');
+    const inconclusive = abReport(runs(1, 1000).slice(0, 1), 'Stopped after round 1, base.');
+    expect(inconclusive.verdict).toBe('inconclusive');
+    expect(commentSubject(inconclusive)).toEqual({ key: `ab/${KEY}`, verdict: 'fail' });
+    expect(commentMarker(commentSubject(pass).key)).not.toBe(commentMarker(commentSubject(realisticReport()).key));
+  });
+});
+
 describe('commentOnPullRequest', () => {
-  it('comments on the pull request of the workflow event, keyed by the benchmark', async () => {
+  it('comments on the pull request of the workflow event, keyed by the subject, under the policy', async () => {
     const server = await startGitHubApiServer();
     const saved = process.env.GITHUB_API_URL;
     process.env.GITHUB_API_URL = server.url;
     try {
-      const report = {
-        platform: 'local' as const,
-        job: 'simple-relay' as const,
-        tier: { name: '1', eventsPerSecond: 1000, partitions: 1, parallelism: 1 },
-        gate: {
-          verdict: 'fail' as const,
-          thresholds: { minPercentOfTarget: 90, minSteadyMinutes: 3, maxLoss: 0 },
-          reasons: [],
-        },
-      };
-      const outcome = await commentOnPullRequest(report, one('## failed'), {
-        config: { comment: 'on-failure', githubToken: server.token },
+      const options = {
+        config: { comment: 'on-failure' as const, githubToken: server.token },
         fullReport: FULL_REPORT,
         reporter: recordingReporter(),
-      });
+      };
+      const inconclusive = commentSubject(abReport(runs(1, 1000).slice(0, 1), 'Stopped after round 1, base.'));
+      const outcome = await commentOnPullRequest(inconclusive, one('## inconclusive'), options);
       expect(outcome.action).toBe('created');
       expect(server.comments(PR.owner, PR.repo, PR.number)[0].body).toBe(
-        '<!-- streaming-at-scale:local/simple-relay/tier1 -->\n## failed\n',
+        '<!-- streaming-at-scale:ab/local/simple-relay/tier1 -->\n## inconclusive\n',
       );
+      const passed = commentSubject(abReport(runs(2, 1000)));
+      expect(await commentOnPullRequest(passed, one('## passed'), options)).toMatchObject({ action: 'skipped' });
+      expect(server.comments(PR.owner, PR.repo, PR.number)).toHaveLength(1);
     } finally {
       if (saved === undefined) delete process.env.GITHUB_API_URL;
       else process.env.GITHUB_API_URL = saved;

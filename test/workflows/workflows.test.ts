@@ -443,7 +443,7 @@ describe('fork-safe PR comment: perf-gate.yml -> perf-gate-comment.yml', () => {
     const comment = job.steps!.find((s) => s.with?.mode === 'comment')!;
     expect(comment.with).toEqual({
       mode: 'comment',
-      'report-file': '${{ runner.temp }}/perf-gate/head-report.json',
+      'report-file': '${{ runner.temp }}/perf-gate/ab-report.json',
       'pull-request': '${{ steps.pr.outputs.number }}',
       comment: 'always',
     });

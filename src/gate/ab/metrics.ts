@@ -7,7 +7,8 @@
 import { isFullMinute } from '../../analysis/ramp-up.js';
 import type { BenchmarkReport, MetricDirection } from '../../report/schema.js';
 
-export type ABSide = 'base' | 'head';
+export const AB_SIDES = ['base', 'head'] as const;
+export type ABSide = (typeof AB_SIDES)[number];
 
 export type ABMetricName = 'sustained-throughput' | 'p99-latency' | 'ramp-up';
 

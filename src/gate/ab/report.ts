@@ -12,6 +12,11 @@ import { runProblems, type ABRun, type ABVerdict } from './validity.js';
 
 export const AB_REPORT_KIND = 'ab';
 
+/** Which of the two report kinds a report is: a benchmark report has no `kind`. */
+export function isABReport(report: BenchmarkReport | ABReport): report is ABReport {
+  return (report as Partial<ABReport>).kind === AB_REPORT_KIND;
+}
+
 /** One side of the comparison: which code ran, with which change under test. */
 export interface ABCheckout {
   folder: string;

@@ -26,7 +26,8 @@ export interface ComparisonOptions {
   confidence?: number;
 }
 
-export type MetricVerdict = 'regression' | 'improvement' | 'no-change' | 'unsure';
+export const AB_METRIC_VERDICTS = ['regression', 'improvement', 'no-change', 'unsure'] as const;
+export type MetricVerdict = (typeof AB_METRIC_VERDICTS)[number];
 
 export interface Interval {
   estimate: number;

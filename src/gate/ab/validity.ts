@@ -142,7 +142,8 @@ export function runsProblems(runs: readonly ABRun[]): string[] {
   return [...workloadProblems(runs), ...runs.flatMap(runProblems)];
 }
 
-export type ABVerdict = 'pass' | 'fail' | 'inconclusive';
+export const AB_VERDICTS = ['pass', 'fail', 'inconclusive'] as const;
+export type ABVerdict = (typeof AB_VERDICTS)[number];
 
 export interface ABGateResult {
   verdict: ABVerdict;
