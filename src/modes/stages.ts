@@ -20,13 +20,27 @@ export async function deploy(ctx: ModeContext): Promise<RunState> {
   return state;
 }
 
+/**
+ * The run a stage after deploy acts on: its state on this machine, else (given its run id) rebuilt
+ * by the platform from where the run lives: on Azure each workflow job runs on a fresh runner.
+ */
+export async function existingRun(ctx: ModeContext, platform: Platform): Promise<RunState> {
+  try {
+    return await loadRun(ctx.config);
+  } catch (error) {
+    if (!(error instanceof RunNotFoundError) || !ctx.config.runId || !platform.recoverRun) throw error;
+    return platform.recoverRun(ctx);
+  }
+}
+
 async function onExistingRun(
   ctx: ModeContext,
   state: RunState | undefined,
   stage: (platform: Platform, run: RunState) => Promise<void>,
 ): Promise<void> {
-  const run = state ?? (await loadRun(ctx.config));
-  await stage(platformFor(ctx.config.platform), run);
+  const platform = platformFor(ctx.config.platform);
+  const run = state ?? (await existingRun(ctx, platform));
+  await stage(platform, run);
   setRunOutputs(ctx.reporter, run);
 }
 

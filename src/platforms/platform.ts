@@ -37,6 +37,11 @@ export interface Platform {
   stopLoad(ctx: ModeContext, state: RunState): Promise<void>;
   /** Samples the pipeline for `minutes` and returns the report (publishing is the mode's). */
   measure(ctx: ModeContext, state: RunState): Promise<BenchmarkReport>;
+  /**
+   * The run named by config.runId, rebuilt from where the platform keeps it, when this machine has
+   * no state of it (Azure: a workflow job after deploy runs on a fresh runner). Absent: no recovery.
+   */
+  recoverRun?(ctx: ModeContext): Promise<RunState>;
   /** The run's limit, where the platform has one (Azure: billing); undefined means none. */
   timeLimit?(ctx: ModeContext, state: RunState): Promise<TimeLimit | undefined>;
   /** Stops and deletes everything the run created; a second call is a no-op. */

@@ -11,7 +11,7 @@ import type { PlatformName } from '../config/inputs.js';
 import { UserError } from '../errors.js';
 
 export const STATE_FILE = 'state.json';
-const STATE_VERSION = 1;
+export const STATE_VERSION = 1;
 
 export interface RunState {
   version: typeof STATE_VERSION;
@@ -38,9 +38,26 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/**
+ * A run's size as deploy fixes it from the config (tier rate, partitions, parallelism). Also how a
+ * later job that rebuilds the state elsewhere (src/azure/recover-state.ts) sizes it: same inputs, same size.
+ */
+export function runSizing(config: Config): Pick<RunState, 'eventsPerSecond' | 'partitions' | 'parallelism'> {
+  return {
+    eventsPerSecond: config.tier.eventsPerSecond,
+    partitions: config.partitions,
+    parallelism: config.parallelism,
+  };
+}
+
+/** Where a run's directory is on this machine. */
+export function runDirOf(config: Config, runId: string): string {
+  return path.resolve(config.workDir, runId);
+}
+
 export async function createRun(config: Config): Promise<RunState> {
   const runId = config.runId ?? newRunId();
-  const runDir = path.resolve(config.workDir, runId);
+  const runDir = runDirOf(config, runId);
   await mkdir(runDir, { recursive: true });
   const state: RunState = {
     version: STATE_VERSION,
@@ -48,9 +65,7 @@ export async function createRun(config: Config): Promise<RunState> {
     platform: config.platform,
     createdAt: new Date().toISOString(),
     runDir,
-    eventsPerSecond: config.tier.eventsPerSecond,
-    partitions: config.partitions,
-    parallelism: config.parallelism,
+    ...runSizing(config),
     platformState: {},
   };
   await saveRun(state);

@@ -1,6 +1,7 @@
 /**
  * Platform aks end to end, the modes as separate calls with the run id (as the reusable workflow's
- * jobs call them): deploy, submit-flink, load, measure, teardown. Only Azure and Kubernetes are
+ * jobs call them): deploy, submit-flink, load, measure, teardown, each later one on a fresh work-dir
+ * (a fresh runner: it rebuilds the run from Azure, as only the run id passes between the jobs). Only Azure and Kubernetes are
  * faked (ARM + Entra ID + OIDC, AKS and storage providers, the Kafka cluster's Ambari gateway, a
  * helm-capable Kubernetes API server); Azurite is the storage account, and everything our code
  * launches really runs: the real helm, and where the cluster would start a pod, this test plays
@@ -33,7 +34,7 @@ import { HELM_ENV } from '../../src/kubernetes/helm.js';
 import { readFile } from 'node:fs/promises';
 import { MaxDurationReachedError } from '../../src/modes/max-duration.js';
 import { setRunOutputs } from '../../src/modes/run-outputs.js';
-import { loadOn, measureOn, submitFlinkOn } from '../../src/modes/stages.js';
+import { existingRun, loadOn, measureOn, submitFlinkOn } from '../../src/modes/stages.js';
 import { AKS_NAMESPACE, aksReleases } from '../../src/platforms/aks/cluster.js';
 import { azurePlatform } from '../../src/platforms/azure/index.js';
 import { startFlink, stopFlink, type FlinkCluster } from '../../src/platforms/local/flink.js';
@@ -331,9 +332,22 @@ function context(mode: string, inputs: RawInputs = {}): ModeContext & { reporter
 /** The platform as a mode uses it; the mode's reporter also gets the sign-in preflight's lines (and masks the ID token). */
 const platform = (ctx: ModeContext) => azurePlatform('aks', { ...deps, reporter: ctx.reporter });
 
-/** A mode after deploy, as src/modes/stages.ts runs it: the run's state loaded by its id, outputs set after. */
-async function onRun(ctx: ModeContext, stage: (state: RunState) => Promise<void>): Promise<RunState> {
-  const state = await loadRun(ctx.config);
+let jobs = 0;
+
+/** The work-dir of a workflow job after deploy: a fresh runner's, with no run state in it. */
+const freshWorkDir = (mode: string) => path.join(workDir, `job-${++jobs}-${mode}`);
+
+/**
+ * A mode after deploy, as src/modes/stages.ts runs it in a job of its own: on a fresh work-dir, the
+ * run rebuilt from Azure by its id, outputs set after.
+ */
+async function onRun(
+  ctx: ModeContext & { reporter: MaskingReporter },
+  stage: (state: RunState) => Promise<void>,
+): Promise<RunState> {
+  expect(ctx.config.workDir).not.toBe(workDir);
+  const state = await existingRun(ctx, platform(ctx));
+  expect(ctx.reporter.lines).toContain(`Run ${runId} rebuilt from Azure; saved to ${state.runDir}.`);
   await stage(state);
   setRunOutputs(ctx.reporter, state);
   return state;
@@ -377,7 +391,7 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   });
 
   // ---- submit-flink: the jar to Azurite, the kubeconfig through ARM, the real helm, the job RUNNING.
-  const submit = context('submit-flink');
+  const submit = context('submit-flink', { 'work-dir': freshWorkDir('submit-flink') });
   const submitted = await onRun(submit, (state) => platform(submit).submitFlink(submit, state));
   everyLine.push(...submit.reporter.lines);
   await Promise.all(kubeletWork);
@@ -402,9 +416,13 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   expect(proxied.some((r) => r.path.endsWith(`/jobs/${submittedJobId}`) && r.status === 200)).toBe(true);
 
   // ---- load (0.75 min, so the measure window below ends after the load drained: exact end offsets).
-  const load = context('load', { minutes: '0.75' });
+  const load = context('load', { minutes: '0.75', 'work-dir': freshWorkDir('load') });
   await onRun(load, (state) => platform(load).load(load, state, load.config.minutes * 60));
   everyLine.push(...load.reporter.lines);
+  // The load job found the Flink job through the release's REST API (nothing recorded it there).
+  expect(load.reporter.lines).toContain(
+    `Flink job ${submittedJobId} (RUNNING) found through Flink's REST API: recorded in the run state.`,
+  );
   expect(load.reporter.lines).toContain('Events are flowing: the Flink job reads from topic in.');
   const loadPods = pods.filter((pod) => pod.job === `${releases.load}-load`);
   expect(loadPods).toHaveLength(load.config.simulatorInstances);
@@ -439,7 +457,7 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();
-  const measure = context('measure');
+  const measure = context('measure', { 'work-dir': freshWorkDir('measure') });
   let report: BenchmarkReport | undefined;
   let published: unknown;
   try {
@@ -521,14 +539,14 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   expect(finals.reduce((sum, stats) => sum + stats!.acknowledged, 0)).toBe(await endOffset(INPUT_TOPIC));
 
   // ---- the load's release goes (stopLoad), its pods are stopped; nothing of ours keeps running.
-  const stop = context('load');
+  const stop = context('load', { 'work-dir': freshWorkDir('stop-load') });
   await onRun(stop, (state) => platform(stop).stopLoad(stop, state));
   expect(helmReleases()).toEqual([releases.flink]);
   await Promise.all(pods.map((pod) => pod.exit));
   expect(running()).toEqual([]);
 
   // ---- teardown through the fake ARM.
-  const teardown = context('teardown');
+  const teardown = context('teardown', { 'work-dir': freshWorkDir('teardown') });
   await onRun(teardown, (state) => platform(teardown).teardown(teardown, state));
   everyLine.push(...teardown.reporter.lines);
   expect(arm!.groups.has(GROUP.toLowerCase()) || arm!.groups.has(GROUP)).toBe(false);
@@ -541,6 +559,13 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
 }, 360_000);
 
 test('max-duration-minutes reached during measure: sampling stops, the load is stopped, the group deleted, the step fails saying why', async () => {
+  // ---- the first run's group is gone: a later stage of it is refused, saying so.
+  const firstRunId = runId;
+  const gone = context('measure', { 'work-dir': freshWorkDir('measure') });
+  await expect(existingRun(gone, platform(gone))).rejects.toThrow(
+    `Run '${firstRunId}' has no state on this machine, and its resource group ${GROUP} does not exist in subscription ${arm!.subscriptionId}: run 'deploy' first with the same solution-name ('${SOLUTION}') and pass its run-id to the later stages.`,
+  );
+
   // ---- deploy a second run with a 60-minute limit: the deadline goes to the run state and the group's tag.
   const deploy = context('deploy', { 'run-id': '', 'max-duration-minutes': '60' });
   const before = Date.now();
@@ -552,6 +577,11 @@ test('max-duration-minutes reached during measure: sampling stops, the load is s
   expect(arm!.groups.get(GROUP.toLowerCase())!.tags.deadline).toBe(new Date(deadline).toISOString());
   expect(deploy.reporter.lines).toContain(
     `Maximum duration 60 min (max-duration-minutes): the run must end by ${new Date(deadline).toISOString()}, or it is stopped and torn down.`,
+  );
+  // The same solution's group now holds the second run: a stage of the first one is refused.
+  const stale = context('submit-flink', { 'run-id': firstRunId, 'work-dir': freshWorkDir('submit-flink') });
+  await expect(existingRun(stale, platform(stale))).rejects.toThrow(
+    `Resource group ${GROUP} holds run '${runId}' (its 'run-id' tag), not run '${firstRunId}'`,
   );
 
   // ---- submit-flink and a load of 2 minutes, well within the limit.

@@ -1,6 +1,7 @@
 /**
- * Platform hdinsight end to end, mode by mode as the workflows call them (deploy, submit-flink, load,
- * measure, teardown, each its own context with the run id), with only Azure faked: GitHub OIDC,
+ * Platform hdinsight end to end, mode by mode as the reusable workflow's jobs call them (deploy,
+ * submit-flink, load, measure, teardown, each on a fresh work-dir with only the run id passed on, so
+ * each later stage rebuilds the run from Azure as on a fresh runner), with only Azure faked: GitHub OIDC,
  * Entra ID and ARM (resources, HDInsight, storage keys, container instances) are local fakes, the
  * storage account is Azurite, the clusters' HTTPS gateways are fake Ambari / YARN servers. What
  * Azure would run, the test runs for real with the command and environment our code asked for:
@@ -23,6 +24,7 @@ import { FlinkRestClient } from '../../src/flink/rest-client.js';
 import { kafkaClient } from '../../src/kafka/client.js';
 import { CONTAINER_URL_ENV } from '../../src/measure/agent/args.js';
 import { setRunOutputs } from '../../src/modes/run-outputs.js';
+import { existingRun } from '../../src/modes/stages.js';
 import { azurePlatform } from '../../src/platforms/azure/index.js';
 import { submitScriptPath } from '../../src/platforms/hdinsight/submit.js';
 import { startFlink, stopFlink, type FlinkCluster } from '../../src/platforms/local/flink.js';
@@ -30,7 +32,7 @@ import { startKafka, stopKafka, type KafkaInstance } from '../../src/platforms/l
 import type { ModeContext } from '../../src/platforms/platform.js';
 import { publishReport } from '../../src/report/publish.js';
 import type { BenchmarkReport, IntervalRow, LoadStats } from '../../src/report/schema.js';
-import { loadRun, type RunState } from '../../src/run-state/run-state.js';
+import type { RunState } from '../../src/run-state/run-state.js';
 import { parseStatsLine } from '../../simulator/src/stats-file.js';
 import { maskingReporter, type MaskingReporter } from '../helpers/masking-reporter.js';
 import { fakeContainerInstances, type FakeContainerInstances } from '../helpers/arm/containerinstance.js';
@@ -176,7 +178,12 @@ function deps(reporter: Reporter): AzureDeps {
 
 const reporters: MaskingReporter[] = [];
 
-/** One mode's context, as a workflow step of its own gets it (the run id from deploy's output). */
+let jobs = 0;
+
+/**
+ * One mode's context, as a job of the reusable workflow gets it: the run id from deploy's output
+ * and, after deploy, a work-dir of its own (a fresh runner: no run state from the jobs before).
+ */
 function context(mode: Mode, runId?: string): ModeContext & { reporter: MaskingReporter } {
   const config = parseConfig(
     {
@@ -185,7 +192,7 @@ function context(mode: Mode, runId?: string): ModeContext & { reporter: MaskingR
       'client-id': arm!.clientId,
       'tenant-id': arm!.tenantId,
       'subscription-id': arm!.subscriptionId,
-      'work-dir': workDir,
+      'work-dir': mode === 'deploy' ? workDir : path.join(workDir, `job-${++jobs}-${mode}`),
       'report-file': path.join(workDir, 'report.json'),
       ...(runId ? { 'run-id': runId } : {}),
     },
@@ -199,7 +206,9 @@ function context(mode: Mode, runId?: string): ModeContext & { reporter: MaskingR
 /** What src/modes/stages.ts does for a mode after deploy, on this platform with the fakes' deps. */
 async function onRun(mode: Mode, runId: string, stage: (ctx: ModeContext, run: RunState) => Promise<void>) {
   const ctx = context(mode, runId);
-  const run = await loadRun(ctx.config);
+  const run = await existingRun(ctx, platform(ctx));
+  // Rebuilt from Azure: this job's work-dir held no state of the run.
+  expect(ctx.reporter.lines).toContain(`Run ${runId} rebuilt from Azure; saved to ${run.runDir}.`);
   await stage(ctx, run);
   setRunOutputs(ctx.reporter, run);
   return { ctx, run };
@@ -454,8 +463,27 @@ test('deploy, submit-flink, load, measure and teardown on hdinsight, as separate
   const teardownCtx = context('teardown', runId);
   await teardownAzureMode(teardownCtx, deps(teardownCtx.reporter));
   expect(arm!.groups.has(GROUP)).toBe(false);
-  expect((await loadRun(teardownCtx.config)).platformState.azure).toMatchObject({ deleted: true });
+  expect(teardownCtx.reporter.lines).toContain(`Resource group ${GROUP} deleted.`);
   await flink.cancelJob(jobId!);
+
+  // ---- a later stage of a run whose group is gone, or holds another run (a later deploy of the same
+  // solution-name replaced it): refused before anything runs, saying what was found.
+  const gone = context('measure', runId);
+  await expect(existingRun(gone, platform(gone))).rejects.toThrow(
+    `Run '${runId}' has no state on this machine, and its resource group ${GROUP} does not exist in subscription ${arm!.subscriptionId}: run 'deploy' first with the same solution-name ('${SOLUTION}') and pass its run-id to the later stages.`,
+  );
+  const other = '20300101-000000-beef';
+  arm!.groups.set(GROUP, {
+    name: GROUP,
+    location: 'eastus',
+    tags: { 'streaming-at-scale': 'true', 'solution-name': SOLUTION, 'run-id': other },
+    state: 'Succeeded',
+  });
+  const replaced = context('load', runId);
+  await expect(existingRun(replaced, platform(replaced))).rejects.toThrow(
+    `Resource group ${GROUP} holds run '${other}' (its 'run-id' tag), not run '${runId}'`,
+  );
+  arm!.groups.delete(GROUP);
 
   // No secret in any mode's log, nor in what the containers printed.
   const everything = [...reporters.flatMap((r) => r.lines), ...containers!.started.map((c) => c.log)].join('\n');

@@ -86,6 +86,8 @@ export async function startFakeGateway(options: {
     if (url.pathname.startsWith('/api/v1/')) return ambari(url, response);
     const app = url.pathname.match(/^\/yarnui\/ws\/v1\/cluster\/apps\/([^/]+)$/);
     if (app) return yarnApplication(decodeURIComponent(app[1]!), response);
+    if (url.pathname === '/yarnui/ws/v1/cluster/apps')
+      return yarnApplications(url.searchParams.get('states'), response);
     const proxy = url.pathname.match(/^\/yarnui\/hn\/proxy\/([^/]+)(\/.*)?$/);
     if (proxy) return yarnProxy(decodeURIComponent(proxy[1]!), `${proxy[2] ?? '/'}${url.search}`, request, response);
     send(response, 404, 'text/html', '<html><body>404 Not Found</body></html>');
@@ -211,33 +213,43 @@ export async function startFakeGateway(options: {
         },
       });
     }
+    json(response, 200, { app: applicationBody(app) });
+  }
+
+  /** GET /ws/v1/cluster/apps[?states=A,B]: YARN answers {"apps": null} when none matches. */
+  function yarnApplications(states: string | null, response: ServerResponse): void {
+    const wanted = states?.toUpperCase().split(',');
+    const apps = [...gateway.applications.values()].filter((app) => !wanted || wanted.includes(app.state));
+    json(response, 200, { apps: apps.length ? { app: apps.map(applicationBody) } : null });
+  }
+
+  /** An application as the ResourceManager's REST API describes it (Hadoop 3.3's ws/v1 app object). */
+  function applicationBody(app: FakeYarnApplication): Record<string, unknown> {
     const started = Date.now() - 30_000;
-    json(response, 200, {
-      app: {
-        id: app.id,
-        user: 'root',
-        name: app.name,
-        queue: 'default',
-        state: app.state,
-        finalStatus: app.finalStatus,
-        progress: app.state === 'RUNNING' ? 100 : 0,
-        trackingUI: app.state === 'RUNNING' ? 'ApplicationMaster' : 'UNASSIGNED',
-        trackingUrl: `http://hn1-${gateway.clusterName.slice(0, 6)}.internal.cloudapp.net:8088/proxy/${app.id}/`,
-        diagnostics: app.diagnostics,
-        clusterId: 1764000000000,
-        applicationType: 'Apache Flink',
-        applicationTags: '',
-        priority: 0,
-        startedTime: started,
-        launchTime: started + 1000,
-        finishedTime: 0,
-        elapsedTime: 30_000,
-        amHostHttpAddress: 'wn1-hadoop.internal.cloudapp.net:30060',
-        allocatedMB: 3328,
-        allocatedVCores: 2,
-        runningContainers: 2,
-      },
-    });
+    return {
+      id: app.id,
+      user: 'root',
+      name: app.name,
+      queue: 'default',
+      state: app.state,
+      finalStatus: app.finalStatus,
+      progress: app.state === 'RUNNING' ? 100 : 0,
+      trackingUI: app.state === 'RUNNING' ? 'ApplicationMaster' : 'UNASSIGNED',
+      trackingUrl: `http://hn1-${gateway.clusterName.slice(0, 6)}.internal.cloudapp.net:8088/proxy/${app.id}/`,
+      diagnostics: app.diagnostics,
+      clusterId: 1764000000000,
+      applicationType: 'Apache Flink',
+      applicationTags: '',
+      priority: 0,
+      startedTime: started,
+      launchTime: started + 1000,
+      finishedTime: 0,
+      elapsedTime: 30_000,
+      amHostHttpAddress: 'wn1-hadoop.internal.cloudapp.net:30060',
+      allocatedMB: 3328,
+      allocatedVCores: 2,
+      runningContainers: 2,
+    };
   }
 
   async function yarnProxy(

@@ -5,6 +5,7 @@
 import { flinkFigures } from '../../flink/figures.js';
 import type { AzurePlatformParts } from '../azure/parts.js';
 import { privateKafkaBrokers } from '../azure/brokers.js';
+import { runFlinkJobId } from '../azure/flink-job.js';
 import { measureOnAzure } from '../azure/measure.js';
 import { openAksCluster } from './cluster.js';
 import { startAksLoad, stopAksLoad } from './load.js';
@@ -19,11 +20,12 @@ export const aksParts: AzurePlatformParts = {
     const brokers = await privateKafkaBrokers(ctx, state, clients);
     const cluster = await openAksCluster(ctx, state, clients);
     try {
-      const jobId = state.flinkJobId;
-      const flink = jobId ? cluster.flinkRest() : undefined;
+      // The flink-job release's REST API follows from the run id: a later job finds the job there.
+      const flink = cluster.flinkRest();
+      const jobId = await runFlinkJobId(ctx, state, { client: flink, restUrl: cluster.flinkRestUrl });
       return await measureOnAzure(ctx, state, clients, {
         agent: aksMeasureAgent(ctx, state, cluster, brokers),
-        flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
+        flinkFigures: jobId ? () => flinkFigures(flink, jobId) : undefined,
         // The simulators' counters stay in their pods' logs; the report says the figures are unknown.
         loadStats: async () => null,
       });

@@ -6,6 +6,7 @@ import type { ArmClients } from '../../azure/clients.js';
 import { flinkFigures } from '../../flink/figures.js';
 import { saveRun, type RunState } from '../../run-state/run-state.js';
 import { privateKafkaBrokers } from '../azure/brokers.js';
+import { runFlinkJobId } from '../azure/flink-job.js';
 import { simulatorImage } from '../azure/simulator-image.js';
 import type { ModeContext } from '../platform.js';
 import { simulatorLoadChartValues } from './chart-values.js';
@@ -69,12 +70,13 @@ export async function stopAksLoad(ctx: ModeContext, state: RunState, clients: Ar
  * reaches: the Flink job's source rate, through the API server's proxy.
  */
 async function waitForEvents(ctx: ModeContext, state: RunState, cluster: AksCluster, pollMs: number): Promise<void> {
-  const jobId = state.flinkJobId;
+  const flink = cluster.flinkRest();
+  // In a job of its own (the reusable workflow) the id is not recorded: the release runs the job.
+  const jobId = await runFlinkJobId(ctx, state, { client: flink, restUrl: cluster.flinkRestUrl });
   if (!jobId) {
     ctx.reporter.info('No Flink job in this run yet: the load is started, not followed.');
     return;
   }
-  const flink = cluster.flinkRest();
   const deadline = Date.now() + START_MARGIN_SECONDS * 1000;
   ctx.reporter.info('Waiting until the Flink job reads events...');
   for (;;) {

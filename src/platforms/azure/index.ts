@@ -5,6 +5,7 @@
  */
 import { readDeadline } from '../../azure/deadline.js';
 import { deployAzure } from '../../azure/deploy.js';
+import { recoverAzureRun } from '../../azure/recover-state.js';
 import { azureState } from '../../azure/state.js';
 import { defaultAzureDeps, openArm, type AzureDeps } from '../../azure/session.js';
 import { teardownAzure } from '../../azure/teardown.js';
@@ -22,6 +23,7 @@ export function azurePlatform(name: Exclude<PlatformName, 'local'>, deps: AzureD
       await createHdinsightTopics(ctx, state, openArm(ctx.config, deps));
       return state;
     },
+    recoverRun: (ctx) => recoverAzureRun(ctx, deps),
     submitFlink: (ctx, state) => parts.submitFlink(ctx, state, openArm(ctx.config, deps)),
     load: (ctx, state, durationSeconds) => parts.load(ctx, state, openArm(ctx.config, deps), durationSeconds),
     stopLoad: (ctx, state) => parts.stopLoad(ctx, state, openArm(ctx.config, deps)),

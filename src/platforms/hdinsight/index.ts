@@ -3,16 +3,15 @@
  * submitted by a script action and reached through the YARN proxy behind the cluster's gateway;
  * simulators and the measure agent are container instances in the VNet.
  */
-import { openHdinsightGateway } from '../../azure/hdinsight-gateway.js';
 import { azureState } from '../../azure/state.js';
 import { flinkFigures } from '../../flink/figures.js';
-import { FlinkRestClient } from '../../flink/rest-client.js';
 import { privateKafkaBrokers } from '../azure/brokers.js';
+import { runFlinkJobId } from '../azure/flink-job.js';
 import { measureOnAzure } from '../azure/measure.js';
 import type { AzurePlatformParts } from '../azure/parts.js';
 import { hdinsightLoadStats, startHdinsightLoad, stopHdinsightLoad } from './load.js';
 import { startHdinsightMeasureAgent, stopHdinsightMeasureAgent } from './measure-agent.js';
-import { submitFlinkHdinsight } from './submit.js';
+import { hdinsightFlinkRest, submitFlinkHdinsight } from './submit.js';
 
 export const hdinsightParts: AzurePlatformParts = {
   submitFlink: (ctx, state, clients) => submitFlinkHdinsight(ctx, state, clients),
@@ -23,12 +22,8 @@ export const hdinsightParts: AzurePlatformParts = {
   stopLoad: (ctx, state, clients) => stopHdinsightLoad(ctx, state, clients),
   measure: async (ctx, state, clients) => {
     const brokers = await privateKafkaBrokers(ctx, state, clients);
-    const jobId = state.flinkJobId;
-    let flink: FlinkRestClient | undefined;
-    if (jobId && state.flinkRestUrl) {
-      const hadoop = await openHdinsightGateway(clients, state, ctx.reporter, 'hadoop');
-      flink = new FlinkRestClient(state.flinkRestUrl, { headers: { Authorization: hadoop.authorization } });
-    }
+    const flink = await hdinsightFlinkRest(ctx, state, clients);
+    const jobId = await runFlinkJobId(ctx, state, flink);
     const group = azureState(state).resourceGroup;
     return measureOnAzure(ctx, state, clients, {
       agent: {
@@ -38,7 +33,7 @@ export const hdinsightParts: AzurePlatformParts = {
         },
         stop: () => stopHdinsightMeasureAgent(ctx, state, clients),
       },
-      flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
+      flinkFigures: flink && jobId ? () => flinkFigures(flink.client, jobId) : undefined,
       loadStats: () => hdinsightLoadStats(ctx, state, clients),
     });
   },

@@ -202,8 +202,12 @@ export async function hdinsightLoadStats(
   state: RunState,
   clients: ArmClients,
 ): Promise<LoadStats | null> {
-  const names = containerInstancesState(state).load ?? [];
   const resourceGroup = azureState(state).resourceGroup;
+  // Recorded by load; a measure in a job of its own (the state rebuilt from Azure) finds the
+  // simulators by the run's tags instead (the figures are a sum: their order does not matter).
+  let names = containerInstancesState(state).load ?? [];
+  if (!names.length && resourceGroup)
+    names = await listRunContainerGroups(clients, resourceGroup, state.runId, SIMULATOR_ROLE);
   if (!names.length || !resourceGroup) {
     ctx.reporter.warning(`No load figures: run ${state.runId} has no simulators running.`);
     return null;

@@ -21,7 +21,8 @@ import { saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { formatOutputs, runScriptAction } from '../../azure/script-action.js';
 import { hdinsightState } from './state.js';
-import { waitForYarnRunning, yarnProxyUrl } from './yarn.js';
+import { runningYarnApplication, waitForYarnRunning, yarnProxyUrl } from './yarn.js';
+import type { RunFlinkRest } from '../azure/flink-job.js';
 
 /** How long the cluster may take to fetch them (script actions can queue behind others). */
 const SAS_MINUTES = 120;
@@ -142,4 +143,38 @@ export async function submitFlinkHdinsight(
   state.flinkRestUrl = flinkRestUrl;
   await saveRun(state);
   reporter.info(`Job ${jobId} is RUNNING on YARN (${applicationId}).`);
+}
+
+/**
+ * Flink's REST API of the run's job through the Hadoop cluster's gateway: at the URL submit-flink
+ * recorded, else (a later workflow job, its state rebuilt from Azure) behind the run's RUNNING YARN
+ * application, found by its name (yarnApplicationName), whose id is then recorded. Undefined, with a
+ * warning, when none runs.
+ */
+export async function hdinsightFlinkRest(
+  ctx: ModeContext,
+  state: RunState,
+  clients: ArmClients,
+): Promise<RunFlinkRest | undefined> {
+  const yarn = await openHdinsightGateway(clients, state, ctx.reporter, 'hadoop');
+  const client = (restUrl: string) => ({
+    client: new FlinkRestClient(restUrl, { headers: { Authorization: yarn.authorization } }),
+    restUrl,
+  });
+  if (state.flinkRestUrl) return client(state.flinkRestUrl);
+  const name = yarnApplicationName(state);
+  const application = await runningYarnApplication(yarn, name).catch((error: unknown) => {
+    ctx.reporter.warning(`Could not list YARN's applications on ${yarn.clusterName}: ${(error as Error).message}`);
+    return undefined;
+  });
+  if (!application) {
+    ctx.reporter.warning(
+      `No RUNNING YARN application ${name} on ${yarn.clusterName} (run 'submit-flink' first): going on without Flink's figures.`,
+    );
+    return undefined;
+  }
+  hdinsightState(state).yarnApplicationId = application.id;
+  await saveRun(state);
+  ctx.reporter.info(`The run's Flink runs as YARN application ${application.id} (found by its name ${name}).`);
+  return client(yarnProxyUrl(yarn, application.id));
 }

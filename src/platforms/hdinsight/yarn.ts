@@ -14,6 +14,8 @@ export interface YarnApplication {
   finalStatus: string;
   diagnostics?: string;
   applicationType?: string;
+  /** Milliseconds since the epoch. */
+  startedTime?: number;
 }
 
 const ENDED: YarnApplication['state'][] = ['FINISHED', 'FAILED', 'KILLED'];
@@ -25,6 +27,21 @@ export function yarnApplication(gateway: HdinsightGateway, applicationId: string
       `YARN knows no application ${applicationId}.`,
     )
     .then((answer) => answer.app);
+}
+
+/**
+ * The newest RUNNING application of this name (GET /ws/v1/cluster/apps?states=RUNNING; YARN answers
+ * `{"apps": null}` when none runs): how a stage without the run's recorded application id finds it.
+ */
+export async function runningYarnApplication(
+  gateway: HdinsightGateway,
+  name: string,
+): Promise<YarnApplication | undefined> {
+  const answer = await gateway.getJson<{ apps: { app?: YarnApplication[] } | null }>(
+    '/yarnui/ws/v1/cluster/apps?states=RUNNING',
+  );
+  const named = (answer.apps?.app ?? []).filter((app) => app.name === name && app.state === 'RUNNING');
+  return named.sort((a, b) => (b.startedTime ?? 0) - (a.startedTime ?? 0))[0];
 }
 
 /** The base URL of the application master's web server through the gateway (Flink's REST API). */
