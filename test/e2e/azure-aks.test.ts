@@ -556,7 +556,7 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
   const printed = [...everyLine, ...pods.flatMap((pod) => pod.log)].join('\n');
   for (const secret of secrets()) expect(printed).not.toContain(secret);
   for (const ctx of [deploy, submit, load, measure, teardown]) expect(ctx.reporter.leaks()).toEqual([]);
-}, 360_000);
+}, 600_000);
 
 test('max-duration-minutes reached during measure: sampling stops, the load is stopped, the group deleted, the step fails saying why', async () => {
   // ---- the first run's group is gone: a later stage of it is refused, saying so.
@@ -644,4 +644,4 @@ test('max-duration-minutes reached during measure: sampling stops, the load is s
   expect(summary.some((line) => line.includes('**Estimated Azure cost: '))).toBe(true);
   expect(summary.at(-1)).toBe(`### ⏱️ Maximum duration reached\n\n${(outcome as Error).message}\n`);
   for (const ctx of [deploy, submit, load, measure]) expect(ctx.reporter.leaks()).toEqual([]);
-}, 180_000);
+}, 360_000);
