@@ -168,7 +168,8 @@ export async function recoverAzureRun(ctx: ModeContext, deps: AzureDeps): Promis
   return state;
 }
 
-async function readGroup(clients: ArmClients, name: string): Promise<FoundGroup | undefined> {
+/** The resource group's name and tags; undefined when it does not exist. */
+export async function readGroup(clients: ArmClients, name: string): Promise<FoundGroup | undefined> {
   try {
     const group = await clients.resources.resourceGroups.get(name);
     return {

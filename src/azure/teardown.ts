@@ -5,7 +5,8 @@
  */
 import type { ModeContext } from '../platforms/platform.js';
 import { loadRun, RunNotFoundError, saveRun, type RunState } from '../run-state/run-state.js';
-import { resourceGroupName } from './names.js';
+import { resourceGroupName, TAG_RUN_ID } from './names.js';
+import { readGroup } from './recover-state.js';
 import { deleteResourceGroup, type DeleteOutcome } from './resource-groups.js';
 import { openArm, type AzureDeps } from './session.js';
 import { azureState } from './state.js';
@@ -14,11 +15,21 @@ export async function teardownAzure(
   ctx: ModeContext,
   state: RunState | undefined,
   deps: AzureDeps,
-): Promise<DeleteOutcome> {
+): Promise<DeleteOutcome | 'other-run'> {
   const { config, reporter } = ctx;
   const clients = openArm(config, deps);
   const group = (state && azureState(state).resourceGroup) || resourceGroupName(config.solutionName);
   reporter.setOutput('resource-group', group);
+  // A teardown job of an old workflow run (re-run, or late) must not delete a newer run's group.
+  if (!state && config.runId) {
+    const owner = (await readGroup(clients, group))?.tags[TAG_RUN_ID];
+    if (owner !== undefined && owner !== config.runId) {
+      reporter.warning(
+        `Resource group ${group} belongs to run ${owner}, not to run ${config.runId} that this teardown was asked for: not deleting it (a later deploy of solution '${config.solutionName}' replaced that run). Tear it down with --run-id ${owner}, or without a run id.`,
+      );
+      return 'other-run';
+    }
+  }
   reporter.info(`Deleting resource group ${group}${config.waitForDeletion ? ' and waiting until it is gone' : ''}...`);
   const outcome = await deleteResourceGroup(clients, group, { wait: config.waitForDeletion, signal: ctx.signal });
   reporter.info(

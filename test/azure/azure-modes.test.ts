@@ -329,6 +329,23 @@ describe('teardown and cleanup', () => {
     expect(again.reporter.lines.join('\n')).toContain('does not exist: nothing to tear down');
   });
 
+  it("a teardown given an older run's id keeps the group a newer deploy of the solution made, and says whose it is", async () => {
+    const tags = { 'streaming-at-scale': 'true', 'run-id': '20300101-120000-new1' };
+    arm.groups.set('reused01-rg', { name: 'reused01-rg', location: 'eastus', tags, state: 'Succeeded' });
+    arm.requests.length = 0;
+    const old = context({ mode: 'teardown', 'solution-name': 'reused01', 'run-id': '20300101-100000-old1' });
+    await teardownAzureMode(old, deps());
+    expect(requestsTo('DELETE', /\/resourcegroups\/reused01-rg$/i)).toHaveLength(0);
+    expect(arm.groups.get('reused01-rg')?.state).toBe('Succeeded');
+    expect(old.reporter.lines.join('\n')).toContain(
+      'warning: Resource group reused01-rg belongs to run 20300101-120000-new1, not to run 20300101-100000-old1 that this teardown was asked for: not deleting it',
+    );
+    // Its own run id (or none) deletes it.
+    const own = context({ mode: 'teardown', 'solution-name': 'reused01', 'run-id': '20300101-120000-new1' });
+    await teardownAzureMode(own, deps());
+    expect(arm.groups.has('reused01-rg')).toBe(false);
+  });
+
   it('teardown without waiting returns once ARM accepted the deletion', async () => {
     arm.groups.set('nowait01-rg', { name: 'nowait01-rg', location: 'eastus', tags: {}, state: 'Succeeded' });
     const ctx = context({ mode: 'teardown', 'solution-name': 'nowait01', 'wait-for-deletion': 'false' });
