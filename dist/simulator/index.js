@@ -39036,7 +39036,7 @@ const INPUTS = {
         default: '',
     },
     'report-file': {
-        description: 'Where measure writes the JSON report; default: report.json in the run directory. comment: the report to post (required).',
+        description: 'Where measure writes the JSON report; default: report.json in the run directory (ab: the A/B report, default ab-report.json in work-dir/ab-<id>/). comment: the report to post, a benchmark or an A/B report (required).',
         default: '',
     },
     'summary-file': { description: 'Also write the markdown summary to this file.', default: '' },
@@ -39151,6 +39151,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
 /** The noise between runs of one side needs two runs of each. */
 const MIN_AB_ROUNDS = 2;
+/** The most rounds mode ab plans (a confirmation pair may add one): a pull request check must end. */
+const MAX_AB_ROUNDS = 20;
 function parseConfig(raw, env = process.env) {
     const value = (name) => (raw[name] ?? INPUTS[name].default).trim();
     const optional = (name) => value(name) || undefined;
@@ -39176,7 +39178,7 @@ function parseConfig(raw, env = process.env) {
         return {
             base: external_node_path_default().resolve(value('base') || '.'),
             head: external_node_path_default().resolve(value('head') || '.'),
-            rounds: wholeNumber('rounds', value('rounds'), MIN_AB_ROUNDS, 20),
+            rounds: wholeNumber('rounds', value('rounds'), MIN_AB_ROUNDS, MAX_AB_ROUNDS),
             baseSyntheticWorkUs: workUs('base-synthetic-work-us'),
             headSyntheticWorkUs: workUs('head-synthetic-work-us'),
             minimumEffectPercent: positiveNumber('min-effect-percent', value('min-effect-percent'), 1000),
@@ -39399,9 +39401,24 @@ function run_state_newRunId(now = new Date()) {
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
+/**
+ * A run's size as deploy fixes it from the config (tier rate, partitions, parallelism). Also how a
+ * later job that rebuilds the state elsewhere (src/azure/recover-state.ts) sizes it: same inputs, same size.
+ */
+function runSizing(config) {
+    return {
+        eventsPerSecond: config.tier.eventsPerSecond,
+        partitions: config.partitions,
+        parallelism: config.parallelism,
+    };
+}
+/** Where a run's directory is on this machine. */
+function runDirOf(config, runId) {
+    return path.resolve(config.workDir, runId);
+}
 async function createRun(config) {
     const runId = config.runId ?? run_state_newRunId();
-    const runDir = path.resolve(config.workDir, runId);
+    const runDir = runDirOf(config, runId);
     await mkdir(runDir, { recursive: true });
     const state = {
         version: STATE_VERSION,
@@ -39409,9 +39426,7 @@ async function createRun(config) {
         platform: config.platform,
         createdAt: new Date().toISOString(),
         runDir,
-        eventsPerSecond: config.tier.eventsPerSecond,
-        partitions: config.partitions,
-        parallelism: config.parallelism,
+        ...runSizing(config),
         platformState: {},
     };
     await saveRun(state);
@@ -91146,8 +91161,15 @@ async function summary_readReport(file) {
     }
     return parseReport(text, file);
 }
-/** Validates a report's text; `source` names it in errors. */
+/** Validates a benchmark report's text; `source` names it in errors. */
 function parseReport(text, source) {
+    return completeReport(parseAnyReport(text, source), source);
+}
+/**
+ * JSON written by this tool in this schema version, of either kind (a benchmark report, or an A/B
+ * report with `kind: 'ab'`); its fields are not checked yet.
+ */
+function parseAnyReport(text, source) {
     let value;
     try {
         value = JSON.parse(text);
@@ -91165,6 +91187,11 @@ function parseReport(text, source) {
             `(${TOOL_NAME}) reads schemaVersion ${REPORT_SCHEMA_VERSION}. ` +
             (newer ? 'It was written by a newer version: upgrade the action.' : 'Measure again to get a current report.'));
     }
+    return report;
+}
+/** A parsed report as a benchmark report: refused when a required field is missing. */
+function completeReport(value, source) {
+    const report = value;
     const missing = ['runId', 'tier', 'rows', 'rampUp', 'gate', 'latencyMs'].filter((field) => report[field] === undefined || report[field] === null);
     if (missing.length > 0 || !Array.isArray(report.rows)) {
         throw new ReportFileError(`Report file '${source}' is incomplete: missing ${missing.join(', ') || 'rows'} (schemaVersion ${REPORT_SCHEMA_VERSION}).`);
