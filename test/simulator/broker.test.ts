@@ -19,6 +19,7 @@ import { writeStatsFile, type StatsFile } from '../../simulator/src/stats-file.j
 import type { TelemetryEvent } from '../../simulator/src/events.js';
 import { parseIsoTimestamp } from '../../src/measure/event-fields.js';
 import { emptyLatencyHistograms, latencySet, recordEventLatency } from '../../src/analysis/latency.js';
+import { leastSquaresSlope } from '../../src/analysis/ramp-up.js';
 import { validate } from './schema.js';
 
 let runDir: string;
@@ -146,20 +147,6 @@ function perSecond(sortedMs: number[], seconds: number): number[] {
   return counts;
 }
 
-/** Records per second: the slope of the least-squares line of record index over time (ms). */
-function leastSquaresRatePerSecond(sortedMs: number[]): number {
-  const n = sortedMs.length;
-  const meanT = sortedMs.reduce((sum, t) => sum + t, 0) / n;
-  const meanI = (n - 1) / 2;
-  let covariance = 0;
-  let variance = 0;
-  sortedMs.forEach((t, i) => {
-    covariance += (t - meanT) * (i - meanI);
-    variance += (t - meanT) ** 2;
-  });
-  return (covariance / variance) * 1000;
-}
-
 describe('rate accuracy', () => {
   test.each([
     [1000, 15],
@@ -193,7 +180,8 @@ describe('rate accuracy', () => {
       // typical second gets the rate within 5% (not every second: other processes on a shared
       // 2-core machine stall this one now and then, and the next second catches up).
       const sent = messages.map((m) => Number(m.timestamp)).sort((a, b) => a - b);
-      expect(Math.abs(leastSquaresRatePerSecond(sent) - rate) / rate).toBeLessThan(0.01);
+      const ratePerMs = leastSquaresSlope(sent.map((t, index) => [t, index] as const))!;
+      expect(Math.abs(ratePerMs * 1000 - rate) / rate).toBeLessThan(0.01);
       const perSentSecond = perSecond(sent, seconds)
         .slice(0, -1)
         .sort((a, b) => a - b);
