@@ -4,6 +4,7 @@
  * names the input, the value given and what is allowed. The process environment is read only for
  * the default simulator image (the GitHub owner that publishes it).
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import {
@@ -19,7 +20,7 @@ import {
   type PlatformName,
   type RawInputs,
 } from './inputs.js';
-import { customTier, MAX_EVENTS_PER_SECOND, TIER_PRESETS, type Tier } from './tiers.js';
+import { customTier, localSizing, MAX_EVENTS_PER_SECOND, TIER_PRESETS, type Tier } from './tiers.js';
 import {
   AZURE_DEPLOY_MINUTES,
   AZURE_MEASURE_START_SECONDS,
@@ -115,7 +116,15 @@ export const MIN_AB_ROUNDS = 2;
 /** The most rounds mode ab plans (a confirmation pair may add one): a pull request check must end. */
 export const MAX_AB_ROUNDS = 20;
 
-export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * `cores`: the machine's, for the local platform's default sizing (localSizing); a parameter so
+ * that tests can fix it.
+ */
+export function parseConfig(
+  raw: RawInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = availableParallelism(),
+): Config {
   const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
   const optional = (name: InputName): string | undefined => value(name) || undefined;
 
@@ -145,6 +154,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     3600,
   );
   const partitions = optionalCount('partitions', optional('partitions')) ?? tier.partitions;
+  const sizing = onAzure ? tier : localSizing(tier, cores);
   const minSteadyDefault = Math.max(1, Math.min(3, Math.floor(minutes) - 1));
   const syntheticWorkUs = wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000);
   const abOptions = (): ABOptions => {
@@ -182,9 +192,9 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     maxDurationMinutes: wholeNumber('max-duration-minutes', value('max-duration-minutes'), 1, MAX_MAX_DURATION_MINUTES),
     dryRun: bool('dry-run', value('dry-run')),
     partitions,
-    parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
+    parallelism: optionalCount('parallelism', optional('parallelism')) ?? sizing.flinkParallelism,
     simulatorInstances:
-      optionalCount('simulator-instances', optional('simulator-instances')) ?? tier.simulatorInstances,
+      optionalCount('simulator-instances', optional('simulator-instances')) ?? sizing.simulatorInstances,
     simulatorImage: optional('simulator-image')
       ? imageReference(value('simulator-image'))
       : onAzure

@@ -88,8 +88,15 @@ export const INPUTS = {
   },
   'dry-run': { description: 'cleanup: list the expired resource groups without deleting them.', default: 'false' },
   partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },
-  parallelism: { description: "Flink job parallelism; default: the tier's.", default: '' },
-  'simulator-instances': { description: "Simulator instances sharing the rate; default: the tier's.", default: '' },
+  parallelism: {
+    description: "Flink job parallelism; default: the tier's (on platform local at most the machine's cores).",
+    default: '',
+  },
+  'simulator-instances': {
+    description:
+      "Simulator instances sharing the rate; default: the tier's (on platform local at most the machine's cores).",
+    default: '',
+  },
   'simulator-image': {
     description:
       "Container image of the simulator and the measure agent (aks, hdinsight). Default: ghcr.io/<owner>/streaming-at-scale-simulator:<this toolkit's version>, as the release workflow publishes it, where <owner> is the owner of the action's repository (GITHUB_ACTION_REPOSITORY), else GITHUB_REPOSITORY_OWNER, in lower case; outside GitHub Actions there is no default.",

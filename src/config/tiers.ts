@@ -75,3 +75,17 @@ export function customTier(eventsPerSecond: number): Tier {
     simulatorInstances: Math.max(1, Math.ceil(eventsPerSecond / 2_000)),
   };
 }
+
+/**
+ * Flink slots and simulator processes for the local platform, where simulator, Kafka and Flink
+ * share one machine: the tier's figures, but no more of each than the machine has cores. More only
+ * adds contention: one simulator process paces 10,000 events/s on about half a core, and a Flink
+ * slot per core already parses and enriches far more (docs/benchmarks.md).
+ */
+export function localSizing(tier: Tier, cores: number): Pick<Tier, 'flinkParallelism' | 'simulatorInstances'> {
+  const most = Math.max(1, Math.floor(cores));
+  return {
+    flinkParallelism: Math.min(tier.flinkParallelism, most),
+    simulatorInstances: Math.min(tier.simulatorInstances, most),
+  };
+}

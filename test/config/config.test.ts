@@ -158,13 +158,30 @@ describe('parseConfig: good inputs', () => {
   ])(
     'tier %s: %i events/s, %i partitions, parallelism %i, %i simulators',
     (tier, eps, partitions, parallelism, sims) => {
-      const config = parseConfig({ mode: 'deploy', tier });
-      expect(config.tier.eventsPerSecond).toBe(eps);
-      expect(config.partitions).toBe(partitions);
-      expect(config.parallelism).toBe(parallelism);
-      expect(config.simulatorInstances).toBe(sims);
+      for (const config of [
+        parseConfig({ ...AZURE, mode: 'deploy', tier }),
+        parseConfig({ mode: 'deploy', tier }, {}, 64),
+      ]) {
+        expect(config.tier.eventsPerSecond).toBe(eps);
+        expect(config.partitions).toBe(partitions);
+        expect(config.parallelism).toBe(parallelism);
+        expect(config.simulatorInstances).toBe(sims);
+      }
     },
   );
+
+  it("on platform local, no more Flink slots or simulators than cores; partitions stay the tier's", () => {
+    const tier10 = (cores: number) => parseConfig({ mode: 'run', tier: '10' }, {}, cores);
+    expect([tier10(2).partitions, tier10(2).parallelism, tier10(2).simulatorInstances]).toEqual([8, 2, 2]);
+    expect([tier10(6).parallelism, tier10(6).simulatorInstances]).toEqual([6, 5]);
+    expect([tier10(1).parallelism, tier10(1).simulatorInstances]).toEqual([1, 1]);
+    // On Azure the machine running the action is not where the pipeline runs.
+    const aks = parseConfig({ ...AZURE, mode: 'deploy', tier: '10' }, {}, 2);
+    expect([aks.parallelism, aks.simulatorInstances]).toEqual([8, 5]);
+    // Explicit inputs win.
+    const explicit = parseConfig({ mode: 'run', tier: '10', parallelism: '8', 'simulator-instances': '5' }, {}, 2);
+    expect([explicit.parallelism, explicit.simulatorInstances]).toEqual([8, 5]);
+  });
 
   it('keeps the seed sizing of each preset', () => {
     expect(TIER_PRESETS['10'].aksNodes).toEqual({ count: 4, size: 'Standard_D4s_v3' });
@@ -173,7 +190,7 @@ describe('parseConfig: good inputs', () => {
   });
 
   it('overrides tier figures with explicit inputs', () => {
-    const config = parseConfig({ mode: 'deploy', tier: '5', partitions: '6', parallelism: '2' });
+    const config = parseConfig({ mode: 'deploy', tier: '5', partitions: '6', parallelism: '2' }, {}, 64);
     expect([config.partitions, config.parallelism, config.simulatorInstances]).toEqual([6, 2, 3]);
   });
 
