@@ -147,10 +147,11 @@ function perSecond(sortedMs: number[], seconds: number): number[] {
   return counts;
 }
 
+// Both rates at once (each into its own topic): 30 s each, as the issue asks, in 30 s of test time.
 describe('rate accuracy', () => {
-  test.each([
-    [1000, 15],
-    [5000, 15],
+  test.concurrent.each([
+    [1000, 30],
+    [5000, 30],
   ])(
     '%i events/s for %i s: exact count, the rate within 1%%, spread evenly',
     async (rate, seconds) => {
@@ -193,7 +194,7 @@ describe('rate accuracy', () => {
       expect(lateness[0]!).toBeGreaterThanOrEqual(-1);
       expect(lateness[Math.floor(lateness.length / 2)]!).toBeLessThan(50);
     },
-    60_000,
+    120_000,
   );
 });
 
