@@ -38883,6 +38883,8 @@ function errorMessage(error) {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -38990,8 +38992,14 @@ const INPUTS = {
     },
     'dry-run': { description: 'cleanup: list the expired resource groups without deleting them.', default: 'false' },
     partitions: { description: "Partitions of topics 'in' and 'out'; default: the tier's.", default: '' },
-    parallelism: { description: "Flink job parallelism; default: the tier's.", default: '' },
-    'simulator-instances': { description: "Simulator instances sharing the rate; default: the tier's.", default: '' },
+    parallelism: {
+        description: "Flink job parallelism; default: the tier's (on platform local at most the machine's cores).",
+        default: '',
+    },
+    'simulator-instances': {
+        description: "Simulator instances sharing the rate; default: the tier's (on platform local at most the machine's cores).",
+        default: '',
+    },
     'simulator-image': {
         description: "Container image of the simulator and the measure agent (aks, hdinsight). Default: ghcr.io/<owner>/streaming-at-scale-simulator:<this toolkit's version>, as the release workflow publishes it, where <owner> is the owner of the action's repository (GITHUB_ACTION_REPOSITORY), else GITHUB_REPOSITORY_OWNER, in lower case; outside GitHub Actions there is no default.",
         default: '',
@@ -39125,6 +39133,19 @@ function customTier(eventsPerSecond) {
         simulatorInstances: Math.max(1, Math.ceil(eventsPerSecond / 2_000)),
     };
 }
+/**
+ * Flink slots and simulator processes for the local platform, where simulator, Kafka and Flink
+ * share one machine: the tier's figures, but no more of each than the machine has cores. More only
+ * adds contention: one simulator process paces 10,000 events/s on about half a core, and a Flink
+ * slot per core already parses and enriches far more (docs/benchmarks.md).
+ */
+function localSizing(tier, cores) {
+    const most = Math.max(1, Math.floor(cores));
+    return {
+        flinkParallelism: Math.min(tier.flinkParallelism, most),
+        simulatorInstances: Math.min(tier.simulatorInstances, most),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The toolkit's version, written into every report. */
@@ -39143,6 +39164,7 @@ const version_TOOL_VERSION = '0.1.0';
 
 
 
+
 /** Solution names become storage account names (3-24 chars) after the longest suffix we append. */
 const LONGEST_NAME_SUFFIX = 'storage';
 const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
@@ -39153,7 +39175,11 @@ const LOCAL_SOLUTION_NAME = 'local';
 const MIN_AB_ROUNDS = 2;
 /** The most rounds mode ab plans (a confirmation pair may add one): a pull request check must end. */
 const MAX_AB_ROUNDS = 20;
-function parseConfig(raw, env = process.env) {
+/**
+ * `cores`: the machine's, for the local platform's default sizing (localSizing); a parameter so
+ * that tests can fix it.
+ */
+function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
     const value = (name) => (raw[name] ?? INPUTS[name].default).trim();
     const optional = (name) => value(name) || undefined;
     const mode = oneOf('mode', value('mode'), MODES);
@@ -39171,6 +39197,7 @@ function parseConfig(raw, env = process.env) {
     const minutes = positiveNumber('minutes', optional('minutes') ?? (mode === 'ab' ? '2' : '30'), 24 * 60);
     const intervalSeconds = wholeNumber('interval-seconds', optional('interval-seconds') ?? (mode === 'ab' ? '10' : '60'), 1, 3600);
     const partitions = optionalCount('partitions', optional('partitions')) ?? tier.partitions;
+    const sizing = onAzure ? tier : localSizing(tier, cores);
     const minSteadyDefault = Math.max(1, Math.min(3, Math.floor(minutes) - 1));
     const syntheticWorkUs = wholeNumber('synthetic-work-us', value('synthetic-work-us'), 0, 1_000_000);
     const abOptions = () => {
@@ -39205,8 +39232,8 @@ function parseConfig(raw, env = process.env) {
         maxDurationMinutes: wholeNumber('max-duration-minutes', value('max-duration-minutes'), 1, MAX_MAX_DURATION_MINUTES),
         dryRun: bool('dry-run', value('dry-run')),
         partitions,
-        parallelism: optionalCount('parallelism', optional('parallelism')) ?? tier.flinkParallelism,
-        simulatorInstances: optionalCount('simulator-instances', optional('simulator-instances')) ?? tier.simulatorInstances,
+        parallelism: optionalCount('parallelism', optional('parallelism')) ?? sizing.flinkParallelism,
+        simulatorInstances: optionalCount('simulator-instances', optional('simulator-instances')) ?? sizing.simulatorInstances,
         simulatorImage: optional('simulator-image')
             ? imageReference(value('simulator-image'))
             : onAzure
@@ -39649,8 +39676,6 @@ class AbortError extends Error {
     }
 }
 //# sourceMappingURL=AbortError.js.map
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:process"
 const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
