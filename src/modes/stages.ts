@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import { AZURE_MEASURE_START_SECONDS, LOAD_MARGIN_SECONDS } from '../config/durations.js';
 import { platformFor } from '../platforms/index.js';
 import type { ModeContext, Platform } from '../platforms/platform.js';
-import { loadRun, RunNotFoundError, type RunState } from '../run-state/run-state.js';
+import { loadRun, RunNotFoundError, sizedByRun, type RunState } from '../run-state/run-state.js';
 import { publishReport } from '../report/publish.js';
 import { stoppedByDeadline, withinMaxDuration } from './max-duration.js';
 import { setRunOutputs } from './run-outputs.js';
@@ -36,12 +36,32 @@ export async function existingRun(ctx: ModeContext, platform: Platform): Promise
 async function onExistingRun(
   ctx: ModeContext,
   state: RunState | undefined,
-  stage: (platform: Platform, run: RunState) => Promise<void>,
+  stage: (platform: Platform, run: RunState, sized: ModeContext) => Promise<void>,
 ): Promise<void> {
   const platform = platformFor(ctx.config.platform);
   const run = state ?? (await existingRun(ctx, platform));
-  await stage(platform, run);
+  await stage(platform, run, runSizedContext(ctx, run));
   setRunOutputs(ctx.reporter, run);
+}
+
+/** The context with the run's own size (sizedByRun), and a line saying so when it differs from this call's. */
+function runSizedContext(ctx: ModeContext, run: RunState): ModeContext {
+  const config = sizedByRun(ctx.config, run);
+  const { tier, partitions, parallelism, simulatorInstances } = config;
+  const own = ctx.config;
+  if (
+    tier.name !== own.tier.name ||
+    tier.eventsPerSecond !== own.tier.eventsPerSecond ||
+    partitions !== own.partitions ||
+    parallelism !== own.parallelism ||
+    simulatorInstances !== own.simulatorInstances
+  ) {
+    const name = tier.name === 'custom' ? 'a custom tier' : `tier ${tier.name}`;
+    ctx.reporter.info(
+      `Run ${run.runId} was deployed at ${name}: ${run.eventsPerSecond.toLocaleString('en-US')} events/s, ${partitions} partitions, parallelism ${parallelism}, ${simulatorInstances} simulator instance(s). This step uses that size.`,
+    );
+  }
+  return { ...ctx, config };
 }
 
 // Each stage after deploy runs within the run's maximum duration (max-duration.ts): `<stage>On`
@@ -51,7 +71,7 @@ export const submitFlinkOn = (ctx: ModeContext, platform: Platform, run: RunStat
   withinMaxDuration(ctx, platform, run, 'submit-flink', (bounded) => platform.submitFlink(bounded, run));
 
 export const submitFlink = (ctx: ModeContext, state?: RunState) =>
-  onExistingRun(ctx, state, (platform, run) => submitFlinkOn(ctx, platform, run));
+  onExistingRun(ctx, state, (platform, run, sized) => submitFlinkOn(sized, platform, run));
 
 /**
  * How long a load lasts unless told otherwise: `minutes` with `wait` (a load on its own); without
@@ -67,7 +87,7 @@ export const loadOn = (ctx: ModeContext, platform: Platform, run: RunState, dura
   withinMaxDuration(ctx, platform, run, 'load', (bounded) => platform.load(bounded, run, durationSeconds));
 
 export const load = (ctx: ModeContext, state?: RunState, durationSeconds = loadSeconds(ctx.config)) =>
-  onExistingRun(ctx, state, (platform, run) => loadOn(ctx, platform, run, durationSeconds));
+  onExistingRun(ctx, state, (platform, run, sized) => loadOn(sized, platform, run, durationSeconds));
 
 /**
  * Samples (until the deadline at the latest) and publishes the report, which says when the deadline
@@ -85,7 +105,7 @@ export const measureOn = (ctx: ModeContext, platform: Platform, run: RunState) =
   });
 
 export const measure = (ctx: ModeContext, state?: RunState) =>
-  onExistingRun(ctx, state, (platform, run) => measureOn(ctx, platform, run));
+  onExistingRun(ctx, state, (platform, run, sized) => measureOn(sized, platform, run));
 
 /** Tearing down a run that is already gone is success: teardown is safe to repeat. */
 export async function teardown(ctx: ModeContext, state?: RunState): Promise<void> {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../config/config.js';
+import { parseTier, type Config } from '../config/config.js';
 import type { PlatformName } from '../config/inputs.js';
 import { UserError } from '../errors.js';
 
@@ -22,6 +22,10 @@ export interface RunState {
   eventsPerSecond: number;
   partitions: number;
   parallelism: number;
+  /** The tier input deploy was given ('10', or a custom rate such as '2000'); absent in older states. */
+  tier?: string;
+  /** Simulator instances of the run's load; absent in older states. */
+  simulatorInstances?: number;
   kafkaBootstrapServers?: string;
   flinkRestUrl?: string;
   flinkJobId?: string;
@@ -38,15 +42,35 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+type RunSizing = Pick<RunState, 'eventsPerSecond' | 'partitions' | 'parallelism' | 'tier' | 'simulatorInstances'>;
+
 /**
- * A run's size as deploy fixes it from the config (tier rate, partitions, parallelism). Also how a
- * later job that rebuilds the state elsewhere (src/azure/recover-state.ts) sizes it: same inputs, same size.
+ * A run's size as deploy fixes it from the config (tier, partitions, parallelism, simulators). Also
+ * how a later job that rebuilds the state elsewhere (src/azure/recover-state.ts) sizes it: same
+ * inputs, same size.
  */
-export function runSizing(config: Config): Pick<RunState, 'eventsPerSecond' | 'partitions' | 'parallelism'> {
+export function runSizing(config: Config): RunSizing {
   return {
     eventsPerSecond: config.tier.eventsPerSecond,
     partitions: config.partitions,
     parallelism: config.parallelism,
+    tier: config.tier.name === 'custom' ? String(config.tier.eventsPerSecond) : config.tier.name,
+    simulatorInstances: config.simulatorInstances,
+  };
+}
+
+/**
+ * The config a stage after deploy works with: the size is the run's, fixed at deploy, whatever
+ * this call's own tier inputs (or their defaults) say. A `submit-flink` or `load` called on its own
+ * after `deploy --tier 10` must not fall back to tier 1's parallelism or simulator count.
+ */
+export function sizedByRun(config: Config, run: RunState): Config {
+  return {
+    ...config,
+    tier: run.tier ? parseTier(run.tier) : config.tier,
+    partitions: run.partitions,
+    parallelism: run.parallelism,
+    simulatorInstances: run.simulatorInstances ?? config.simulatorInstances,
   };
 }
 

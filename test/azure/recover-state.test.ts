@@ -73,6 +73,8 @@ describe('runStateFromAzure', () => {
       eventsPerSecond: 5000,
       partitions: tier5.partitions,
       parallelism: tier5.parallelism,
+      tier: '5',
+      simulatorInstances: tier5.simulatorInstances,
       platformState: {
         azure: {
           subscriptionId: SUBSCRIPTION,
