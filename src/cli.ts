@@ -3,11 +3,9 @@ import { parseCommandLine, helpText } from './cli/args.js';
 import { parseConfig } from './config/config.js';
 import { cliReporter } from './console/reporter.js';
 import { errorMessage } from './errors.js';
-import { hideKafkajsTimerWarnings } from './console/quiet-warnings.js';
 import { runMode } from './modes/index.js';
 
 async function main(): Promise<number> {
-  hideKafkajsTimerWarnings();
   const request = parseCommandLine(process.argv.slice(2), process.env);
   if (request.kind === 'help') {
     console.log(helpText());

@@ -4,7 +4,6 @@ import { parseConfig } from './config/config.js';
 import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
 import { actionReporter } from './console/reporter.js';
 import { errorMessage } from './errors.js';
-import { hideKafkajsTimerWarnings } from './console/quiet-warnings.js';
 import { runMode } from './modes/index.js';
 
 export function inputsFromAction(): RawInputs {
@@ -18,7 +17,6 @@ export function inputsFromAction(): RawInputs {
 }
 
 export async function run(): Promise<void> {
-  hideKafkajsTimerWarnings();
   const controller = new AbortController();
   // The runner sends SIGINT, then SIGTERM, when a workflow is cancelled.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());

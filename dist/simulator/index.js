@@ -14213,6 +14213,10 @@ module.exports = class RequestQueue extends EventEmitter {
     if (!this.throttleCheckTimeoutId) {
       if (this.pending.length > 0) {
         scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL
+      } else if (scheduleAt <= 0) {
+        // Nothing pending and not throttled: the next push() or response checks again. Without
+        // this return, a 1 ms timer re-arms itself forever on every connection (kafkajs#1556, #1704).
+        return
       }
       this.throttleCheckTimeoutId = setTimeout(() => {
         this.throttleCheckTimeoutId = null
@@ -39184,7 +39188,7 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
     const optional = (name) => value(name) || undefined;
     const mode = oneOf('mode', value('mode'), MODES);
     const platform = oneOf('platform', value('platform'), PLATFORMS);
-    const tier = parseTier(value('tier'));
+    const tier = config_parseTier(value('tier'));
     const onAzure = platform !== 'local';
     const solutionName = value('solution-name') || (onAzure ? '' : LOCAL_SOLUTION_NAME);
     // cleanup sweeps a whole subscription: it needs no solution name.
@@ -39321,7 +39325,7 @@ function crossCheck(config, explicitSteadyMinutes) {
         throw new InputError('min-steady-minutes', String(config.gate.minSteadyMinutes), `It cannot exceed the intervals measured (${intervals}: minutes ${config.minutes} x 60 / interval-seconds ${config.intervalSeconds}): a run that short can never pass; lower it or measure longer.`);
     }
 }
-function parseTier(text) {
+function config_parseTier(text) {
     const preset = text.toLowerCase().replace(/k$/, '');
     if (preset === '1' || preset === '5' || preset === '10')
         return TIER_PRESETS[preset];
@@ -39422,6 +39426,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 
+
 const STATE_FILE = 'state.json';
 const STATE_VERSION = 1;
 function run_state_newRunId(now = new Date()) {
@@ -39429,14 +39434,31 @@ function run_state_newRunId(now = new Date()) {
     return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 /**
- * A run's size as deploy fixes it from the config (tier rate, partitions, parallelism). Also how a
- * later job that rebuilds the state elsewhere (src/azure/recover-state.ts) sizes it: same inputs, same size.
+ * A run's size as deploy fixes it from the config (tier, partitions, parallelism, simulators). Also
+ * how a later job that rebuilds the state elsewhere (src/azure/recover-state.ts) sizes it: same
+ * inputs, same size.
  */
 function runSizing(config) {
     return {
         eventsPerSecond: config.tier.eventsPerSecond,
         partitions: config.partitions,
         parallelism: config.parallelism,
+        tier: config.tier.name === 'custom' ? String(config.tier.eventsPerSecond) : config.tier.name,
+        simulatorInstances: config.simulatorInstances,
+    };
+}
+/**
+ * The config a stage after deploy works with: the size is the run's, fixed at deploy, whatever
+ * this call's own tier inputs (or their defaults) say. A `submit-flink` or `load` called on its own
+ * after `deploy --tier 10` must not fall back to tier 1's parallelism or simulator count.
+ */
+function sizedByRun(config, run) {
+    return {
+        ...config,
+        tier: run.tier ? parseTier(run.tier) : config.tier,
+        partitions: run.partitions,
+        parallelism: run.parallelism,
+        simulatorInstances: run.simulatorInstances ?? config.simulatorInstances,
     };
 }
 /** Where a run's directory is on this machine. */
@@ -92601,13 +92623,6 @@ const ZERO = {
     averageRate: 0,
     targetRate: 0,
 };
-// kafkajs 2.2.4 schedules a negative timeout in its request queue (Node treats it as 1 ms) and
-// Node 24 warns about it on every run: harmless, known upstream (tulios/kafkajs#1751), not shown.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-    if (warning.name !== 'TimeoutNegativeWarning')
-        console.warn(`(node) ${warning.name}: ${warning.message}`);
-});
 async function main() {
     const request = parseSimulatorArgs(process.argv.slice(2), process.env);
     if (request.kind === 'help') {

@@ -24,13 +24,6 @@ const ZERO: SimulatorStats = {
   targetRate: 0,
 };
 
-// kafkajs 2.2.4 schedules a negative timeout in its request queue (Node treats it as 1 ms) and
-// Node 24 warns about it on every run: harmless, known upstream (tulios/kafkajs#1751), not shown.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') console.warn(`(node) ${warning.name}: ${warning.message}`);
-});
-
 async function main(): Promise<number> {
   const request = parseSimulatorArgs(process.argv.slice(2), process.env);
   if (request.kind === 'help') {
