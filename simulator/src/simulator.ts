@@ -277,6 +277,10 @@ export async function runSimulator(options: SimulatorOptions, hooks: SimulatorHo
           wakeUp();
         });
       inFlight.add(send);
+      // kafkajs encodes concurrent requests interleaved, and one that spans fewer partitions reaches
+      // the socket first: a device's later events could then land before its earlier ones. Building
+      // the next batch in a later macrotask lets this request be written first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await Promise.all(inFlight);
     final = snapshot(false); // before disconnecting, which can take a while on a busy machine

@@ -2,7 +2,8 @@
  * The audit's bookkeeping (pure): every input and output record of a run, identified by
  * (deviceId, deviceSequenceNumber). The simulator gives each such pair exactly one eventId and sends
  * a duplicate with the same eventId, so counting per pair counts duplicates by eventId without
- * keeping millions of ids in memory: one byte per event and side.
+ * keeping millions of ids in memory: one byte per event and side, plus each event's place in its
+ * device's input order (4 bytes), against which the output's order is judged.
  */
 export interface AuditCounts {
   inputRecords: number;
@@ -16,8 +17,13 @@ export interface AuditCounts {
   duplicates: number;
   /** Input events that never reached the output. */
   lost: number;
-  /** First deliveries of an event after a later event of the same device was already delivered. */
+  /**
+   * First deliveries of an event after an event of the same device that came after it on `in`: the
+   * pipeline's own reordering (the input's order is the reference, not the sequence numbers).
+   */
   reordered: number;
+  /** Events appended to `in` after a later event of the same device: reordered before the pipeline. */
+  inputReordered: number;
   /** Output records that are not events of this run (unparseable or unknown device). */
   foreign: number;
 }
@@ -46,9 +52,31 @@ class SeenCounts {
   }
 }
 
+/** Each event's place in its device's input order (1 = first on `in`; 0 = not seen on `in`). */
+class InputOrder {
+  private places = new Uint32Array(1024);
+  private next = 1;
+
+  add(seq: number): void {
+    if (seq >= this.places.length) {
+      const grown = new Uint32Array(Math.max(seq + 1, this.places.length * 2));
+      grown.set(this.places);
+      this.places = grown;
+    }
+    this.places[seq] = this.next++;
+  }
+
+  placeOf(seq: number): number {
+    return seq < this.places.length ? this.places[seq] : 0;
+  }
+}
+
 interface DeviceLedger {
   input: SeenCounts;
+  inputOrder: InputOrder;
   output: SeenCounts;
+  /** The latest input place among the events delivered so far. */
+  deliveredUpTo: number;
 }
 
 export class AuditLedger {
@@ -57,20 +85,26 @@ export class AuditLedger {
   private outputRecords = 0;
   private duplicates = 0;
   private reordered = 0;
+  private inputReordered = 0;
   private foreign = 0;
 
   private device(deviceId: string): DeviceLedger {
     let ledger = this.devices.get(deviceId);
     if (!ledger) {
-      ledger = { input: new SeenCounts(), output: new SeenCounts() };
+      ledger = { input: new SeenCounts(), inputOrder: new InputOrder(), output: new SeenCounts(), deliveredUpTo: 0 };
       this.devices.set(deviceId, ledger);
     }
     return ledger;
   }
 
+  /** Input records must all be recorded before the first output record (the audit reads `in` first). */
   recordInput(deviceId: string, seq: number): void {
     this.inputRecords++;
-    this.device(deviceId).input.add(seq);
+    const ledger = this.device(deviceId);
+    const maxBefore = ledger.input.max;
+    if (ledger.input.add(seq) > 0) return;
+    ledger.inputOrder.add(seq);
+    if (seq < maxBefore) this.inputReordered++;
   }
 
   recordOutput(deviceId: string, seq: number): void {
@@ -80,9 +114,15 @@ export class AuditLedger {
       this.foreign++;
       return;
     }
-    const maxBefore = ledger.output.max;
-    if (ledger.output.add(seq) > 0) this.duplicates++;
-    else if (seq < maxBefore) this.reordered++;
+    if (ledger.output.add(seq) > 0) {
+      this.duplicates++;
+      return;
+    }
+    // Events from before the audited input window have no input place: their order is not judged.
+    const place = ledger.inputOrder.placeOf(seq);
+    if (place === 0) return;
+    if (place < ledger.deliveredUpTo) this.reordered++;
+    else ledger.deliveredUpTo = place;
   }
 
   /** A record that could not be read as an event at all. */
@@ -117,6 +157,7 @@ export class AuditLedger {
       duplicates: this.duplicates,
       lost,
       reordered: this.reordered,
+      inputReordered: this.inputReordered,
       foreign: this.foreign,
     };
   }

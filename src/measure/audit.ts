@@ -85,6 +85,7 @@ export async function auditWindow(
     duplicates: counts.duplicates,
     lost: counts.lost,
     reordered: counts.reordered,
+    inputReordered: counts.inputReordered,
     expectedFromIn: counts.inputEvents,
     costSeconds: (cpu.user + cpu.system) / 1e6,
     caughtUp,

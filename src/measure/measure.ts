@@ -137,7 +137,7 @@ export async function measurePipeline(
     const { caughtUp: _caughtUp, ...figures } = result;
     audit = figures;
     reporter.info(
-      `Audit: ${audit.expectedFromIn} events in, ${audit.uniqueEvents} reached out, ${audit.duplicates} duplicates, ${audit.lost} lost, ${audit.reordered} reordered (${audit.costSeconds.toFixed(1)} CPU s).`,
+      `Audit: ${audit.expectedFromIn} events in, ${audit.uniqueEvents} reached out, ${audit.duplicates} duplicates, ${audit.lost} lost, ${audit.reordered} reordered by the pipeline${audit.inputReordered ? ` (${audit.inputReordered} already out of order on in)` : ''} (${audit.costSeconds.toFixed(1)} CPU s).`,
     );
   } else if (config.audit && config.job !== 'simple-relay') {
     reporter.info(`Audit skipped: job ${config.job} emits tags, not one record per event.`);

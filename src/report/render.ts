@@ -300,7 +300,8 @@ function renderLoadAndAudit(report: BenchmarkReport): string {
       `**Audit** (every output record read, ${formatDecimal(audit.costSeconds, 1)} CPU s): ` +
         `${formatCount(audit.outRecords)} records on out, ${formatCount(audit.uniqueEvents)} unique events ` +
         `(${formatCount(audit.expectedFromIn)} expected from in), ${formatCount(audit.duplicates)} duplicates, ` +
-        `${formatCount(audit.lost)} lost, ${formatCount(audit.reordered)} reordered.`,
+        `${formatCount(audit.lost)} lost, ${formatCount(audit.reordered)} reordered by the pipeline` +
+        (audit.inputReordered ? ` (${formatCount(audit.inputReordered)} already out of order on in).` : '.'),
     );
   } else {
     lines.push('**Audit:** off (duplicates, loss and reordering not checked).');

@@ -123,8 +123,17 @@ export interface AuditResult {
   duplicates: number;
   /** (deviceId, deviceSequenceNumber) pairs present in `in` and missing from `out`. */
   lost: number;
-  /** Records whose deviceSequenceNumber is lower than an earlier record of the same device in `out`. */
+  /**
+   * Events delivered to `out` after an event of the same device that came after them on `in`: the
+   * pipeline's own reordering, judged against the input's order.
+   */
   reordered: number;
+  /**
+   * Events appended to `in` after a later event (higher deviceSequenceNumber) of the same device:
+   * out of order before the pipeline (the load generator's concurrent sends). Absent in reports
+   * written before it was counted.
+   */
+  inputReordered?: number;
   /** Distinct events appended to `in` during the audited window: the count `out` should reach. */
   expectedFromIn: number;
   /** CPU seconds the audit itself used (it reads every record). */

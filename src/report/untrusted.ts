@@ -246,6 +246,7 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
     ]) {
       number(audit[key], `audit.${key}`);
     }
+    if (audit.inputReordered !== undefined) number(audit.inputReordered, 'audit.inputReordered');
   }
 
   const rampUp = record(report.rampUp, 'rampUp');

@@ -58,8 +58,30 @@ describe('AuditLedger', () => {
       duplicates: 2,
       lost: 1, // b/11
       reordered: 1, // a/3 after a/4
+      inputReordered: 0,
       foreign: 2,
     });
+  });
+
+  it("judges the output's order against the input's, and counts the input's own reordering apart", () => {
+    const ledger = new AuditLedger();
+    for (const seq of [0, 2, 1, 3]) ledger.recordInput('a', seq); // the producer sent 2 before 1
+    for (const seq of [0, 1, 2, 3]) ledger.recordInput('b', seq);
+    for (const seq of [0, 2, 1, 3]) ledger.recordOutput('a', seq); // kept the input's order
+    for (const seq of [0, 2, 1, 3]) ledger.recordOutput('b', seq); // the pipeline swapped 1 and 2
+    expect(ledger.counts()).toMatchObject({ inputReordered: 1, reordered: 1, lost: 0, duplicates: 0 });
+
+    const sorted = new AuditLedger();
+    for (const seq of [0, 2, 1, 3]) sorted.recordInput('a', seq);
+    for (const seq of [0, 1, 2, 3]) sorted.recordOutput('a', seq); // differs from the input's order
+    expect(sorted.counts()).toMatchObject({ inputReordered: 1, reordered: 1 });
+  });
+
+  it('does not judge the order of events from before the input window', () => {
+    const ledger = new AuditLedger();
+    for (const seq of [5, 6]) ledger.recordInput('a', seq);
+    for (const seq of [4, 3, 5, 6]) ledger.recordOutput('a', seq); // 3 and 4: appended to in before the window
+    expect(ledger.counts()).toMatchObject({ reordered: 0, lost: 0, outputEvents: 2 });
   });
 
   it('handles sequences beyond its initial capacity', () => {

@@ -113,7 +113,7 @@ describe('counts, duplicates and sequences', () => {
     expect(periodic.every((s, i) => i === 0 || s.acknowledged >= periodic[i - 1]!.acknowledged)).toBe(true);
   });
 
-  test('every record is a valid event keyed by deviceId; duplicates are identical; sequences gap-free', async () => {
+  test('every record is a valid event keyed by deviceId; duplicates are identical; sequences gap-free and in order', async () => {
     const messages = await consumeAll(name, 25_025);
     expect(messages).toHaveLength(25_025);
     const byEventId = new Map<string, string[]>();
@@ -134,8 +134,11 @@ describe('counts, duplicates and sequences', () => {
     for (const copies of duplicated) expect(copies).toEqual([copies[0], copies[0]]);
     expect(sequences.size).toBe(97);
     for (const [, seq] of sequences) {
-      const distinct = [...new Set(seq)].sort((a, b) => a - b);
+      const inTopicOrder = [...new Set(seq)];
+      const distinct = [...inTopicOrder].sort((a, b) => a - b);
       expect(distinct).toEqual(Array.from({ length: distinct.length }, (_, i) => i));
+      // A device's events lie in one partition, and each device's order there is its sending order.
+      expect(inTopicOrder).toEqual(distinct);
     }
   }, 90_000);
 });
