@@ -85,6 +85,11 @@ export interface Config {
   parallelism: number;
   simulatorInstances: number;
   /**
+   * Which sizing inputs this call was given (not defaulted): a stage after deploy takes the rest
+   * from the run (sizedByRun in src/run-state).
+   */
+  givenSizing: { tier: boolean; parallelism: boolean; simulatorInstances: boolean };
+  /**
    * Image of the simulator and the measure agent (Azure platforms): the input, or the released
    * image of this version; undefined where no default is known (outside GitHub Actions).
    */
@@ -127,6 +132,7 @@ export function parseConfig(
 ): Config {
   const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
   const optional = (name: InputName): string | undefined => value(name) || undefined;
+  const given = (name: InputName): boolean => (raw[name] ?? '').trim() !== '';
 
   const mode = oneOf('mode', value('mode'), MODES);
   const platform = oneOf('platform', value('platform'), PLATFORMS);
@@ -195,6 +201,11 @@ export function parseConfig(
     parallelism: optionalCount('parallelism', optional('parallelism')) ?? sizing.flinkParallelism,
     simulatorInstances:
       optionalCount('simulator-instances', optional('simulator-instances')) ?? sizing.simulatorInstances,
+    givenSizing: {
+      tier: given('tier'),
+      parallelism: given('parallelism'),
+      simulatorInstances: given('simulator-instances'),
+    },
     simulatorImage: optional('simulator-image')
       ? imageReference(value('simulator-image'))
       : onAzure

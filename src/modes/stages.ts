@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import { AZURE_MEASURE_START_SECONDS, LOAD_MARGIN_SECONDS } from '../config/durations.js';
 import { platformFor } from '../platforms/index.js';
 import type { ModeContext, Platform } from '../platforms/platform.js';
-import { loadRun, RunNotFoundError, sizedByRun, type RunState } from '../run-state/run-state.js';
+import { adoptLoadRate, loadRun, RunNotFoundError, sizedByRun, type RunState } from '../run-state/run-state.js';
 import { publishReport } from '../report/publish.js';
 import { stoppedByDeadline, withinMaxDuration } from './max-duration.js';
 import { setRunOutputs } from './run-outputs.js';
@@ -44,7 +44,7 @@ async function onExistingRun(
   setRunOutputs(ctx.reporter, run);
 }
 
-/** The context with the run's own size (sizedByRun), and a line saying so when it differs from this call's. */
+/** The context with the run's size where this call gave none (sizedByRun), and a line saying so when that changes anything. */
 function runSizedContext(ctx: ModeContext, run: RunState): ModeContext {
   const config = sizedByRun(ctx.config, run);
   const { tier, partitions, parallelism, simulatorInstances } = config;
@@ -56,9 +56,9 @@ function runSizedContext(ctx: ModeContext, run: RunState): ModeContext {
     parallelism !== own.parallelism ||
     simulatorInstances !== own.simulatorInstances
   ) {
-    const name = tier.name === 'custom' ? 'a custom tier' : `tier ${tier.name}`;
+    const name = tier.name === 'custom' ? 'custom tier' : `tier ${tier.name}`;
     ctx.reporter.info(
-      `Run ${run.runId} was deployed at ${name}: ${run.eventsPerSecond.toLocaleString('en-US')} events/s, ${partitions} partitions, parallelism ${parallelism}, ${simulatorInstances} simulator instance(s). This step uses that size.`,
+      `Run ${run.runId}: ${name} (${tier.eventsPerSecond.toLocaleString('en-US')} events/s), ${partitions} partitions, parallelism ${parallelism}, ${simulatorInstances} simulator instance(s): the run's size as deployed, except inputs given to this step.`,
     );
   }
   return { ...ctx, config };
@@ -87,7 +87,10 @@ export const loadOn = (ctx: ModeContext, platform: Platform, run: RunState, dura
   withinMaxDuration(ctx, platform, run, 'load', (bounded) => platform.load(bounded, run, durationSeconds));
 
 export const load = (ctx: ModeContext, state?: RunState, durationSeconds = loadSeconds(ctx.config)) =>
-  onExistingRun(ctx, state, (platform, run, sized) => loadOn(sized, platform, run, durationSeconds));
+  onExistingRun(ctx, state, (platform, run, sized) => {
+    adoptLoadRate(run, sized.config);
+    return loadOn(sized, platform, run, durationSeconds);
+  });
 
 /**
  * Samples (until the deadline at the latest) and publishes the report, which says when the deadline

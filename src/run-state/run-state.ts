@@ -60,18 +60,35 @@ export function runSizing(config: Config): RunSizing {
 }
 
 /**
- * The config a stage after deploy works with: the size is the run's, fixed at deploy, whatever
- * this call's own tier inputs (or their defaults) say. A `submit-flink` or `load` called on its own
- * after `deploy --tier 10` must not fall back to tier 1's parallelism or simulator count.
+ * The config a stage after deploy works with: the sizing inputs this call was given, and the run's
+ * size (fixed at deploy) for the rest, not this call's defaults. `submit-flink` or `load` called
+ * on its own after `deploy --tier 10` must not fall back to tier 1's parallelism or simulator
+ * count; `load --tier 2000` sends 2,000 events/s whatever deploy was given. Partitions are always
+ * the run's: its topics exist.
  */
 export function sizedByRun(config: Config, run: RunState): Config {
+  const given = config.givenSizing;
   return {
     ...config,
-    tier: run.tier ? parseTier(run.tier) : config.tier,
+    tier: given.tier || !run.tier ? config.tier : parseTier(run.tier),
     partitions: run.partitions,
-    parallelism: run.parallelism,
-    simulatorInstances: run.simulatorInstances ?? config.simulatorInstances,
+    parallelism: given.tier || given.parallelism ? config.parallelism : run.parallelism,
+    simulatorInstances:
+      given.tier || given.simulatorInstances || run.simulatorInstances === undefined
+        ? config.simulatorInstances
+        : run.simulatorInstances,
   };
+}
+
+/**
+ * The rate a load started with `config` sends (given to that load, or the run's), recorded in the
+ * run so that the measurement that follows takes it as its target.
+ */
+export function adoptLoadRate(run: RunState, config: Config): void {
+  const sizing = runSizing(config);
+  run.eventsPerSecond = sizing.eventsPerSecond;
+  run.tier = sizing.tier;
+  run.simulatorInstances = sizing.simulatorInstances;
 }
 
 /** Where a run's directory is on this machine. */
