@@ -39186,6 +39186,7 @@ const MAX_AB_ROUNDS = 20;
 function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
     const value = (name) => (raw[name] ?? INPUTS[name].default).trim();
     const optional = (name) => value(name) || undefined;
+    const given = (name) => (raw[name] ?? '').trim() !== '';
     const mode = oneOf('mode', value('mode'), MODES);
     const platform = oneOf('platform', value('platform'), PLATFORMS);
     const tier = config_parseTier(value('tier'));
@@ -39238,6 +39239,11 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
         partitions,
         parallelism: optionalCount('parallelism', optional('parallelism')) ?? sizing.flinkParallelism,
         simulatorInstances: optionalCount('simulator-instances', optional('simulator-instances')) ?? sizing.simulatorInstances,
+        givenSizing: {
+            tier: given('tier'),
+            parallelism: given('parallelism'),
+            simulatorInstances: given('simulator-instances'),
+        },
         simulatorImage: optional('simulator-image')
             ? imageReference(value('simulator-image'))
             : onAzure
@@ -39448,18 +39454,33 @@ function runSizing(config) {
     };
 }
 /**
- * The config a stage after deploy works with: the size is the run's, fixed at deploy, whatever
- * this call's own tier inputs (or their defaults) say. A `submit-flink` or `load` called on its own
- * after `deploy --tier 10` must not fall back to tier 1's parallelism or simulator count.
+ * The config a stage after deploy works with: the sizing inputs this call was given, and the run's
+ * size (fixed at deploy) for the rest, not this call's defaults. `submit-flink` or `load` called
+ * on its own after `deploy --tier 10` must not fall back to tier 1's parallelism or simulator
+ * count; `load --tier 2000` sends 2,000 events/s whatever deploy was given. Partitions are always
+ * the run's: its topics exist.
  */
 function sizedByRun(config, run) {
+    const given = config.givenSizing;
     return {
         ...config,
-        tier: run.tier ? parseTier(run.tier) : config.tier,
+        tier: given.tier || !run.tier ? config.tier : parseTier(run.tier),
         partitions: run.partitions,
-        parallelism: run.parallelism,
-        simulatorInstances: run.simulatorInstances ?? config.simulatorInstances,
+        parallelism: given.tier || given.parallelism ? config.parallelism : run.parallelism,
+        simulatorInstances: given.tier || given.simulatorInstances || run.simulatorInstances === undefined
+            ? config.simulatorInstances
+            : run.simulatorInstances,
     };
+}
+/**
+ * The rate a load started with `config` sends (given to that load, or the run's), recorded in the
+ * run so that the measurement that follows takes it as its target.
+ */
+function adoptLoadRate(run, config) {
+    const sizing = runSizing(config);
+    run.eventsPerSecond = sizing.eventsPerSecond;
+    run.tier = sizing.tier;
+    run.simulatorInstances = sizing.simulatorInstances;
 }
 /** Where a run's directory is on this machine. */
 function runDirOf(config, runId) {
