@@ -39150,6 +39150,10 @@ function localSizing(tier, cores) {
         simulatorInstances: Math.min(tier.simulatorInstances, most),
     };
 }
+/** The `tier` input that selects this tier again: '1', '5', '10', or a custom rate such as '2000'. */
+function tiers_tierInput(tier) {
+    return tier.name === 'custom' ? String(tier.eventsPerSecond) : tier.name;
+}
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The toolkit's version, written into every report. */
@@ -39433,6 +39437,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 
+
 const STATE_FILE = 'state.json';
 const STATE_VERSION = 1;
 function run_state_newRunId(now = new Date()) {
@@ -39449,7 +39454,7 @@ function runSizing(config) {
         eventsPerSecond: config.tier.eventsPerSecond,
         partitions: config.partitions,
         parallelism: config.parallelism,
-        tier: config.tier.name === 'custom' ? String(config.tier.eventsPerSecond) : config.tier.name,
+        tier: tierInput(config.tier),
         simulatorInstances: config.simulatorInstances,
     };
 }

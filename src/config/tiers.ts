@@ -89,3 +89,8 @@ export function localSizing(tier: Tier, cores: number): Pick<Tier, 'flinkParalle
     simulatorInstances: Math.min(tier.simulatorInstances, most),
   };
 }
+
+/** The `tier` input that selects this tier again: '1', '5', '10', or a custom rate such as '2000'. */
+export function tierInput(tier: Tier): string {
+  return tier.name === 'custom' ? String(tier.eventsPerSecond) : tier.name;
+}

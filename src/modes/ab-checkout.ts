@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Config } from '../config/config.js';
 import { envVarFor, INPUT_NAMES } from '../config/inputs.js';
+import { tierInput } from '../config/tiers.js';
 import type { Reporter } from '../console/reporter.js';
 import { UserError } from '../errors.js';
 
@@ -39,10 +40,6 @@ export async function checkoutCommit(folder: string): Promise<string | null> {
 }
 
 /** The tier as an input value: the preset's name, or the custom rate. */
-function tierInput(tier: Config['tier']): string {
-  return tier.name === 'custom' ? String(tier.eventsPerSecond) : tier.name;
-}
-
 /**
  * The `run` command line of one A/B run. Every figure that defines the workload is passed
  * explicitly (the effective sizing too), so both checkouts run what this invocation was asked for

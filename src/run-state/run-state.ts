@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseTier, type Config } from '../config/config.js';
 import type { PlatformName } from '../config/inputs.js';
+import { tierInput } from '../config/tiers.js';
 import { UserError } from '../errors.js';
 
 export const STATE_FILE = 'state.json';
@@ -54,7 +55,7 @@ export function runSizing(config: Config): RunSizing {
     eventsPerSecond: config.tier.eventsPerSecond,
     partitions: config.partitions,
     parallelism: config.parallelism,
-    tier: config.tier.name === 'custom' ? String(config.tier.eventsPerSecond) : config.tier.name,
+    tier: tierInput(config.tier),
     simulatorInstances: config.simulatorInstances,
   };
 }
