@@ -2,6 +2,7 @@
 import { parseCommandLine, helpText } from './cli/args.js';
 import { parseConfig } from './config/config.js';
 import { cliReporter } from './console/reporter.js';
+import { FORCED_EXIT_CODE, onStopSignals, StopSignalError } from './console/stop-signals.js';
 import { errorMessage } from './errors.js';
 import { runMode } from './modes/index.js';
 
@@ -13,14 +14,10 @@ async function main(): Promise<number> {
   }
   const config = parseConfig(request.inputs);
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop waiting for teardown
-      console.warn(`\nReceived ${signal}: stopping; tearing down what was started (Ctrl-C again to force).`);
-      controller.abort();
-    });
-  }
+  onStopSignals(controller, (message) => console.warn(`\n${message}`));
   await runMode({ config, reporter: cliReporter(), signal: controller.signal });
+  // A mode that stopped early on a signal (a measurement cut short) still failed its caller.
+  if (controller.signal.aborted) throw controller.signal.reason;
   return 0;
 }
 
@@ -28,6 +25,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`error: ${errorMessage(error)}`);
-    process.exit(1);
+    process.exit(error instanceof StopSignalError ? FORCED_EXIT_CODE : 1);
   },
 );

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { parseConfig } from './config/config.js';
 import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
 import { actionReporter } from './console/reporter.js';
+import { onStopSignals } from './console/stop-signals.js';
 import { errorMessage } from './errors.js';
 import { runMode } from './modes/index.js';
 
@@ -18,11 +19,12 @@ export function inputsFromAction(): RawInputs {
 
 export async function run(): Promise<void> {
   const controller = new AbortController();
-  // The runner sends SIGINT, then SIGTERM, when a workflow is cancelled.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  // The runner sends SIGINT, then SIGTERM about 7.5 s later, when a workflow is cancelled.
+  onStopSignals(controller, (message) => core.warning(message));
   try {
     const config = parseConfig(inputsFromAction());
     await runMode({ config, reporter: actionReporter, signal: controller.signal });
+    if (controller.signal.aborted) throw controller.signal.reason;
   } catch (error) {
     core.setFailed(errorMessage(error));
   }

@@ -7,7 +7,7 @@ import type { DeploymentExtended, DeploymentOperation } from '@azure/arm-resourc
 import { UserError } from '../errors.js';
 import type { ModeContext } from '../platforms/platform.js';
 import { createRun, saveRun, type RunState } from '../run-state/run-state.js';
-import { saveAzureRunForPost } from './action-state.js';
+import { saveAzureRunForPost } from '../run-state/post-state.js';
 import type { ArmClients } from './clients.js';
 import { armErrorText } from './errors.js';
 import { deploymentName, resourceGroupName, resourceGroupTags, startedBy } from './names.js';

@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import type { RawInputs } from '../config/inputs.js';
 import type { Reporter } from '../console/reporter.js';
 import { errorMessage } from '../errors.js';
-import { savedAzureRun, type SavedAzureRun } from './action-state.js';
+import { savedAzureRun, type SavedAzureRun } from '../run-state/post-state.js';
 import { SkippedError } from './errors.js';
 import { deleteResourceGroup } from './resource-groups.js';
 import { openArm, type AzureDeps } from './session.js';

@@ -14,7 +14,16 @@ import { promisify } from 'node:util';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { checkJava, resolveClasspath, writeClasspathArgFile } from './maven.js';
 import { allocatePorts, LOOPBACK } from './ports.js';
-import { isAlive, killProcess, startProcess, stopProcess, tailFile, waitFor, type ProcessHandle } from './processes.js';
+import {
+  isAlive,
+  killProcess,
+  startProcess,
+  stopProcess,
+  tailFile,
+  waitFor,
+  type ProcessHandle,
+  type ProcessRecorder,
+} from './processes.js';
 import { localRuntimeDir, optionLines, readRuntimeFile, renderTemplate } from './runtime-files.js';
 
 const run = promisify(execFile);
@@ -41,6 +50,8 @@ export interface StartFlinkOptions {
   timeoutMs?: number;
   log?: (message: string) => void;
   signal?: AbortSignal;
+  /** Told of each JVM as soon as it is spawned (roles 'flink-jobmanager', 'flink-taskmanager'). */
+  onProcess?: ProcessRecorder;
   runtimeDir?: string;
   cacheDir?: string;
   env?: NodeJS.ProcessEnv;
@@ -210,7 +221,9 @@ export async function startFlink(options: StartFlinkOptions): Promise<FlinkClust
   const jobManager = await startFlinkProcess(java, jobManagerSpec, dir, { ...env, ...flinkEnv });
   let taskManager: ProcessHandle | undefined;
   try {
+    await options.onProcess?.('flink-jobmanager', jobManager);
     taskManager = await startFlinkProcess(java, taskManagerSpec, dir, { ...env, ...flinkEnv });
+    await options.onProcess?.('flink-taskmanager', taskManager);
     await waitForSlots(restUrl, taskSlots, {
       timeoutMs: options.timeoutMs ?? 120_000,
       processes: [jobManager, taskManager],
@@ -314,7 +327,13 @@ export async function killTaskManager(cluster: Pick<FlinkCluster, 'taskManager'>
  */
 export async function restartTaskManager(
   cluster: FlinkCluster,
-  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    log?: (m: string) => void;
+    onProcess?: ProcessRecorder;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<FlinkCluster> {
   if (isAlive(cluster.taskManager.pid, cluster.taskManager.startTime)) return cluster;
   options.log?.('Restarting the Flink TaskManager...');
@@ -324,6 +343,7 @@ export async function restartTaskManager(
   const taskManager = await startFlinkProcess(cluster.java, cluster.taskManagerSpec, cluster.dir, env);
   const restarted = { ...cluster, taskManager, taskManagerRestarts: cluster.taskManagerRestarts + 1 };
   try {
+    await options.onProcess?.('flink-taskmanager', taskManager);
     await waitFor(
       'Flink TaskManager restart',
       async () => {

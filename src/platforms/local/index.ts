@@ -4,15 +4,18 @@
  * at once, so teardown can stop it whatever failed later.
  */
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { errorMessage } from '../../errors.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
+import { saveLocalRunForPost } from '../../run-state/post-state.js';
 import { createRun, saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext, Platform } from '../platform.js';
 import { startFlink, stopFlink } from './flink.js';
 import { startKafka, stopKafka } from './kafka.js';
 import { prepareLocalRuntime } from './maven.js';
 import { startLocalLoad, stopLocalLoad } from './load.js';
-import { localState } from './state.js';
+import { stopProcess } from './processes.js';
+import { localState, recordSpawned } from './state.js';
 import { measureLocal } from './measure.js';
 import { submitLocalJob } from './submit.js';
 
@@ -20,9 +23,11 @@ export const localPlatform: Platform = {
   async deploy(ctx) {
     const { config, reporter, signal } = ctx;
     const state = await createRun(config);
+    saveLocalRunForPost({ runId: state.runId, workDir: path.resolve(config.workDir) });
     const local = localState(state);
     reporter.info(`Run ${state.runId} in ${state.runDir}`);
     const log = (message: string) => reporter.info(message);
+    const onProcess = recordSpawned(state);
     try {
       // Maven's local repository is not safe for parallel downloads: resolve one runtime after the
       // other, then start the broker and the cluster side by side.
@@ -33,8 +38,9 @@ export const localPlatform: Platform = {
           topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
           log,
           signal,
+          onProcess,
         }),
-        startFlink({ runDir: state.runDir, taskSlots: Math.max(config.parallelism, 1), log, signal }),
+        startFlink({ runDir: state.runDir, taskSlots: Math.max(config.parallelism, 1), log, signal, onProcess }),
       ]);
       if (kafka.status === 'fulfilled') local.kafka = kafka.value;
       if (flink.status === 'fulfilled') local.flink = flink.value;
@@ -108,6 +114,11 @@ async function stopEverything(ctx: ModeContext, state: RunState, options: { keep
   if (local.load) await step('Stopping the load', () => stopLocalLoad(local.load!));
   if (local.flink) await step('Stopping Flink', () => stopFlink(local.flink!));
   if (local.kafka) await step('Stopping Kafka', () => stopKafka(local.kafka!));
+  // What was spawned but never got as far as `kafka` or `flink` (a deploy killed half-way); a
+  // process already stopped above, or whose pid now belongs to another, is left alone.
+  for (const [role, handle] of Object.entries(local.spawned ?? {})) {
+    await step(`Stopping ${role} (pid ${handle.pid})`, () => stopProcess(handle, { graceMs: 10_000 }));
+  }
   if (options.keepRunDir) {
     state.tornDownAt = new Date().toISOString();
     reporter.info(`Stopped run ${state.runId}; its files stay in ${state.runDir}.`);

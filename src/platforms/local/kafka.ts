@@ -19,6 +19,7 @@ import {
   tailFile,
   waitFor,
   type ProcessHandle,
+  type ProcessRecorder,
   type StopOutcome,
 } from './processes.js';
 import { localRuntimeDir, readRuntimeFile, renderTemplate } from './runtime-files.js';
@@ -46,6 +47,8 @@ export interface StartKafkaOptions {
   /** Progress messages for slow steps. */
   log?: (message: string) => void;
   signal?: AbortSignal;
+  /** Told of the broker's process as soon as it is spawned (role 'kafka'). */
+  onProcess?: ProcessRecorder;
   /** Overrides for tests; default: found next to the code / the repo's .cache/. */
   runtimeDir?: string;
   cacheDir?: string;
@@ -183,7 +186,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
 
 async function launchBroker(
   partial: Omit<KafkaInstance, 'process' | 'startupMs'>,
-  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void },
+  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void; onProcess?: ProcessRecorder },
   env: NodeJS.ProcessEnv,
 ): Promise<KafkaInstance> {
   const started = Date.now();
@@ -195,6 +198,7 @@ async function launchBroker(
     env,
   });
   try {
+    await options.onProcess?.('kafka', proc);
     await waitFor(`Kafka broker ${partial.bootstrapServers}`, () => brokerAnswers(partial.brokerPort), {
       timeoutMs: options.timeoutMs ?? 90_000,
       intervalMs: 300,
@@ -250,7 +254,13 @@ export async function createTopics(bootstrapServers: string, topics: TopicSpec[]
  */
 export async function restartKafka(
   instance: KafkaInstance,
-  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    log?: (m: string) => void;
+    onProcess?: ProcessRecorder;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<KafkaInstance> {
   if (isAlive(instance.process.pid, instance.process.startTime)) return instance;
   options.log?.(`Restarting Kafka ${instance.bootstrapServers}...`);

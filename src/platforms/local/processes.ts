@@ -17,6 +17,12 @@ export interface ProcessHandle {
   logFile: string;
 }
 
+/**
+ * Told of each process as soon as it is spawned, before any wait for it to be ready: the run state
+ * records it there, so a deploy killed half-way leaves nothing that teardown cannot find.
+ */
+export type ProcessRecorder = (role: string, handle: ProcessHandle) => Promise<void>;
+
 export interface StartProcessOptions {
   command: string;
   args: string[];
@@ -65,6 +71,30 @@ export function isAlive(pid: number, startTime?: string): boolean {
   return true;
 }
 
+/**
+ * The process groups this Node process started and has not seen stop: what a forced exit (a second
+ * Ctrl-C, the runner's SIGTERM after a cancel) kills before it goes, so nothing is orphaned.
+ */
+const startedHere = new Map<number, ProcessHandle>();
+
+/**
+ * Kills (SIGKILL, synchronously: there is no time for more) every process group this Node process
+ * started that still runs; returns how many. For the forced-exit path of a signal handler.
+ */
+export function killStartedProcessesNow(): number {
+  let killed = 0;
+  for (const handle of startedHere.values()) {
+    if (isAlive(handle.pid, handle.startTime) && signalGroup(handle.pid, 'SIGKILL')) killed++;
+  }
+  startedHere.clear();
+  return killed;
+}
+
+/** Drops a stopped process from startedHere (not another process that reuses its pid). */
+function forget(handle: Pick<ProcessHandle, 'pid' | 'startTime'>): void {
+  if (startedHere.get(handle.pid)?.startTime === handle.startTime) startedHere.delete(handle.pid);
+}
+
 /** Starts a process detached in its own process group; it outlives this Node process. */
 export async function startProcess(options: StartProcessOptions): Promise<ProcessHandle> {
   const fd = openSync(options.logFile, 'a');
@@ -80,7 +110,9 @@ export async function startProcess(options: StartProcessOptions): Promise<Proces
       child.once('spawn', () => resolve(child.pid!));
     });
     child.unref();
-    return { pid, startTime: processStartTime(pid), logFile: options.logFile };
+    const handle = { pid, startTime: processStartTime(pid), logFile: options.logFile };
+    startedHere.set(pid, handle);
+    return handle;
   } finally {
     closeSync(fd);
   }
@@ -128,7 +160,10 @@ export async function stopProcess(
   options: StopProcessOptions = {},
 ): Promise<StopOutcome> {
   const { pid, startTime } = handle;
-  if (!isAlive(pid, startTime)) return 'not-running';
+  if (!isAlive(pid, startTime)) {
+    forget(handle);
+    return 'not-running';
+  }
   const graceMs = options.graceMs ?? 20_000;
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
@@ -146,6 +181,7 @@ export async function stopProcess(
   }
   // Anything else left in the group (the JVMs start none, but be thorough).
   if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+  forget(handle);
   return outcome;
 }
 
@@ -154,6 +190,7 @@ export async function killProcess(handle: Pick<ProcessHandle, 'pid' | 'startTime
   if (!isAlive(handle.pid, handle.startTime)) return;
   signalGroup(handle.pid, 'SIGKILL');
   while (isAlive(handle.pid, handle.startTime)) await sleep(50);
+  forget(handle);
 }
 
 /** The last `maxLines` lines of a log file ('' when it cannot be read). */

@@ -8,7 +8,7 @@ import { saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { restartTaskManager } from './flink.js';
 import { isAlive } from './processes.js';
-import { localState } from './state.js';
+import { localState, recordSpawned } from './state.js';
 
 export interface Supervisor {
   stop(): Promise<void>;
@@ -22,7 +22,11 @@ export function superviseTaskManager(ctx: ModeContext, state: RunState, checkEve
     if (!flink || isAlive(flink.taskManager.pid, flink.taskManager.startTime)) return;
     ctx.reporter.warning(`The Flink TaskManager (pid ${flink.taskManager.pid}) is gone: restarting it.`);
     try {
-      local.flink = await restartTaskManager(flink, { signal: ctx.signal, log: (m) => ctx.reporter.info(m) });
+      local.flink = await restartTaskManager(flink, {
+        signal: ctx.signal,
+        log: (m) => ctx.reporter.info(m),
+        onProcess: recordSpawned(state),
+      });
       await saveRun(state);
     } catch (error) {
       ctx.reporter.warning(`Restarting the TaskManager failed: ${errorMessage(error)}`);

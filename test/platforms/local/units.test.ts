@@ -13,6 +13,7 @@ import {
 import { allocatePorts, freePorts, isPortFree, LOOPBACK, PortInUseError } from '../../../src/platforms/local/ports.js';
 import {
   isAlive,
+  killStartedProcessesNow,
   startProcess,
   stopProcess,
   tailFile,
@@ -96,6 +97,27 @@ describe('processes', () => {
     expect(await stopProcess({ pid: handle.pid, startTime: 'not-its-start-time' })).toBe('not-running');
     expect(isAlive(handle.pid)).toBe(true);
     await stopProcess(handle);
+  });
+
+  test('a forced exit kills at once every group started here and still running, children too, nothing else', async () => {
+    const stopped = await startProcess({ command: 'sleep', args: ['60'], cwd: dir, logFile: path.join(dir, 'a.log') });
+    await stopProcess(stopped);
+    const parent = await startProcess({
+      command: 'sh',
+      args: ['-c', "trap '' TERM; sleep 60 & echo $! > child.pid; wait"],
+      cwd: dir,
+      logFile: path.join(dir, 'b.log'),
+    });
+    await waitFor('child pid', async () => (await tailFile(path.join(dir, 'child.pid'))) || undefined, {
+      timeoutMs: 5000,
+    });
+    const child = Number(await tailFile(path.join(dir, 'child.pid')));
+    expect(isAlive(child)).toBe(true);
+    expect(killStartedProcessesNow()).toBe(1);
+    await waitFor('the kill', async () => (isAlive(parent.pid) || isAlive(child) ? undefined : true), {
+      timeoutMs: 5000,
+    });
+    expect(killStartedProcessesNow()).toBe(0);
   });
 
   test('waitFor fails early with the log tail when the process exits', async () => {
