@@ -2,9 +2,11 @@
 import { parseCommandLine, helpText } from './cli/args.js';
 import { parseConfig } from './config/config.js';
 import { cliReporter } from './console/reporter.js';
-import { FORCED_EXIT_CODE, onStopSignals, StopSignalError } from './console/stop-signals.js';
+import { FORCED_EXIT_CODE, onStopSignals } from './console/stop-signals.js';
 import { errorMessage } from './errors.js';
 import { runMode } from './modes/index.js';
+
+const controller = new AbortController();
 
 async function main(): Promise<number> {
   const request = parseCommandLine(process.argv.slice(2), process.env);
@@ -13,7 +15,6 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = parseConfig(request.inputs);
-  const controller = new AbortController();
   onStopSignals(controller, (message) => console.warn(`\n${message}`));
   await runMode({ config, reporter: cliReporter(), signal: controller.signal });
   // A mode that stopped early on a signal (a measurement cut short) still failed its caller.
@@ -25,6 +26,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`error: ${errorMessage(error)}`);
-    process.exit(error instanceof StopSignalError ? FORCED_EXIT_CODE : 1);
+    // Stopped by a signal: whatever failed on the way out (a gate on a cut-short run), say so in the code.
+    process.exit(controller.signal.aborted ? FORCED_EXIT_CODE : 1);
   },
 );
