@@ -5,14 +5,13 @@
  * pair; a load generator asked for more than it can produce makes the comparison inconclusive at
  * once. Runs are short (30 s measured, a row every 5 s) to keep the test command's time down.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ABReport } from '../../src/gate/ab/report.js';
 import type { BenchmarkReport } from '../../src/report/schema.js';
-import { REPO_ROOT, runCommand } from '../helpers/processes.js';
+import { processesOf, REPO_ROOT, runCommand } from '../helpers/processes.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'streaming-at-scale.js');
 const SHORT_RUNS = ['--minutes', '0.5', '--interval-seconds', '5', '--audit', 'false'];
@@ -28,11 +27,6 @@ afterEach(async () => {
   expect(processesOf(workDir)).toEqual([]);
   await rm(workDir, { recursive: true, force: true });
 });
-
-function processesOf(dir: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(dir) && !line.includes('ps -eo'));
-}
 
 async function ab(args: string[]): Promise<{ code: number | null; output: string; report: ABReport }> {
   const reportFile = path.join(workDir, 'ab-report.json');

@@ -3,12 +3,11 @@
  * simulator processes. One `run` end to end, and the modes as separate calls (as workflows call
  * them); after each, no process of the run is left.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchmarkReport } from '../../src/report/schema.js';
-import { REPO_ROOT, runCommand } from '../helpers/processes.js';
+import { processesOf, REPO_ROOT, runCommand } from '../helpers/processes.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'streaming-at-scale.js');
 let workDir: string;
@@ -22,12 +21,6 @@ afterEach(async () => {
   await runCommand(process.execPath, [BIN, 'teardown'], { cwd: workDir, env: { PATH: process.env.PATH } });
   await rm(workDir, { recursive: true, force: true });
 }, 120_000);
-
-/** Processes whose command line mentions the work directory (the run's JVMs and simulators). */
-function processesOf(dir: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(dir) && !line.includes('ps -eo'));
-}
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   runCommand(process.execPath, [BIN, ...args], {

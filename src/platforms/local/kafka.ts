@@ -230,7 +230,7 @@ async function brokerAnswers(port: number): Promise<true | undefined> {
 }
 
 /**
- * Creates topics (replication factor 1) and waits until each has a leader for every partition.
+ * Creates topics (replication factor 1) and waits until each partition's leader serves offsets.
  * Existing topics with the same name are left as they are.
  */
 export async function createTopics(bootstrapServers: string, topics: TopicSpec[]): Promise<void> {
@@ -243,6 +243,14 @@ export async function createTopics(bootstrapServers: string, topics: TopicSpec[]
       replicationFactor: 1,
     }));
     await admin.createTopics({ topics: specs, waitForLeaders: true, timeout: 30_000 });
+    // A leader in the metadata is not yet a leader that serves: right after the broker starts,
+    // ListOffsets may still answer NOT_LEADER_OR_FOLLOWER. Wait until every topic answers it.
+    for (const topic of topics) {
+      await waitFor(`Topic ${topic.name} on ${bootstrapServers}`, () => admin.fetchTopicOffsets(topic.name), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+    }
   } finally {
     await admin.disconnect();
   }
