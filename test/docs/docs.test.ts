@@ -4,7 +4,7 @@
  * links resolve, and the cost tables follow from their own formula and prices.
  */
 import { MODES } from '../../src/config/inputs.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { PlatformName } from '../../src/config/inputs.js';
@@ -22,7 +22,18 @@ import {
   PRICES_PER_NODE_HOUR,
   usdPerHour,
 } from '../../src/report/cost.js';
-import { ROOT, callsThisAction, loadAction, loadWorkflow } from '../workflows/model.js';
+import {
+  BENCHMARK_ENVIRONMENT,
+  ROOT,
+  TEARDOWN_ENVIRONMENT,
+  TEARDOWN_MODES,
+  callsThisAction,
+  environmentOf,
+  loadAction,
+  loadWorkflow,
+  neverEmpty,
+  type Job,
+} from '../workflows/model.js';
 
 /** docs/cost.md names HDInsight sizes as Azure's price list does ("D3 v2"), the template as "Standard_D3_V2". */
 function hdinsightLabel(size: string): string {
@@ -44,6 +55,7 @@ const EXAMPLE_FILES = [
   'docs/metrics.md',
   'docs/report-schema.md',
   'docs/benchmarks.md',
+  'docs/azure-setup.md',
 ].filter((file) => existsSync(path.join(ROOT, file)));
 
 /** Rows of the markdown tables between two headings, as arrays of cells. */
@@ -232,6 +244,176 @@ describe('the docs of the workflows', () => {
           ([platform, tier]) => `${estimateRunCost(platform, TIER_PRESETS[tier], minutes)!.estimatedUsd.toFixed(2)} $`,
         ),
       );
+    }
+  });
+});
+
+/** Every fenced code block of a markdown text, with its language. */
+function codeBlocks(markdown: string): { lang: string; code: string }[] {
+  return [...markdown.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, code: m[2]! }));
+}
+
+const ALL_DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((file) => `docs/${file}`)].filter((file) =>
+  file.endsWith('.md'),
+);
+
+/** An Azure RBAC action pattern (`*` matches anything, case-insensitive) against an action. */
+function grants(patterns: string[], action: string): boolean {
+  const escape = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return patterns.some((pattern) => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`, 'i').test(action));
+}
+
+/** The resource types bicep/main.json creates (its nested deployments included, `existing` ones not). */
+function templateResourceTypes(): string[] {
+  const types = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const object = node as Record<string, unknown>;
+    if (typeof object.type === 'string' && typeof object.apiVersion === 'string' && object.existing !== true)
+      types.add(object.type);
+    Object.values(object).forEach(visit);
+  };
+  visit(JSON.parse(read('bicep/main.json')));
+  return [...types].sort();
+}
+
+// A federated credential for `repo:ORG/REPO:pull_request` trusts every pull request of the
+// repository, whose author can edit the workflows; a GitHub environment's protection rules the pull
+// request cannot change. docs/azure-setup.md's "Trust boundary" explains it; these hold the docs to it.
+describe('the Azure trust boundary in the docs', () => {
+  const setup = read('docs/azure-setup.md');
+  const credentials = [
+    ...setup.matchAll(/az ad app federated-credential create --id "\$(\w+)"[\s\S]*?"subject": "([^"]+)"/g),
+  ].map((m) => ({ identity: m[1]!, subject: m[2]! }));
+
+  it('no doc recommends a pull_request (or wildcard) federated subject: only environments, or the default branch', () => {
+    const subjects = ALL_DOCS.flatMap((file) =>
+      codeBlocks(read(file)).flatMap(({ code }) =>
+        [...code.matchAll(/"subject"\s*:\s*"([^"]+)"/g)].map((m) => ({ file, subject: m[1]! })),
+      ),
+    );
+    expect(subjects.length).toBeGreaterThanOrEqual(2);
+    for (const { file, subject } of subjects) {
+      expect({
+        file,
+        subject,
+        allowed: /^repo:[^:*]+:(environment:[^:*]+|ref:refs\/heads\/main)$/.test(subject),
+      }).toEqual({
+        file,
+        subject,
+        allowed: true,
+      });
+    }
+  });
+
+  it("gives benchmark.yml's two environments a federated credential each, on two different identities", () => {
+    const inputs = loadWorkflow('benchmark.yml').on.workflow_call!.inputs!;
+    const byEnvironment = new Map(
+      credentials.flatMap(({ identity, subject }) => {
+        const name = subject.match(/:environment:(.+)$/)?.[1];
+        return name ? [[name, identity] as const] : [];
+      }),
+    );
+    expect([inputs.environment!.default, inputs['teardown-environment']!.default]).toEqual([
+      BENCHMARK_ENVIRONMENT,
+      TEARDOWN_ENVIRONMENT,
+    ]);
+    expect(byEnvironment.has(BENCHMARK_ENVIRONMENT)).toBe(true);
+    expect(byEnvironment.has(TEARDOWN_ENVIRONMENT)).toBe(true);
+    expect(byEnvironment.get(TEARDOWN_ENVIRONMENT)).not.toBe(byEnvironment.get(BENCHMARK_ENVIRONMENT));
+  });
+
+  it('assigns the teardown identity only its read-and-delete role, and Contributor to nothing but the benchmark identity', () => {
+    const teardownIdentity = credentials.find(({ subject }) =>
+      subject.endsWith(`:environment:${TEARDOWN_ENVIRONMENT}`),
+    )!.identity;
+    const assignments = ALL_DOCS.flatMap((file) =>
+      [...read(file).matchAll(/az role assignment create --assignee "\$(\w+)" --role ("[^"]+"|\S+)/g)].map((m) => ({
+        file,
+        identity: m[1]!,
+        role: m[2]!.replace(/"/g, ''),
+      })),
+    );
+    expect(assignments.map(({ identity }) => identity)).toContain(teardownIdentity);
+    for (const { file, identity, role } of assignments) {
+      if (identity === teardownIdentity) expect({ file, role }).toEqual({ file, role: 'streaming-at-scale teardown' });
+      expect({ file, identity, privileged: /^(Owner|User Access Administrator)$/i.test(role) }).toEqual({
+        file,
+        identity,
+        privileged: false,
+      });
+      if (/^Contributor$/i.test(role)) expect({ file, identity }).not.toEqual({ file, identity: teardownIdentity });
+    }
+  });
+
+  it('gives custom roles that cover what deploy creates and teardown deletes, the teardown one reading and deleting only', () => {
+    const roles = codeBlocks(setup)
+      .filter(({ lang }) => lang === 'json')
+      .map(({ code }) => JSON.parse(code) as { Name: string; Actions: string[]; AssignableScopes: string[] });
+    const benchmark = roles.find((role) => role.Name === 'streaming-at-scale benchmark')!;
+    const teardown = roles.find((role) => role.Name === 'streaming-at-scale teardown')!;
+    expect(benchmark).toBeDefined();
+    expect(teardown).toBeDefined();
+    // The template's resources, and the container groups src/azure/container-instances.ts creates.
+    const types = [...templateResourceTypes(), 'Microsoft.ContainerInstance/containerGroups'];
+    expect(types).toEqual(
+      expect.arrayContaining(['Microsoft.HDInsight/clusters', 'Microsoft.Network/virtualNetworks']),
+    );
+    for (const type of types) {
+      expect({ type, created: grants(benchmark.Actions, `${type}/write`) }).toEqual({ type, created: true });
+      // Deleting a group needs delete on every resource in it; child resources go with their parent.
+      if (type.split('/').length === 2)
+        expect({ type, deleted: grants(teardown.Actions, `${type}/delete`) }).toEqual({ type, deleted: true });
+    }
+    for (const verb of ['read', 'write', 'delete'])
+      expect(grants(benchmark.Actions, `Microsoft.Resources/subscriptions/resourceGroups/${verb}`)).toBe(true);
+    for (const verb of ['read', 'delete'])
+      expect(grants(teardown.Actions, `Microsoft.Resources/subscriptions/resourceGroups/${verb}`)).toBe(true);
+    expect(teardown.Actions.filter((action) => !/\/(read|delete)$/.test(action))).toEqual([]);
+    for (const role of [benchmark, teardown]) {
+      expect(role.Actions.filter((action) => /^(\*|Microsoft\.Authorization\/)/i.test(action))).toEqual([]);
+      expect(role.AssignableScopes).toEqual(['/subscriptions/SUBSCRIPTION_ID']);
+    }
+  });
+
+  it('examples put Azure jobs in the environments: the stages in the benchmark one, teardown and cleanup in the teardown one', () => {
+    const jobs: { file: string; id: string; job: Job }[] = [];
+    const workflowCalls: { file: string; with: Record<string, unknown> }[] = [];
+    for (const file of EXAMPLE_FILES) {
+      for (const { lang, code } of codeBlocks(read(file))) {
+        if (!/^ya?ml$/.test(lang)) continue;
+        const data = parse(code) as { jobs?: Record<string, Job> } | null;
+        for (const [id, job] of Object.entries(data?.jobs ?? {})) {
+          if (job.steps) jobs.push({ file, id, job });
+          if (job.uses && /\/benchmark\.yml@/.test(job.uses)) workflowCalls.push({ file, with: job.with ?? {} });
+        }
+      }
+    }
+    const azure = jobs.flatMap(({ file, id, job }) => {
+      const modes = job
+        .steps!.filter((step) => callsThisAction(step.uses, job) && String(step.with?.platform ?? 'local') !== 'local')
+        .map((step) => String(step.with!.mode));
+      return modes.length > 0 ? [{ where: `${file} ${id}`, job, modes }] : [];
+    });
+    expect(azure.map(({ where }) => where)).toEqual(
+      expect.arrayContaining(['docs/azure-setup.md deploy', 'docs/azure-setup.md teardown']),
+    );
+    for (const { where, job, modes } of azure) {
+      const tearsDown = modes.every((mode) => TEARDOWN_MODES.includes(mode));
+      expect({ where, modes, environment: environmentOf(job) }).toEqual({
+        where,
+        modes,
+        environment: tearsDown ? TEARDOWN_ENVIRONMENT : BENCHMARK_ENVIRONMENT,
+      });
+    }
+    for (const call of workflowCalls) {
+      for (const name of ['environment', 'teardown-environment'].filter((n) => n in call.with))
+        expect({ file: call.file, name, neverEmpty: neverEmpty(call.with[name]) }).toEqual({
+          file: call.file,
+          name,
+          neverEmpty: true,
+        });
     }
   });
 });

@@ -28,6 +28,7 @@ export type Concurrency = string | { group: string; 'cancel-in-progress'?: boole
 
 export interface Job {
   'runs-on'?: string;
+  environment?: string | { name: string; url?: string };
   concurrency?: Concurrency;
   if?: string;
   needs?: string | string[];
@@ -210,4 +211,38 @@ export function concurrencySettings(workflow: Workflow): Array<{ where: string; 
 export function groupPrefix(concurrency: Concurrency): string {
   const group = typeof concurrency === 'string' ? concurrency : concurrency.group;
   return group.split('${{')[0]!;
+}
+
+/** The environment a job names (`environment: x` or `environment: { name: x }`), or undefined. */
+export function environmentOf(job: Job): string | undefined {
+  const environment = job.environment;
+  return typeof environment === 'string' ? environment : environment?.name;
+}
+
+/** The benchmark and teardown environments' defaults (benchmark.yml's inputs; docs/azure-setup.md). */
+export const BENCHMARK_ENVIRONMENT = 'azure-benchmark';
+export const TEARDOWN_ENVIRONMENT = 'azure-teardown';
+
+/** Modes that only read and delete on Azure: they run unattended, in the teardown environment. */
+export const TEARDOWN_MODES: readonly string[] = ['teardown', 'cleanup'];
+
+/**
+ * Which environment a job's `environment:` resolves to by default: a literal name, or
+ * `${{ inputs.X }}` of the workflow's own workflow_call input X (its default, tagged with X).
+ */
+export function resolveEnvironment(workflow: Workflow, job: Job): { name: string | undefined; input?: string } {
+  const raw = environmentOf(job);
+  if (raw === undefined) return { name: undefined };
+  const input = raw.match(/^\$\{\{\s*inputs\.([\w-]+)\s*\}\}$/)?.[1];
+  if (!input) return { name: raw.includes('${{') ? `<expression ${raw}>` : raw };
+  const declared = workflow.on.workflow_call?.inputs?.[input];
+  return { name: declared?.default === undefined ? undefined : String(declared.default) || undefined, input };
+}
+
+/** Whether an expression passed as an environment name can never be empty: a literal, or `... || 'name' }}`. */
+export function neverEmpty(value: unknown): boolean {
+  const text = String(value ?? '').trim();
+  if (text === '') return false;
+  if (!text.includes('${{')) return true;
+  return /^\$\{\{[\s\S]*\|\|\s*'[^']+'\s*\}\}$/.test(text);
 }

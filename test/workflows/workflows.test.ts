@@ -10,12 +10,18 @@ import {
   canRunOnDefaultBranch,
   cancelsUnconditionally,
   concurrencySettings,
+  BENCHMARK_ENVIRONMENT,
+  environmentOf,
   groupPrefix,
   inputsUsed,
   inputsUsedInConditions,
   loadAction,
   loadWorkflow,
+  neverEmpty,
   readWorkflowText,
+  resolveEnvironment,
+  TEARDOWN_ENVIRONMENT,
+  TEARDOWN_MODES,
   type Concurrency,
   workflowFiles,
   type Job,
@@ -352,6 +358,131 @@ describe('benchmark.yml', () => {
     }
     expect(benchmark.concurrency!.group).toContain('inputs.solution-name');
     expect(benchmark.concurrency!['cancel-in-progress']).toBe(false);
+  });
+});
+
+// A pull request can edit any workflow file, its conditions included; a GitHub environment's
+// protection rules it cannot. The Azure identity trusts only the environments' subjects
+// (repo:OWNER/REPO:environment:NAME, docs/azure-setup.md), so every job that signs in names one: the
+// stage jobs the reviewed benchmark environment, teardown and cleanup the unreviewed teardown one.
+describe('trust boundary: the Azure jobs run in GitHub environments', () => {
+  const azureJobs = [...workflows].flatMap(([file, workflow]) =>
+    Object.entries(workflow.jobs).flatMap(([jobId, job]) => {
+      const calls = (job.steps ?? []).filter((s) => callsThisAction(s.uses, job, workflow.env));
+      const azure = calls.filter((s) => String(s.with?.platform ?? 'local') !== 'local');
+      const where = `${file} ${jobId}`;
+      return azure.length > 0 ? [{ where, workflow, job, modes: azure.map((s) => String(s.with?.mode)) }] : [];
+    }),
+  );
+  const signsInBeforeTeardown = azureJobs.filter(({ modes }) => modes.some((m) => !TEARDOWN_MODES.includes(m)));
+  const tearsDown = azureJobs.filter(({ modes }) => modes.some((m) => TEARDOWN_MODES.includes(m)));
+
+  it('finds the Azure jobs: the stages and teardown of benchmark.yml, and the scheduled cleanup', () => {
+    expect(signsInBeforeTeardown.map(({ where }) => where).sort()).toEqual([
+      'benchmark.yml deploy',
+      'benchmark.yml load',
+      'benchmark.yml measure',
+      'benchmark.yml submit-flink',
+    ]);
+    expect(tearsDown.map(({ where }) => where).sort()).toEqual(['benchmark.yml teardown', 'cleanup.yml cleanup']);
+  });
+
+  it('every job that signs in to Azure before teardown runs in the benchmark environment (the one with reviewers)', () => {
+    for (const { where, workflow, job } of signsInBeforeTeardown) {
+      expect({ where, environment: resolveEnvironment(workflow, job).name }).toEqual({
+        where,
+        environment: BENCHMARK_ENVIRONMENT,
+      });
+    }
+  });
+
+  it('teardown and cleanup never wait for reviewers: they run alone, in the teardown environment, never the benchmark one', () => {
+    for (const { where, workflow, job, modes } of tearsDown) {
+      const resolved = resolveEnvironment(workflow, job);
+      const benchmarkJobs = signsInBeforeTeardown.filter((other) => other.workflow === workflow);
+      expect({
+        where,
+        modes: modes.filter((m) => !TEARDOWN_MODES.includes(m)),
+        environment: resolved.name,
+        input: resolved.input ?? 'none',
+        sharesAStageEnvironment: benchmarkJobs.some((other) => environmentOf(other.job) === environmentOf(job)),
+      }).toEqual({
+        where,
+        modes: [],
+        environment: TEARDOWN_ENVIRONMENT,
+        input: workflow.on.workflow_call ? 'teardown-environment' : 'none',
+        sharesAStageEnvironment: false,
+      });
+    }
+  });
+
+  it('teardown signs in as the teardown identity; the stages never do', () => {
+    const benchmark = workflows.get('benchmark.yml')!;
+    const clientId = (id: string) => String(benchmark.jobs[id]!.steps!.find((s) => s.with?.mode)!.with!['client-id']);
+    expect(clientId('teardown')).toBe(
+      '${{ inputs.teardown-client-id || inputs.client-id || secrets.AZURE_CLIENT_ID }}',
+    );
+    for (const id of ['deploy', 'submit-flink', 'load', 'measure']) expect(clientId(id)).not.toContain('teardown');
+    expect(readWorkflowText('cleanup.yml')).toContain('AZURE_CLIENT_ID: ${{ vars.AZURE_TEARDOWN_CLIENT_ID ||');
+  });
+
+  it('jobs that run the action only on platform local name no environment', () => {
+    const local = [...workflows].flatMap(([file, workflow]) =>
+      Object.entries(workflow.jobs)
+        .filter(([, job]) => {
+          const calls = (job.steps ?? []).filter((s) => callsThisAction(s.uses, job, workflow.env));
+          return calls.length > 0 && calls.every((s) => String(s.with?.platform ?? 'local') === 'local');
+        })
+        .map(([jobId, job]) => ({ where: `${file} ${jobId}`, environment: environmentOf(job) })),
+    );
+    expect(local.map(({ where }) => where)).toContain('benchmark.yml local');
+    for (const { where, environment } of local)
+      expect({ where, environment }).toEqual({ where, environment: undefined });
+  });
+
+  it('benchmark.yml takes both environments as inputs, the benchmark one by default with reviewers in mind', () => {
+    const inputs = workflows.get('benchmark.yml')!.on.workflow_call!.inputs!;
+    expect(inputs.environment!.default).toBe(BENCHMARK_ENVIRONMENT);
+    expect(inputs['teardown-environment']!.default).toBe(TEARDOWN_ENVIRONMENT);
+    expect(inputs['teardown-client-id']!.default).toBe('');
+  });
+
+  it('callers of benchmark.yml never pass an environment that can be empty, nor the same one for teardown', () => {
+    const calls = jobsCallingWorkflows().filter(({ target }) => target === 'benchmark.yml');
+    for (const { file, job, call } of calls) {
+      const where = `${file} ${job}`;
+      const passed = call.with ?? {};
+      for (const name of ['environment', 'teardown-environment'].filter((n) => n in passed)) {
+        expect({ where, name, value: passed[name], neverEmpty: neverEmpty(passed[name]) }).toEqual({
+          where,
+          name,
+          value: passed[name],
+          neverEmpty: true,
+        });
+      }
+      if ('environment' in passed && 'teardown-environment' in passed)
+        expect(passed['teardown-environment']).not.toEqual(passed.environment);
+    }
+  });
+
+  it('the checks themselves: what an environment resolves to, and which values can be empty', () => {
+    const reusable = {
+      on: { workflow_call: { inputs: { environment: { default: 'a' }, blank: { default: '' } } } },
+      jobs: {},
+    } as unknown as Workflow;
+    expect(resolveEnvironment(reusable, { environment: '${{ inputs.environment }}' })).toEqual({
+      name: 'a',
+      input: 'environment',
+    });
+    expect(resolveEnvironment(reusable, { environment: '${{ inputs.blank }}' })).toEqual({
+      name: undefined,
+      input: 'blank',
+    });
+    expect(resolveEnvironment(reusable, { environment: { name: 'b' } })).toEqual({ name: 'b' });
+    expect(resolveEnvironment(reusable, {})).toEqual({ name: undefined });
+    expect(resolveEnvironment(reusable, { environment: '${{ vars.X }}' }).name).toMatch(/^<expression/);
+    for (const value of ['azure-benchmark', "${{ vars.X || 'azure-benchmark' }}"]) expect(neverEmpty(value)).toBe(true);
+    for (const value of ['', undefined, '${{ vars.X }}', "${{ vars.X || '' }}"]) expect(neverEmpty(value)).toBe(false);
   });
 });
 
