@@ -430,7 +430,7 @@ test('an agent that stops writing makes measure fail after two intervals and the
       'Read its log for the reason (not scheduled, image not pulled, Kafka or the storage account unreachable).',
   );
   expect(waited).toBeGreaterThanOrEqual(3000);
-  expect(waited).toBeLessThan(6000);
+  expect(waited).toBeLessThan(15_000); // the stall limit, not the 18 minutes planned (room for a loaded machine)
 }, 30_000);
 
 test('measure stops reading when aborted and keeps the rows it has', async () => {

@@ -89,7 +89,7 @@ describe('withinMaxDuration', () => {
       "Maximum duration reached: the run's maximum duration (max-duration-minutes 120 from deploy's start, deadline 2026-03-02T12:00:00.000Z) passed during measure; the load was stopped and the run torn down (its resource group deleted). To run longer, raise max-duration-minutes (at least minutes + 40)",
     );
     expect(stoppedAfter).toBeGreaterThanOrEqual(140);
-    expect(stoppedAfter).toBeLessThan(2000);
+    expect(stoppedAfter).toBeLessThan(10_000); // at the deadline, not at the stage's end (room for a loaded machine)
     // The clean-up runs with a signal of its own: the stage's has fired.
     expect(calls).toEqual(['stage ended', 'stopLoad aborted=false', 'teardown aborted=false']);
     expect(
