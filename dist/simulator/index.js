@@ -89793,8 +89793,10 @@ function labelOrNull(text) {
 }
 /**
  * One line of plain text, short, and free of what the untrusted-report check refuses (markup, links,
- * mentions, code spans, control characters): a report we write must always pass it, or the fork-safe
- * comment would refuse our own report. CPU models such as "CPU @3.2GHz" become "CPU @ 3.2GHz".
+ * mentions, references, code spans, control characters): a report we write must always pass it, or
+ * the fork-safe comment would refuse our own report. A space goes where the check would see a link:
+ * CPU models such as "CPU @3.2GHz" become "CPU @ 3.2GHz", a container's hostname 3f4e5d6c7b8a (a
+ * commit hash to GitHub) becomes "3f4e5d 6c7b8a". Removals first: they can join what a space split.
  */
 function label(text) {
     return (text
@@ -89803,7 +89805,14 @@ function label(text) {
         .replace(/[`<>]/g, '')
         .replace(/\]\(/g, '] (')
         .replace(/:\/\//g, ': //')
-        .replace(/@(?=[A-Za-z0-9])/g, '@ ')
+        .replace(/@(?=[\w-])/g, '@ ')
+        .replace(/(www\.)(?=\S)/gi, '$1 ')
+        .replace(/\](?=[[:])/g, '] ')
+        .replace(/(#|\bgh-)(?=\d)/gi, '$1 ')
+        .replace(/&(?=(#\d+|#x[\da-f]+|[a-z][a-z\d]*);)/gi, '& ')
+        .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\ ')
+        // Last: the spaces above can start a word.
+        .replace(/(?<![\w-])[\da-f]{7,40}(?!\w)/gi, (word) => /[a-f]/i.test(word) ? word.replace(/.{6}(?=.)/g, '$& ') : word)
         .trim()
         .slice(0, MAX_LABEL)
         .trim());

@@ -2,7 +2,8 @@
  * Reads a JSON report that came from somewhere we do not trust (the artifact of a fork's pull
  * request run) before it is rendered into a comment posted with a write token: a size cap, then
  * every field the renderer reads checked for its type, range and shape, and every text free of
- * markup that could reach past the report (HTML, links, mentions, code spans, control characters).
+ * markup that could reach past the report (HTML, links and autolinks, mentions and references, code
+ * spans, control characters: MARKUP).
  * Both kinds: a benchmark report (measure) and an A/B report (ab).
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -28,8 +29,52 @@ const RUN_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const TOOL_VERSION = /^[0-9A-Za-z.+-]{1,50}$/;
 const TIER_NAME = /^(1|5|10|custom)$/;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT = /[\u0000-\u001f\u007f`]|<[A-Za-z!/?]|\]\(|:\/\/|@[A-Za-z0-9]/;
+
+/**
+ * A word GitHub links to the commit it names, one pushed to a fork of the repository included:
+ * 7 to 40 hex digits after the start, a space or punctuation other than - and _, and not followed
+ * by a letter, digit or _. Digits alone pass: counts and the date in a run id are such words
+ * (a commit whose short hash is all digits is the gap left). The tool's own texts name no hash
+ * that long (validity.ts shows 6 characters of a workload hash).
+ */
+const COMMIT_HASH_WORD = /(?:^|[^\w-])(?=[\da-f]*[a-f])[\da-f]{7,40}(?!\w)/i;
+
+/**
+ * What a text of an untrusted report must not contain, each named for the error: what it would
+ * become in the comment, which GitHub renders as GitHub Flavored Markdown (github.github.com/gfm,
+ * with its extended autolinks) and then links references of its own in (docs.github.com:
+ * "Autolinked references and URLs"). Refused, never rewritten: the tool's own texts have none.
+ */
+const MARKUP: ReadonlyArray<readonly [what: string, pattern: RegExp]> = [
+  // eslint-disable-next-line no-control-regex
+  ['a control character', /[\u0000-\u001f\u007f]/],
+  ['a code span', /`/],
+  // Tags, comments and processing instructions, and autolinks in angle brackets (<https://...>, <a@b.c>).
+  ['HTML or an angle-bracket autolink', /<[A-Za-z!/?]/],
+  ['an inline link or image', /\]\(/],
+  // An extended URL autolink (http://, https://) and any other scheme's URL.
+  ['a URL', /:\/\//],
+  // A mention (@user, @org/team), user@commit and owner/repo@commit, and an extended email autolink
+  // (also behind mailto: and xmpp:), whose domain may start with - or _.
+  ['a mention or an email address', /@[\w-]/],
+  // An extended www autolink: www. (any case) and a domain, no scheme needed.
+  ['a www. autolink', /www\.\S/i],
+  // &#64; and &commat; render as @ where GitHub then links a mention, &#35; as # and so on.
+  ['a character reference', /&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/i],
+  // [text][ref], the collapsed [text][] and the definition [ref]: url that makes those and a
+  // shortcut [ref] a link; definitions are refused, so a shortcut has nothing to link to.
+  ['a reference link or definition', /\]\[|\]:/],
+  // #26 and owner/repo#26 (and discussions alike), GH-26: links that also notify the issue referred to.
+  ['an issue or pull request reference', /#\d|\bgh-\d/i],
+  ['a commit hash', COMMIT_HASH_WORD],
+  // \@, \#, \. render as the bare character: what the patterns above look for, hidden from them.
+  ['a backslash escape', /\\[!-/:-@[-`{-~]/],
+];
+
+/** The first kind of markup in a text (as MARKUP names it), or undefined when it has none. */
+function markupIn(text: string): string | undefined {
+  return MARKUP.find(([, pattern]) => pattern.test(text))?.[0];
+}
 
 /** Either kind of report, checked. */
 export type UntrustedReport = BenchmarkReport | ABReport;
@@ -111,8 +156,8 @@ function fieldChecks(source: string, writer: string) {
   };
   const text = (value: unknown, where: string, max = MAX_TEXT): void => {
     if (typeof value !== 'string' || value.length > max) problem(where, `is not a text of at most ${max} characters`);
-    if (UNSAFE_TEXT.test(value as string))
-      problem(where, 'contains markup (HTML, a link, a mention, a code span or a control character)');
+    const markup = markupIn(value as string);
+    if (markup !== undefined) problem(where, `contains markup (${markup})`);
   };
   const array = (value: unknown, max: number, where: string): unknown[] =>
     Array.isArray(value) && value.length <= max ? value : problem(where, `is not a list of at most ${max} items`);

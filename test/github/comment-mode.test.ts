@@ -12,6 +12,7 @@ import { startGitHubApiServer, type GitHubApiServer } from '../helpers/github-ap
 import { recordingReporter } from '../fixtures/report/recording-reporter.js';
 import { realisticReport } from '../fixtures/report/reports.js';
 import { abReport, runs } from '../fixtures/report/ab-reports.js';
+import { LINK_FORMS } from '../fixtures/report/link-forms.js';
 
 const OWNER = 'octo-org';
 const REPO = 'streaming-bench';
@@ -159,6 +160,18 @@ describe('mode comment against a local GitHub API', () => {
       expect(body).toContain(`https://github.com/${OWNER}/${REPO}/actions/runs/${RUN_ID}#artifacts`);
     });
 
+    it('posts the reason of runs that ran different workloads: each named by 6 characters of its hash, no commit hash to GitHub', async () => {
+      const mixed = runs(2, 1000).map((each) =>
+        each.side === 'head' ? { ...each, workloadHash: '3f2a9c1e5b7d0a4f' } : each,
+      );
+      await run(await abFile(abReport(mixed)));
+      const body = server.comments(OWNER, REPO, NUMBER)[0].body;
+      expect(body).toMatch(
+        /did not all run the same workload \(workload [0-9a-f]{6} in base rounds 1, 2; 3f2a9c in head/,
+      );
+      expect(body).not.toContain('3f2a9c1');
+    });
+
     it('refuses an A/B artifact with a text of its own in a metric, and comments nothing', async () => {
       const report = abReport(runs(3, 600));
       report.comparisons[0].label = 'Throughput <img src=x onerror=alert(1)>';
@@ -197,6 +210,32 @@ describe('mode comment against a local GitHub API', () => {
         report.gate.reasons[0].detail = detail;
         await refused(await reportFile(report), /refused: gate\.reasons\[0\]\.detail contains markup/);
       }
+    });
+
+    // Before issue 20 (item 6) the fake GitHub received each of these in the bot's comment, a live
+    // link once GitHub rendered it; now the artifact is refused and nothing is posted.
+    const refusedLink = async (file: string, text: string, message: RegExp) => {
+      const error = await run(file).catch((caught: unknown) => caught);
+      const bodies = server.comments(OWNER, REPO, NUMBER).map((comment) => comment.body);
+      expect(bodies.filter((body) => body.includes(text))).toEqual([]);
+      expect(error).toBeInstanceOf(ReportFileError);
+      expect((error as Error).message).toMatch(message);
+      expect(bodies).toEqual([]);
+    };
+
+    it.each(LINK_FORMS)('a link in a text: %s', async (_form, text, kind) => {
+      const report = realisticReport();
+      report.gate.reasons[0].detail = text;
+      const markup = new RegExp(
+        `refused: gate\\.reasons\\[0\\]\\.detail contains markup \\(${kind.replace(/\./g, '\\.')}\\)`,
+      );
+      await refusedLink(await reportFile(report), text, markup);
+    });
+
+    it.each(LINK_FORMS)('a link in an A/B reason (a list item): %s', async (_form, text) => {
+      const report = abReport(runs(3, 600));
+      report.reasons[0] = text;
+      await refusedLink(await reportFile(report, 'ab-report.json'), text, /refused: reasons\[0\] contains markup/);
     });
 
     it('a run id that would leave its code span', async () => {

@@ -108,6 +108,27 @@ describe('provenanceFrom', () => {
   });
 });
 
+describe('provenanceFrom: labels that would be links in the comment', () => {
+  it('spaces out the references, autolinks and commit hashes GitHub would link in a machine name or a ref', () => {
+    const provenance = provenanceFrom({
+      env: {
+        GITHUB_SHA: SHA,
+        GITHUB_REF: 'refs/heads/fix#12-gh-7-www.example.com',
+        RUNNER_NAME: '3f4e5d6c7b8a [a][b] [c]: x &commat;y \\@z q@_w.v',
+        RUNNER_OS: 'Linux',
+        RUNNER_ARCH: 'X64',
+      },
+      git: null,
+      host: { ...HOST, cpuModels: ['deadbeef0 on arc-runner-5d8f7c9b6-x2k4p'] },
+    });
+    expect(provenance.ref).toBe('refs/heads/fix# 12-gh- 7-www. example.com');
+    expect(provenance.runner.name).toBe('3f4e5d 6c7b8a [a] [b] [c] : x & commat;y \\ @ z q@ _w.v');
+    // Hex after - is no commit to GitHub: the pod name stays whole.
+    expect(provenance.runner.cpuModel).toBe('deadbe ef0 on arc-runner-5d8f7c9b6-x2k4p');
+    expect(() => checkUntrustedReport({ ...realisticReport(), provenance }, 'report.json')).not.toThrow();
+  });
+});
+
 describe('runnerDifferences', () => {
   const runner = PROVENANCE.runner;
   it('compares what decides the figures, not the name (hosted runners are named per run)', () => {

@@ -11,6 +11,7 @@ import {
 import { ReportFileError, writeReport } from '../../src/report/summary.js';
 import type { BenchmarkReport, Provenance } from '../../src/report/schema.js';
 import { abReport, runs } from '../fixtures/report/ab-reports.js';
+import { LINK_FORMS, REFUSED_LINK_FORMS } from '../fixtures/report/link-forms.js';
 import { realisticReport } from '../fixtures/report/reports.js';
 
 /** The provenance fields of a report from an untrusted artifact: checked like every other text. */
@@ -80,6 +81,56 @@ describe('checkUntrustedReport: provenance', () => {
       /provenance\.dirty is not true or false/,
     );
     refused((r) => ((r as unknown as { provenance: unknown }).provenance = null), /provenance is not an object/);
+  });
+});
+
+/**
+ * Every way a text becomes a link once GitHub renders the comment (GFM's autolinks, reference links,
+ * GitHub's own references): refused, naming the kind, and look-alikes the tool writes itself pass.
+ */
+describe('checkUntrustedReport and checkUntrustedABReport: links in texts', () => {
+  const refusal = (check: () => unknown): Error => {
+    try {
+      check();
+    } catch (caught) {
+      expect(caught).toBeInstanceOf(ReportFileError);
+      return caught as Error;
+    }
+    throw new Error('not refused');
+  };
+  const inDetail = (text: string) => {
+    const report = realisticReport();
+    report.gate.reasons[0].detail = text;
+    return () => checkUntrustedReport(report, 'head-report.json');
+  };
+
+  it.each(LINK_FORMS)('refuses %s', (_form, text, kind) => {
+    expect(refusal(inDetail(text)).message).toContain(`gate.reasons[0].detail contains markup (${kind})`);
+  });
+
+  it.each(LINK_FORMS)('refuses %s in an A/B reason', (_form, text, kind) => {
+    const report = abReport(runs(3, 600));
+    report.reasons[0] = text;
+    expect(refusal(() => checkUntrustedABReport(report, 'ab-report.json')).message).toContain(
+      `reasons[0] contains markup (${kind})`,
+    );
+  });
+
+  it.each(REFUSED_LINK_FORMS)('still refuses %s', (_form, text) => {
+    expect(refusal(inDetail(text)).message).toMatch(/gate\.reasons\[0\]\.detail contains markup/);
+  });
+
+  it('accepts the look-alikes the tool writes: run ids, grouped counts, runner names, CPU models', () => {
+    for (const text of [
+      'Worse than baseline 20260302-110000-ef56 by more than 10.0%: Sustained throughput -12.0%.',
+      'Keeps up: lag trend +1,234,567 records/s (at most +100 allowed).',
+      'tier custom (1000000 events/s, 12 partitions, parallelism 4) local/simple-relay',
+      'runner arc-runner-5d8f7c9b6-x2k4p, Intel(R) Xeon(R) Platinum 8272CL CPU @ 2.60GHz',
+      'The runs did not all run the same workload (workload 3f2a9c in base round 1; 0be41d in head round 1)',
+      'Q&A, [a bracket] alone, 50% of target # of events',
+    ]) {
+      expect(() => inDetail(text)()).not.toThrow();
+    }
   });
 });
 

@@ -115,7 +115,9 @@ function workloadProblems(runs: readonly ABRun[]): string[] {
       .map((side) => ({ side, rounds: group.filter((run) => run.side === side).map((run) => run.round) }))
       .filter(({ rounds }) => rounds.length > 0)
       .map(({ side, rounds }) => `${side} ${roundList(rounds)}`);
-    return `${hash} in ${sides.join(' and ')}`;
+    // Six characters tell the workloads apart; seven or more GitHub would link as a commit hash
+    // (and the fork-safe comment refuses a text that has one: report/untrusted.ts).
+    return `${hash.slice(0, 6)} in ${sides.join(' and ')}`;
   });
   return [
     `The runs did not all run the same workload (workload ${groups.join('; ')}): give base and head the same platform, tier (rate), partitions, parallelism, simulator instances, job, minutes, interval-seconds and audit; only the change under test (the checkout, synthetic-work-us) may differ.`,
