@@ -7,8 +7,11 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // Integration tests start real Kafka and Flink processes: run files one at a time on a 2-core machine.
-  maxWorkers: 1,
+  // Two files at a time: the integration tests spend most of their time waiting on real Kafka, Flink
+  // and measurement intervals (ports are picked free, folders are per test), so two overlap well even
+  // on 2 busy cores. What they would fetch or build at once is done before, once.
+  maxWorkers: 2,
+  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 120000,
   verbose: true,
 };
