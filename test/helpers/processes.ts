@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,12 @@ export interface Finished {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** Processes whose command line mentions `dir` (a run's JVMs and simulators name their run folder). */
+export function processesOf(dir: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(dir) && !line.includes('ps -eo'));
 }
 
 /** Runs a command to completion, collecting its output. */
