@@ -39507,11 +39507,26 @@ async function createRun(config) {
     await saveRun(state);
     return state;
 }
+/** The last write of each state file: writes are queued, so a later save never lands before an earlier one. */
+const pendingSaves = new Map();
 async function saveRun(state) {
-    // Write then rename, so a reader never sees half a file.
     const file = path.join(state.runDir, STATE_FILE);
-    await writeFile(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
-    await rename(`${file}.tmp`, file);
+    // Serialized now: what the caller saves is the state as it is at this call.
+    const text = JSON.stringify(state, null, 2) + '\n';
+    const write = async () => {
+        // Write then rename, so a reader never sees half a file.
+        await writeFile(`${file}.tmp`, text);
+        await rename(`${file}.tmp`, file);
+    };
+    const saved = (pendingSaves.get(file) ?? Promise.resolve()).catch(() => undefined).then(write);
+    pendingSaves.set(file, saved);
+    try {
+        await saved;
+    }
+    finally {
+        if (pendingSaves.get(file) === saved)
+            pendingSaves.delete(file);
+    }
 }
 /** No such run (never deployed here, or torn down already). */
 class RunNotFoundError extends (/* unused pure expression or super */ null && (UserError)) {
