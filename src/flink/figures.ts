@@ -56,3 +56,40 @@ async function recordRates(
   }
   return { in: recordsIn, out: recordsOut };
 }
+
+/** Which job the figures are of now, and how often the cluster lost it with its JobManager. */
+export interface CurrentJob {
+  jobId: string;
+  /**
+   * JobManager restarts so far: each lost the job, which was then submitted again under a new id
+   * from its checkpoint (the local platform; 0 elsewhere).
+   */
+  jobManagerRestarts: number;
+}
+
+/**
+ * The figures of a job that a JobManager restart may resubmit under a new id: each call reads the
+ * figures of the job `current()` names then, and `restarts` counts across the ids, so that it stays
+ * "restarts since submission": the current job's numRestarts, plus the numRestarts each earlier id
+ * last showed here, plus one per JobManager restart.
+ */
+export function followedJobFigures(
+  current: () => CurrentJob,
+  figuresOf: (jobId: string) => Promise<FlinkFigures>,
+): () => Promise<FlinkFigures> {
+  let followed: string | undefined;
+  let lastRestarts = 0;
+  let earlierRestarts = 0;
+  return async () => {
+    const { jobId, jobManagerRestarts } = current();
+    if (followed !== undefined && jobId !== followed) {
+      earlierRestarts += lastRestarts;
+      lastRestarts = 0;
+    }
+    followed = jobId;
+    const figures = await figuresOf(jobId);
+    if (figures.restarts === null) return figures;
+    lastRestarts = figures.restarts;
+    return { ...figures, restarts: figures.restarts + earlierRestarts + jobManagerRestarts };
+  };
+}

@@ -46,7 +46,10 @@ export interface FlinkFigures {
   /** Highest back-pressured ratio (0..1) over the job's vertices; Flink calls > 0.1 'low', > 0.5 'high'. */
   backpressure: number | null;
   checkpoints: { completed: number; failed: number; lastDurationMs: number | null } | null;
-  /** Job restarts since submission (Flink's numRestarts). */
+  /**
+   * Job restarts since submission (Flink's numRestarts); on the local platform a JobManager restart,
+   * which resubmits the job under a new id from its checkpoint, counts one more.
+   */
   restarts: number | null;
 }
 

@@ -8,7 +8,7 @@
  * together with the derived memory settings passed back as dynamic properties.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FlinkRestClient } from '../../flink/rest-client.js';
@@ -57,7 +57,7 @@ export interface StartFlinkOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** How to start one Flink JVM again (TaskManager restart). */
+/** How to start one Flink JVM again (a TaskManager or JobManager restart). */
 export interface FlinkProcessSpec {
   args: string[];
   /** The log4j file (what the web UI's log tab shows). */
@@ -85,6 +85,8 @@ export interface FlinkCluster {
   taskManagerSpec: FlinkProcessSpec;
   /** TaskManagers started after the first one (restarts). */
   taskManagerRestarts: number;
+  /** JobManagers started after the first one (restarts); absent in older states (0). */
+  jobManagerRestarts?: number;
   /** Milliseconds from spawning the JVMs until the REST API showed the free slots. */
   startupMs: number;
 }
@@ -249,6 +251,7 @@ export async function startFlink(options: StartFlinkOptions): Promise<FlinkClust
     jobManagerSpec,
     taskManagerSpec,
     taskManagerRestarts: 0,
+    jobManagerRestarts: 0,
     startupMs: Date.now() - started,
   };
   log(
@@ -319,6 +322,39 @@ export async function killTaskManager(cluster: Pick<FlinkCluster, 'taskManager'>
   await killProcess(cluster.taskManager);
 }
 
+/** Kills the JobManager with SIGKILL (fault tests): without HA, its jobs are gone with it. */
+export async function killJobManager(cluster: Pick<FlinkCluster, 'jobManager'>): Promise<void> {
+  await killProcess(cluster.jobManager);
+}
+
+/** A completed checkpoint of a job, as kept in `<checkpointDir>/<jobId>/chk-<id>/`. */
+export interface RetainedCheckpoint {
+  id: number;
+  /** The `chk-<id>` folder: what a jar run's `savepointPath` takes. */
+  path: string;
+}
+
+/**
+ * The completed checkpoints of `jobId` under `checkpointDir`, newest first. A checkpoint counts as
+ * completed once the JobManager wrote its `_metadata` (one in progress has none yet).
+ */
+export async function retainedCheckpoints(checkpointDir: string, jobId: string): Promise<RetainedCheckpoint[]> {
+  const jobDir = path.join(checkpointDir, jobId);
+  const entries = await readdir(jobDir, { withFileTypes: true }).catch(() => []);
+  const found: RetainedCheckpoint[] = [];
+  for (const entry of entries) {
+    const match = /^chk-(\d+)$/.exec(entry.name);
+    if (!entry.isDirectory() || !match) continue;
+    const dir = path.join(jobDir, entry.name);
+    const completed = await access(path.join(dir, '_metadata')).then(
+      () => true,
+      () => false,
+    );
+    if (completed) found.push({ id: Number(match[1]), path: dir });
+  }
+  return found.sort((a, b) => b.id - a.id);
+}
+
 /**
  * Starts a new TaskManager when the recorded one is not running (as Kubernetes or YARN would
  * restart a lost one), waits until its slots register, and returns the cluster with the new
@@ -358,5 +394,78 @@ export async function restartTaskManager(
     throw error;
   }
   options.log?.(`TaskManager restarted (pid ${taskManager.pid}).`);
+  return restarted;
+}
+
+/**
+ * Starts a new JobManager with the same spec and ports when the recorded one is not running (as
+ * Kubernetes or YARN would restart a lost one; there is no HA, so its jobs are not recovered here:
+ * the caller resubmits them). Waits for the REST API, then for the TaskManager to re-register with
+ * all its slots free (the old job's tasks cancelled); a TaskManager that exited, or that has not
+ * re-registered within `reregisterTimeoutMs` (default 60 s), is replaced. Returns the cluster with
+ * the new processes and the restart counters incremented; unchanged while the JobManager is alive.
+ */
+export async function restartJobManager(
+  cluster: FlinkCluster,
+  options: {
+    timeoutMs?: number;
+    reregisterTimeoutMs?: number;
+    signal?: AbortSignal;
+    log?: (m: string) => void;
+    onProcess?: ProcessRecorder;
+    env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<FlinkCluster> {
+  if (isAlive(cluster.jobManager.pid, cluster.jobManager.startTime)) return cluster;
+  const log = options.log ?? (() => undefined);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  log('Restarting the Flink JobManager...');
+  const env = { ...(options.env ?? process.env), ...cluster.env };
+  const client = new FlinkRestClient(cluster.restUrl, { timeoutMs: 3000 });
+  const started = Date.now();
+  const jobManager = await startFlinkProcess(cluster.java, cluster.jobManagerSpec, cluster.dir, env);
+  let restarted: FlinkCluster = {
+    ...cluster,
+    jobManager,
+    jobManagerRestarts: (cluster.jobManagerRestarts ?? 0) + 1,
+  };
+  try {
+    await options.onProcess?.('flink-jobmanager', jobManager);
+    await waitFor('Flink JobManager restart', async () => (await client.overview()) && true, {
+      timeoutMs,
+      process: jobManager,
+      signal: options.signal,
+    });
+    const tm = cluster.taskManager;
+    const reregisterMs = options.reregisterTimeoutMs ?? 60_000;
+    const registered = isAlive(tm.pid, tm.startTime)
+      ? await waitFor(
+          'The TaskManager re-registering',
+          async () => {
+            if (!isAlive(tm.pid, tm.startTime)) return false;
+            const overview = await client.overview();
+            return overview['slots-available'] >= cluster.taskSlots ? true : undefined;
+          },
+          { timeoutMs: reregisterMs, process: jobManager, signal: options.signal },
+        ).catch((error: unknown) => {
+          // Only the TaskManager's wait may time out; the new JobManager exiting is a failure.
+          if (!isAlive(jobManager.pid, jobManager.startTime) || options.signal?.aborted) throw error;
+          return false;
+        })
+      : false;
+    if (!registered) {
+      log(
+        isAlive(tm.pid, tm.startTime)
+          ? `The TaskManager (pid ${tm.pid}) has not re-registered with free slots in ${reregisterMs / 1000} s: replacing it.`
+          : `The TaskManager (pid ${tm.pid}) is gone too: starting a new one.`,
+      );
+      await stopProcess(tm, { graceMs: 10_000 });
+      restarted = await restartTaskManager(restarted, { ...options, timeoutMs });
+    }
+  } catch (error) {
+    await stopProcess(jobManager, { graceMs: 5000 });
+    throw error;
+  }
+  log(`JobManager restarted (pid ${jobManager.pid}, ${((Date.now() - started) / 1000).toFixed(1)} s to free slots).`);
   return restarted;
 }

@@ -1,31 +1,46 @@
 /** measure on the local platform: the broker and Flink's REST API are on this machine. */
-import { flinkFigures } from '../../flink/figures.js';
+import { flinkFigures, followedJobFigures } from '../../flink/figures.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { UserError } from '../../errors.js';
 import { kafkaClient } from '../../kafka/client.js';
 import { measurePipeline } from '../../measure/measure.js';
-import type { BenchmarkReport, LoadStats } from '../../report/schema.js';
+import type { BenchmarkReport, FlinkFigures, LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { localState } from './state.js';
 import { loadTotals } from './load.js';
-import { superviseTaskManager } from './supervisor.js';
+import { superviseFlink } from './supervisor.js';
 
 export async function measureLocal(ctx: ModeContext, state: RunState): Promise<BenchmarkReport> {
   if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
-  const flink =
-    state.flinkRestUrl && state.flinkJobId ? new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 }) : undefined;
-  const jobId = state.flinkJobId;
-  const supervisor = superviseTaskManager(ctx, state);
+  const supervisor = superviseFlink(ctx, state);
   try {
     return await measurePipeline(ctx, state, {
       kafka: kafkaClient({ bootstrapServers: state.kafkaBootstrapServers }, 'streaming-at-scale-measure'),
-      flinkFigures: flink && jobId ? () => flinkFigures(flink, jobId) : undefined,
+      flinkFigures: localFlinkFigures(state),
       loadStats: () => localLoadStats(state),
     });
   } finally {
     await supervisor.stop();
   }
+}
+
+/**
+ * The Flink figures of the run's job: the job id is read from the state at each row, because a
+ * JobManager restart resubmits the job under a new one (superviseFlink); restarts count across them.
+ * Undefined when the run has no job.
+ */
+export function localFlinkFigures(state: RunState): (() => Promise<FlinkFigures>) | undefined {
+  if (!state.flinkRestUrl || !state.flinkJobId) return undefined;
+  const client = new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 });
+  const initialJob = state.flinkJobId;
+  return followedJobFigures(
+    () => ({
+      jobId: state.flinkJobId ?? initialJob,
+      jobManagerRestarts: localState(state).flink?.jobManagerRestarts ?? 0,
+    }),
+    (jobId) => flinkFigures(client, jobId),
+  );
 }
 
 /** The simulator instances' figures so far, summed; null when no load was started in this run. */

@@ -9,12 +9,21 @@ export interface LocalState {
   kafka?: KafkaInstance;
   flink?: FlinkCluster;
   load?: LocalLoad;
+  /** How submit-flink ran the job: what a JobManager restart submits again. Absent in older states. */
+  submission?: LocalJobSubmission;
   /**
    * Every JVM of the run by role, recorded the moment it is spawned (before it is ready, so before
    * `kafka` or `flink` can say so): teardown stops these too, so a deploy killed half-way leaves
    * nothing running that it cannot find.
    */
   spawned?: Record<string, ProcessHandle>;
+}
+
+export interface LocalJobSubmission {
+  jar: string;
+  entryClass: string;
+  programArgs: string[];
+  parallelism: number;
 }
 
 export function localState(state: RunState): LocalState {

@@ -1,5 +1,8 @@
-/** The local platform's building blocks that need no Kafka or Flink: ports, processes, prerequisites, templates. */
-import { mkdtemp, rm } from 'node:fs/promises';
+/**
+ * The local platform's building blocks that need no Kafka or Flink: ports, processes, prerequisites,
+ * templates, what a JobManager restart resumes from and reports.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +24,9 @@ import {
   ProcessExitedError,
 } from '../../../src/platforms/local/processes.js';
 import { optionLines, renderTemplate } from '../../../src/platforms/local/runtime-files.js';
-import { parseBashJavaUtilsOutput } from '../../../src/platforms/local/flink.js';
+import { parseBashJavaUtilsOutput, retainedCheckpoints } from '../../../src/platforms/local/flink.js';
+import { followedJobFigures } from '../../../src/flink/figures.js';
+import type { FlinkFigures } from '../../../src/report/schema.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -200,5 +205,55 @@ describe('templates', () => {
       ],
       dynamicArgs: ['-D', 'taskmanager.memory.network.min=166429984b', '-D', 'taskmanager.cpu.cores=8.0'],
     });
+  });
+});
+
+describe('JobManager restarts', () => {
+  test('the retained checkpoints of a job: completed ones (with _metadata), newest first', async () => {
+    const checkpoints = path.join(dir, 'checkpoints');
+    const job = path.join(checkpoints, 'job-a');
+    for (const [name, completed] of [
+      ['chk-9', true],
+      ['chk-10', true],
+      ['chk-11', false], // in progress: no _metadata yet
+      ['shared', false],
+      ['taskowned', false],
+    ] as const) {
+      await mkdir(path.join(job, name), { recursive: true });
+      if (completed) await writeFile(path.join(job, name, '_metadata'), 'x');
+    }
+    expect(await retainedCheckpoints(checkpoints, 'job-a')).toEqual([
+      { id: 10, path: path.join(job, 'chk-10') },
+      { id: 9, path: path.join(job, 'chk-9') },
+    ]);
+    expect(await retainedCheckpoints(checkpoints, 'no-such-job')).toEqual([]);
+  });
+
+  test('the figures follow the job id; restarts count across ids, one more per JobManager restart', async () => {
+    const figures = (restarts: number | null): FlinkFigures => ({
+      recordsInPerSecond: 1,
+      recordsOutPerSecond: 1,
+      backpressure: 0,
+      checkpoints: { completed: 1, failed: 0, lastDurationMs: null },
+      restarts,
+    });
+    let current = { jobId: 'a', jobManagerRestarts: 0 };
+    const answers: Record<string, number | null> = { a: 2, b: null };
+    const asked: string[] = [];
+    const follow = followedJobFigures(
+      () => current,
+      async (jobId) => (asked.push(jobId), figures(answers[jobId] ?? null)),
+    );
+    expect((await follow()).restarts).toBe(2); // two TaskManager restarts of job a
+    current = { jobId: 'b', jobManagerRestarts: 1 };
+    expect((await follow()).restarts).toBeNull(); // job b's metrics not there yet
+    answers.b = 0;
+    expect((await follow()).restarts).toBe(3); // a's 2 + the JobManager restart
+    answers.b = 1;
+    expect((await follow()).restarts).toBe(4);
+    current = { jobId: 'c', jobManagerRestarts: 2 };
+    answers.c = 0;
+    expect((await follow()).restarts).toBe(5); // a's 2 + b's 1 + two JobManager restarts
+    expect(asked).toEqual(['a', 'b', 'b', 'b', 'c']);
   });
 });
