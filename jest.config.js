@@ -9,9 +9,8 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // Two files at a time: the integration tests spend most of their time waiting on real Kafka, Flink
   // and measurement intervals (ports are picked free, folders are per test), so two overlap well even
-  // on 2 busy cores. What they would fetch or build at once is done before, once.
+  // on 2 busy cores. scripts/test.sh downloads what they would fetch at once beforehand.
   maxWorkers: 2,
-  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 120000,
   verbose: true,
 };

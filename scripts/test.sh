@@ -20,6 +20,13 @@ if [ -f flink-job/pom.xml ]; then
   mvn -B -ntp -f flink-job/pom.xml verify
 fi
 
+# Maven's local repository is not safe for parallel downloads: fetch the local platform's Kafka and
+# Flink once, here, before two test files resolve their classpaths at the same time.
+echo "==> local runtime: Kafka and Flink from Maven Central (once)"
+for component in kafka flink; do
+  mvn -B -ntp -q -Dstyle.color=never -f "local-runtime/$component/pom.xml" dependency:resolve
+done
+
 # Two test files at a time (jest.config.js), except the A/B end-to-end test: it compares timings of
 # two sides, so it runs alone afterwards, with nothing of ours beside it.
 echo "==> jest: every test file but the A/B end-to-end test"
