@@ -116,6 +116,14 @@ const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
 const SOLUTION_NAME = new RegExp(`^[a-z][a-z0-9]{2,${SOLUTION_NAME_MAX - 1}}$`);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
+/**
+ * A run id names a folder in work-dir: no path separators, not '.' or '..' nor any name starting
+ * with a dot (teardown deletes that folder), at most 100 characters.
+ */
+export const RUN_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+const RUN_ID_RULE =
+  "Use 1-100 letters, digits, dots, dashes and underscores, not starting with a dot: it names the run's folder in work-dir.";
+export const isRunId = (text: string): boolean => RUN_ID.test(text);
 /** The noise between runs of one side needs two runs of each. */
 export const MIN_AB_ROUNDS = 2;
 /** The most rounds mode ab plans (a confirmation pair may add one): a pull request check must end. */
@@ -187,9 +195,7 @@ export function parseConfig(
     azure: onAzure ? azureIdentity(raw, platform) : undefined,
     minutes,
     intervalSeconds,
-    runId:
-      optional('run-id') &&
-      matching('run-id', value('run-id'), /^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
+    runId: optional('run-id') && matching('run-id', value('run-id'), RUN_ID, RUN_ID_RULE),
     workDir: value('work-dir') || INPUTS['work-dir'].default,
     wait: bool('wait', value('wait')),
     keepRunDir: bool('keep-run-dir', value('keep-run-dir')),

@@ -88,6 +88,15 @@ describe('parseConfig: bad inputs', () => {
     ],
     ['partitions 0', { mode: 'deploy', partitions: '0' }, 'partitions', /whole number from 1/],
     ['unknown comment policy', { mode: 'measure', comment: 'sometimes' }, 'comment', /always, on-failure, never/],
+    // A run id names the folder teardown deletes: never the work dir, its parent or another folder.
+    ['run id ..', { mode: 'teardown', 'run-id': '..' }, 'run-id', /not starting with a dot/],
+    ['run id .', { mode: 'teardown', 'run-id': '.' }, 'run-id', /not starting with a dot/],
+    ['run id .hidden', { mode: 'measure', 'run-id': '.hidden' }, 'run-id', /not starting with a dot/],
+    ['run id ../x', { mode: 'teardown', 'run-id': '../x' }, 'run-id', /letters, digits, dots, dashes and underscores/],
+    ['run id a/b', { mode: 'teardown', 'run-id': 'a/b' }, 'run-id', /it names the run's folder in work-dir/],
+    ['run id a\\b', { mode: 'teardown', 'run-id': 'a\\b' }, 'run-id', /letters, digits/],
+    ['run id /tmp', { mode: 'run', 'run-id': '/tmp' }, 'run-id', /letters, digits/],
+    ['run id of 101 characters', { mode: 'deploy', 'run-id': 'r'.repeat(101) }, 'run-id', /1-100 letters/],
   ];
 
   it.each(cases)('%s', (_what, inputs, input, message) => {
@@ -106,6 +115,12 @@ describe('parseConfig: bad inputs', () => {
 });
 
 describe('parseConfig: good inputs', () => {
+  it('takes run ids with dots, dashes and underscores inside', () => {
+    for (const runId of ['20260101-101010-abcd', 'r1', 'my_run.2', 'a..b', '-x', 'r'.repeat(100)]) {
+      expect(parseConfig({ mode: 'teardown', 'run-id': runId }).runId).toBe(runId);
+    }
+  });
+
   it('mode ab: short runs sampled often, checkouts as absolute folders, the head work defaulting to the shared one', () => {
     const config = parseConfig({
       mode: 'ab',
