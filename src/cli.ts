@@ -1,9 +1,13 @@
 /** Entry point of the command line (dist/cli/index.js, started by bin/streaming-at-scale.js). */
 import { parseCommandLine, helpText } from './cli/args.js';
 import { parseConfig } from './config/config.js';
+import { checkPaths } from './config/paths.js';
 import { cliReporter } from './console/reporter.js';
 import { errorMessage } from './errors.js';
 import { runMode } from './modes/index.js';
+
+/** Input values never to print (the token), replaced in the error line. */
+let secrets: string[] = [];
 
 async function main(): Promise<number> {
   const request = parseCommandLine(process.argv.slice(2), process.env);
@@ -11,7 +15,10 @@ async function main(): Promise<number> {
     console.log(helpText());
     return 0;
   }
+  secrets = [request.inputs['github-token'] ?? ''];
+  for (const warning of request.warnings ?? []) console.warn(`warning: ${warning}`);
   const config = parseConfig(request.inputs);
+  await checkPaths(config);
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -27,7 +34,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`error: ${errorMessage(error)}`);
+    console.error(`error: ${errorMessage(error, secrets)}`);
     process.exit(1);
   },
 );

@@ -1,6 +1,7 @@
 /** The action: inputs from the workflow step, the same modes as the CLI. */
 import * as core from '@actions/core';
 import { parseConfig } from './config/config.js';
+import { checkPaths } from './config/paths.js';
 import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
 import { actionReporter } from './console/reporter.js';
 import { errorMessage } from './errors.js';
@@ -20,10 +21,14 @@ export async function run(): Promise<void> {
   const controller = new AbortController();
   // The runner sends SIGINT, then SIGTERM, when a workflow is cancelled.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  let secrets: string[] = [];
   try {
-    const config = parseConfig(inputsFromAction());
+    const inputs = inputsFromAction();
+    secrets = [inputs['github-token'] ?? ''];
+    const config = parseConfig(inputs);
+    await checkPaths(config);
     await runMode({ config, reporter: actionReporter, signal: controller.signal });
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    core.setFailed(errorMessage(error, secrets));
   }
 }
