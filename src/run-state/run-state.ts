@@ -114,9 +114,21 @@ export async function deleteRunDir(config: Pick<Config, 'workDir'>, runId: strin
   return runDir;
 }
 
+/** A run id already used in this work dir: deploy would overwrite its state. */
+export class RunExistsError extends UserError {
+  override name = 'RunExistsError';
+}
+
 export async function createRun(config: Config): Promise<RunState> {
   const runId = config.runId ?? newRunId();
   const runDir = runDirOf(config, runId);
+  const file = path.join(runDir, STATE_FILE);
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing !== undefined) {
+    throw new RunExistsError(
+      `Run '${runId}' already exists (${file}): tear it down first ('streaming-at-scale teardown --run-id ${runId}'; with keep-run-dir also delete ${runDir}), or deploy with another --run-id.`,
+    );
+  }
   await mkdir(runDir, { recursive: true });
   const state: RunState = {
     version: STATE_VERSION,
