@@ -1,12 +1,15 @@
 /** Entry point of the command line (dist/cli/index.js, started by bin/streaming-at-scale.js). */
 import { parseCommandLine, helpText } from './cli/args.js';
 import { parseConfig } from './config/config.js';
+import { checkPaths } from './config/paths.js';
 import { cliReporter } from './console/reporter.js';
 import { FORCED_EXIT_CODE, onStopSignals } from './console/stop-signals.js';
 import { errorMessage } from './errors.js';
 import { runMode } from './modes/index.js';
 
 const controller = new AbortController();
+/** Input values never to print (the token), replaced in the error line. */
+let secrets: string[] = [];
 
 async function main(): Promise<number> {
   const request = parseCommandLine(process.argv.slice(2), process.env);
@@ -14,7 +17,10 @@ async function main(): Promise<number> {
     console.log(helpText());
     return 0;
   }
+  secrets = [request.inputs['github-token'] ?? ''];
+  for (const warning of request.warnings ?? []) console.warn(`warning: ${warning}`);
   const config = parseConfig(request.inputs);
+  await checkPaths(config);
   onStopSignals(controller, (message) => console.warn(`\n${message}`));
   await runMode({ config, reporter: cliReporter(), signal: controller.signal });
   // A mode that stopped early on a signal (a measurement cut short) still failed its caller.
@@ -25,7 +31,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`error: ${errorMessage(error)}`);
+    console.error(`error: ${errorMessage(error, secrets)}`);
     // Stopped by a signal: whatever failed on the way out (a gate on a cut-short run), say so in the code.
     process.exit(controller.signal.aborted ? FORCED_EXIT_CODE : 1);
   },

@@ -1,6 +1,7 @@
 /** The action: inputs from the workflow step, the same modes as the CLI. */
 import * as core from '@actions/core';
 import { parseConfig } from './config/config.js';
+import { checkPaths } from './config/paths.js';
 import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
 import { actionReporter } from './console/reporter.js';
 import { onStopSignals } from './console/stop-signals.js';
@@ -21,11 +22,15 @@ export async function run(): Promise<void> {
   const controller = new AbortController();
   // The runner sends SIGINT, then SIGTERM about 7.5 s later, when a workflow is cancelled.
   onStopSignals(controller, (message) => core.warning(message));
+  let secrets: string[] = [];
   try {
-    const config = parseConfig(inputsFromAction());
+    const inputs = inputsFromAction();
+    secrets = [inputs['github-token'] ?? ''];
+    const config = parseConfig(inputs);
+    await checkPaths(config);
     await runMode({ config, reporter: actionReporter, signal: controller.signal });
     if (controller.signal.aborted) throw controller.signal.reason;
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    core.setFailed(errorMessage(error, secrets));
   }
 }

@@ -51,7 +51,7 @@ export async function teardownAzure(
 export async function teardownAzureMode(ctx: ModeContext, deps: AzureDeps): Promise<void> {
   let state: RunState | undefined;
   try {
-    state = await loadRun(ctx.config);
+    state = await loadRun(ctx.config, (message) => ctx.reporter.warning(message));
   } catch (error) {
     // Without an explicit run id, a missing (or other platform's) latest run leaves the solution's group.
     if (ctx.config.runId && !(error instanceof RunNotFoundError)) throw error;

@@ -3,7 +3,7 @@
  * the action's input names; `STREAMING_AT_SCALE_<INPUT>` environment variables fill the rest. Pure.
  */
 import { parseArgs } from 'node:util';
-import { UserError } from '../errors.js';
+import { ECHO_LIMIT, echoed, isSecretInput, UserError } from '../errors.js';
 import {
   envVarFor,
   INPUT_NAMES,
@@ -24,7 +24,12 @@ const FLAG_INPUTS: readonly InputName[] = [
   'wait-for-deletion',
 ];
 
-export type CliRequest = { kind: 'help' } | { kind: 'mode'; inputs: RawInputs };
+/** `warnings`: what to tell the user before the mode runs (present when there is any). */
+export type CliRequest = { kind: 'help' } | { kind: 'mode'; inputs: RawInputs; warnings?: string[] };
+
+/** Printed when --github-token is given on the command line. */
+export const TOKEN_FLAG_WARNING =
+  '--github-token on a command line is visible to other users of this machine (ps, shell history): prefer the environment variable GITHUB_TOKEN or STREAMING_AT_SCALE_GITHUB_TOKEN.';
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   let parsed;
@@ -33,6 +38,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliReq
       args: withFlagValues(argv),
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' as const }])),
@@ -40,14 +46,28 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliReq
     });
   } catch (error) {
     const unknown = /Unknown option '([^']+)'/.exec((error as Error).message);
-    const problem = unknown ? `Unknown option '${unknown[1]}'` : (error as Error).message.replace(/\.$/, '');
+    const problem = unknown
+      ? `Unknown option '${shortened(unknown[1]!)}'`
+      : shortened((error as Error).message.replace(/\.$/, ''), 300);
     throw new UserError(`${problem}. Run 'streaming-at-scale --help' for the modes and inputs.`);
   }
   const positionals = parsed.positionals;
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help || positionals.length === 0) return { kind: 'help' };
   if (positionals.length > 1) {
-    throw new UserError(`Expected one mode, got '${positionals.join(' ')}'. Run 'streaming-at-scale --help'.`);
+    throw new UserError(
+      `Expected one mode, got '${shortened(positionals.join(' '))}'. Run 'streaming-at-scale --help'.`,
+    );
+  }
+  // parseArgs keeps the last of repeated flags: a repeated input is a mistake to point out.
+  const given = new Map<string, string[]>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind === 'option') given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+  }
+  for (const [name, seen] of given) {
+    if (seen.length < 2 || name === 'help') continue;
+    const shown = isSecretInput(name) ? '' : ` (${seen.map((value) => echoed(value)).join(', ')})`;
+    throw new UserError(`Option '--${name}' is given ${seen.length} times${shown}: give it once.`);
   }
 
   const inputs: RawInputs = { mode: positionals[0] };
@@ -58,7 +78,13 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliReq
     const value = fromFlag ?? fromEnv;
     if (value !== undefined) inputs[name] = value;
   }
-  return { kind: 'mode', inputs };
+  const warnings = given.has('github-token') ? [TOKEN_FLAG_WARNING] : [];
+  return warnings.length > 0 ? { kind: 'mode', inputs, warnings } : { kind: 'mode', inputs };
+}
+
+/** Text from the command line (an argument may be huge) cut to a readable length. */
+function shortened(text: string, limit = ECHO_LIMIT): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length.toLocaleString('en-US')} characters)`;
 }
 
 /**
@@ -88,7 +114,10 @@ export function helpText(): string {
   const lines = INPUT_NAMES.filter((name) => name !== 'mode').map((name) => {
     const spec: InputSpec = INPUTS[name];
     const fallback = spec.default && !spec.default.includes('${{') ? ` (default: ${spec.default})` : '';
-    return `  --${name.padEnd(width)}${spec.description}${fallback}`;
+    const secret = spec.secret
+      ? ` Prefer the environment variable ${name === 'github-token' ? `GITHUB_TOKEN or ${envVarFor(name)}` : envVarFor(name)}: a flag is visible to other users in ps.`
+      : '';
+    return `  --${name.padEnd(width)}${spec.description}${fallback}${secret}`;
   });
   return [
     'Usage: streaming-at-scale <mode> [--<input> <value> ...]',

@@ -116,6 +116,17 @@ const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
 const SOLUTION_NAME = new RegExp(`^[a-z][a-z0-9]{2,${SOLUTION_NAME_MAX - 1}}$`);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_SOLUTION_NAME = 'local';
+/**
+ * A run id names a folder in work-dir: no path separators, not '.' or '..' nor any name starting
+ * with a dot (teardown deletes that folder), at most 100 characters.
+ */
+export const RUN_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+const RUN_ID_RULE =
+  "Use 1-100 letters, digits, dots, dashes and underscores, not starting with a dot: it names the run's folder in work-dir.";
+export const isRunId = (text: string): boolean => RUN_ID.test(text);
+/** Shortest load or measurement in minutes (a measuring mode also needs one whole interval). */
+export const MIN_MINUTES = 0.1;
+const MAX_MINUTES = 24 * 60;
 /** The noise between runs of one side needs two runs of each. */
 export const MIN_AB_ROUNDS = 2;
 /** The most rounds mode ab plans (a confirmation pair may add one): a pull request check must end. */
@@ -152,7 +163,15 @@ export function parseConfig(
   }
 
   // ab runs several short benchmarks: shorter runs, sampled more often, by default.
-  const minutes = positiveNumber('minutes', optional('minutes') ?? (mode === 'ab' ? '2' : '30'), 24 * 60);
+  const minutesText = optional('minutes') ?? (mode === 'ab' ? '2' : '30');
+  const minutes = positiveNumber('minutes', minutesText, MAX_MINUTES);
+  if (minutes < MIN_MINUTES) {
+    throw new InputError(
+      'minutes',
+      minutesText,
+      `Expected at least ${MIN_MINUTES} (${Math.round(MIN_MINUTES * 60)} s) and at most ${MAX_MINUTES}: a shorter load or measurement says nothing.`,
+    );
+  }
   const intervalSeconds = wholeNumber(
     'interval-seconds',
     optional('interval-seconds') ?? (mode === 'ab' ? '10' : '60'),
@@ -187,9 +206,7 @@ export function parseConfig(
     azure: onAzure ? azureIdentity(raw, platform) : undefined,
     minutes,
     intervalSeconds,
-    runId:
-      optional('run-id') &&
-      matching('run-id', value('run-id'), /^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores.'),
+    runId: optional('run-id') && matching('run-id', value('run-id'), RUN_ID, RUN_ID_RULE),
     workDir: value('work-dir') || INPUTS['work-dir'].default,
     wait: bool('wait', value('wait')),
     keepRunDir: bool('keep-run-dir', value('keep-run-dir')),
@@ -237,12 +254,18 @@ export function parseConfig(
       maxRegressionPercent: optionalPositive('max-regression-percent', optional('max-regression-percent')),
     },
   };
-  crossCheck(config, optional('min-steady-minutes') !== undefined);
+  crossCheck(config, {
+    explicitSteadyMinutes: optional('min-steady-minutes') !== undefined,
+    explicitInterval: optional('interval-seconds') !== undefined,
+  });
   return config;
 }
 
 /** Inputs that are each valid but contradict one another. */
-function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
+function crossCheck(
+  config: Config,
+  { explicitSteadyMinutes, explicitInterval }: { explicitSteadyMinutes: boolean; explicitInterval: boolean },
+): void {
   if (config.wait && config.mode !== 'load') {
     throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
   }
@@ -323,6 +346,19 @@ function crossCheck(config: Config, explicitSteadyMinutes: boolean): void {
     }
   }
   const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
+  // A measurement shorter than one interval would have no row at all.
+  if (measures && config.minutes * 60 < config.intervalSeconds) {
+    const seconds = Number((config.minutes * 60).toFixed(3));
+    const problem = `minutes ${config.minutes} measures ${seconds} s, less than one interval (interval-seconds ${config.intervalSeconds})`;
+    const fix = `measure at least ${Number((config.intervalSeconds / 60).toFixed(3))} min, or sample more often (interval-seconds at most ${Math.max(1, Math.floor(config.minutes * 60))}).`;
+    throw explicitInterval
+      ? new InputError(
+          'interval-seconds',
+          String(config.intervalSeconds),
+          `It is longer than the measurement: ${problem}; ${fix}`,
+        )
+      : new InputError('minutes', String(config.minutes), `Too short for one row of the table: ${problem}; ${fix}`);
+  }
   // The gate counts consecutive intervals (a "minute" is one row of the table).
   const intervals = Math.floor((config.minutes * 60) / config.intervalSeconds);
   if (measures && explicitSteadyMinutes && config.gate.minSteadyMinutes > intervals) {

@@ -1,24 +1,30 @@
 /** Dispatches a validated config to its mode. */
+import { access, mkdir } from 'node:fs/promises';
 import { cleanupAzure } from '../azure/cleanup.js';
 import { SkippedError } from '../azure/errors.js';
 import { defaultAzureDeps } from '../azure/session.js';
 import { teardownAzureMode } from '../azure/teardown.js';
 import type { Mode } from '../config/inputs.js';
 import type { ModeContext } from '../platforms/platform.js';
+import { lockRun } from '../run-state/lock.js';
+import { latestRunId, newRunId, runDirOf } from '../run-state/run-state.js';
 import { abMode } from './ab.js';
 import { commentMode } from './comment.js';
 import { runAll } from './run.js';
 import { deploy, load, measure, submitFlink, teardown } from './stages.js';
 
 const MODE_HANDLERS: Record<Mode, (ctx: ModeContext) => Promise<unknown>> = {
-  deploy,
-  'submit-flink': (ctx) => submitFlink(ctx),
-  load: (ctx) => load(ctx),
-  measure: (ctx) => measure(ctx),
+  deploy: (ctx) => withRunLock(ctx, 'creates', deploy),
+  'submit-flink': (ctx) => withRunLock(ctx, 'exists', (locked) => submitFlink(locked)),
+  load: (ctx) => withRunLock(ctx, 'exists', (locked) => load(locked)),
+  measure: (ctx) => withRunLock(ctx, 'exists', (locked) => measure(locked)),
   // On Azure the resource group follows from the solution name: a teardown job needs no local run.
-  teardown: (ctx) => (ctx.config.platform === 'local' ? teardown(ctx) : teardownAzureMode(ctx, defaultAzureDeps())),
+  teardown: (ctx) =>
+    withRunLock(ctx, 'exists', (locked) =>
+      locked.config.platform === 'local' ? teardown(locked) : teardownAzureMode(locked, defaultAzureDeps()),
+    ),
   cleanup: (ctx) => cleanupAzure(ctx, defaultAzureDeps()),
-  run: runAll,
+  run: (ctx) => withRunLock(ctx, 'creates', runAll),
   ab: (ctx) => abMode(ctx),
   comment: (ctx) => commentMode(ctx),
 };
@@ -33,3 +39,41 @@ export async function runMode(ctx: ModeContext): Promise<void> {
     ctx.reporter.setOutput('skipped', 'true');
   }
 }
+
+/**
+ * Runs a mode that changes a run while holding the run's lock (src/run-state/lock.ts). 'creates'
+ * (deploy, run): the run id is fixed here (the one given, or a new one) and its folder made.
+ * 'exists': the run named or the latest one; when its folder does not exist there is nothing to
+ * lock, and the mode says that the run is not found (or, on Azure, rebuilds it). On platform local
+ * the latest run is pinned by its id, so the mode acts on the run it locked; on Azure "no run id"
+ * keeps its meaning for teardown (the solution's resource group).
+ */
+async function withRunLock<T>(
+  ctx: ModeContext,
+  kind: 'creates' | 'exists',
+  work: (ctx: ModeContext) => Promise<T>,
+): Promise<T> {
+  const { config } = ctx;
+  const pin = kind === 'creates' || config.platform === 'local';
+  const runId =
+    config.runId ??
+    (kind === 'creates'
+      ? newRunId()
+      : await latestRunId(config.workDir, pin ? (message) => ctx.reporter.warning(message) : undefined));
+  if (!runId) return work(ctx);
+  const runDir = runDirOf(config, runId);
+  if (kind === 'creates') await mkdir(runDir, { recursive: true });
+  else if (!(await exists(runDir))) return work(ctx);
+  const lock = await lockRun(runDir, runId, config.mode);
+  try {
+    return await work(pin ? { ...ctx, config: { ...config, runId } } : ctx);
+  } finally {
+    await lock?.release();
+  }
+}
+
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );

@@ -26,7 +26,7 @@ export async function deploy(ctx: ModeContext): Promise<RunState> {
  */
 export async function existingRun(ctx: ModeContext, platform: Platform): Promise<RunState> {
   try {
-    return await loadRun(ctx.config);
+    return await loadRun(ctx.config, (message) => ctx.reporter.warning(message));
   } catch (error) {
     if (!(error instanceof RunNotFoundError) || !ctx.config.runId || !platform.recoverRun) throw error;
     return platform.recoverRun(ctx);
@@ -115,7 +115,7 @@ export async function teardown(ctx: ModeContext, state?: RunState): Promise<void
   let run = state;
   if (!run) {
     try {
-      run = await loadRun(ctx.config);
+      run = await loadRun(ctx.config, (message) => ctx.reporter.warning(message));
     } catch (error) {
       if (!(error instanceof RunNotFoundError)) throw error;
       ctx.reporter.info(`Nothing to tear down: ${error.message}`);

@@ -4,9 +4,9 @@
  * latest run in the work directory.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseTier, type Config } from '../config/config.js';
+import { isRunId, parseTier, type Config } from '../config/config.js';
 import type { PlatformName } from '../config/inputs.js';
 import { tierInput } from '../config/tiers.js';
 import { UserError } from '../errors.js';
@@ -92,14 +92,43 @@ export function adoptLoadRate(run: RunState, config: Config): void {
   run.simulatorInstances = sizing.simulatorInstances;
 }
 
-/** Where a run's directory is on this machine. */
-export function runDirOf(config: Config, runId: string): string {
+/** Where a run's directory is on this machine: always this, never a path read from a state file. */
+export function runDirOf(config: Pick<Config, 'workDir'>, runId: string): string {
   return path.resolve(config.workDir, runId);
+}
+
+/**
+ * Deletes a run's directory: the folder of `runId` in the work dir (runDirOf), only when it is
+ * strictly inside the resolved work dir (never the work dir itself, its parent or a sibling).
+ * Returns the folder deleted.
+ */
+export async function deleteRunDir(config: Pick<Config, 'workDir'>, runId: string): Promise<string> {
+  const workDir = path.resolve(config.workDir);
+  const runDir = runDirOf(config, runId);
+  if (!isRunId(runId) || path.dirname(runDir) !== workDir || runDir === workDir) {
+    throw new Error(
+      `Refusing to delete '${runDir}': run id ${JSON.stringify(runId)} does not name a folder inside '${workDir}'.`,
+    );
+  }
+  await rm(runDir, { recursive: true, force: true });
+  return runDir;
+}
+
+/** A run id already used in this work dir: deploy would overwrite its state. */
+export class RunExistsError extends UserError {
+  override name = 'RunExistsError';
 }
 
 export async function createRun(config: Config): Promise<RunState> {
   const runId = config.runId ?? newRunId();
   const runDir = runDirOf(config, runId);
+  const file = path.join(runDir, STATE_FILE);
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing !== undefined) {
+    throw new RunExistsError(
+      `Run '${runId}' already exists (${file}): tear it down first ('streaming-at-scale teardown --run-id ${runId}'; with keep-run-dir also delete ${runDir}), or deploy with another --run-id.`,
+    );
+  }
   await mkdir(runDir, { recursive: true });
   const state: RunState = {
     version: STATE_VERSION,
@@ -140,9 +169,16 @@ export class RunNotFoundError extends UserError {
   override name = 'RunNotFoundError';
 }
 
-/** The run named by config.runId, or the latest one; a clear error when there is none. */
-export async function loadRun(config: Config): Promise<RunState> {
-  const runId = config.runId ?? (await latestRunId(config.workDir));
+/** Where a mode's warnings go (a skipped state file). */
+type Warn = (message: string) => void;
+
+/**
+ * The run named by config.runId, or the latest one; a clear error when there is none, or when its
+ * state file is not valid JSON or belongs to another folder. The state's runDir is always the
+ * run's folder in this work dir (runDirOf), whatever the file says.
+ */
+export async function loadRun(config: Config, warn: Warn = () => undefined): Promise<RunState> {
+  const runId = config.runId ?? (await latestRunId(config.workDir, warn));
   if (!runId) {
     throw new RunNotFoundError(
       `No run found in '${config.workDir}': start one with 'streaming-at-scale deploy --platform ${config.platform}' (or pass --run-id).`,
@@ -157,17 +193,41 @@ export async function loadRun(config: Config): Promise<RunState> {
       `Run '${runId}' has no state at ${file}: was it deployed from this folder, or torn down?`,
     );
   }
-  const state = JSON.parse(text) as RunState;
+  const state = parseState(text, runId, file);
+  if (typeof state === 'string') throw new UserError(state);
   if (state.platform !== config.platform) {
     throw new UserError(
       `Run '${runId}' is on platform '${state.platform}', not '${config.platform}': pass --platform ${state.platform}.`,
     );
   }
+  state.runDir = runDirOf(config, runId);
   return state;
 }
 
-/** The run created most recently; folders without a state file are ignored. */
-export async function latestRunId(workDir: string): Promise<string | undefined> {
+/** The state in a run's state file, or what is wrong with it. */
+function parseState(text: string, folder: string, file: string): RunState | string {
+  const fix = `delete the folder ${path.dirname(file)} (stop any of its Kafka, Flink or simulator processes first) or restore the file from a backup`;
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (error) {
+    return `State file ${file} is not valid JSON: ${(error as Error).message}; ${fix}.`;
+  }
+  if (!state || typeof state !== 'object' || Array.isArray(state)) {
+    return `State file ${file} holds no run state (not a JSON object); ${fix}.`;
+  }
+  const runId = (state as Partial<RunState>).runId;
+  if (runId !== folder) {
+    return `State file ${file} is the state of run ${JSON.stringify(runId)}, not of run '${folder}' (its folder): it was copied or edited; ${fix}.`;
+  }
+  return state as RunState;
+}
+
+/**
+ * The run created most recently; folders without a state file, or whose name is not a run id, are
+ * ignored, and a state file that cannot be read as a run's is skipped with a warning naming it.
+ */
+export async function latestRunId(workDir: string, warn: Warn = () => undefined): Promise<string | undefined> {
   let names: string[];
   try {
     names = await readdir(workDir);
@@ -175,9 +235,16 @@ export async function latestRunId(workDir: string): Promise<string | undefined> 
     return undefined;
   }
   let latest: { runId: string; createdAt: string } | undefined;
-  for (const runId of names) {
-    const text = await readFile(path.join(workDir, runId, STATE_FILE), 'utf8').catch(() => undefined);
-    const createdAt = text === undefined ? undefined : (JSON.parse(text) as RunState).createdAt;
+  for (const runId of names.filter(isRunId).sort()) {
+    const file = path.resolve(workDir, runId, STATE_FILE);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const state = parseState(text, runId, file);
+    if (typeof state === 'string') {
+      warn(`Skipping run '${runId}' when looking for the latest run: ${state}`);
+      continue;
+    }
+    const createdAt = typeof state.createdAt === 'string' ? state.createdAt : undefined;
     if (createdAt && (!latest || createdAt > latest.createdAt)) latest = { runId, createdAt };
   }
   return latest?.runId;

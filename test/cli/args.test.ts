@@ -1,4 +1,4 @@
-import { helpText, parseCommandLine } from '../../src/cli/args.js';
+import { helpText, parseCommandLine, TOKEN_FLAG_WARNING } from '../../src/cli/args.js';
 import { INPUT_NAMES } from '../../src/config/inputs.js';
 import { UserError } from '../../src/errors.js';
 
@@ -38,6 +38,50 @@ describe('parseCommandLine', () => {
   ])('rejects %j', (argv, message) => {
     expect(() => parseCommandLine(argv, {})).toThrow(UserError);
     expect(() => parseCommandLine(argv, {})).toThrow(message);
+  });
+
+  it.each([
+    [['deploy', '--tier', '1', '--tier', '5'], /^Option '--tier' is given 2 times \("1", "5"\): give it once\.$/],
+    [['deploy', '--tier=1', '--tier', '5', '--tier=10'], /^Option '--tier' is given 3 times \("1", "5", "10"\)/],
+    [['load', '--wait', '--wait', 'false'], /^Option '--wait' is given 2 times \("true", "false"\)/],
+  ])('refuses a repeated flag: %j', (argv, message) => {
+    expect(() => parseCommandLine(argv, {})).toThrow(UserError);
+    expect(() => parseCommandLine(argv, {})).toThrow(message);
+  });
+
+  it('never repeats a secret in its errors', () => {
+    const argv = ['measure', '--github-token', 'ghp_first', '--github-token', 'ghp_second'];
+    expect(() => parseCommandLine(argv, {})).toThrow(/^Option '--github-token' is given 2 times: give it once\.$/);
+  });
+
+  it('cuts a huge unknown option or mode in its errors', () => {
+    const big = 'x'.repeat(100_000);
+    for (const argv of [
+      ['run', `--${big}`, '1'],
+      ['run', big],
+    ]) {
+      let message = '';
+      try {
+        parseCommandLine(argv, {});
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain('… (100,00');
+      expect(message.length).toBeLessThan(400);
+    }
+  });
+
+  it('warns when the token is given as a flag, not from the environment', () => {
+    expect(parseCommandLine(['measure', '--github-token', 'ghp_x'], {})).toEqual({
+      kind: 'mode',
+      inputs: { mode: 'measure', 'github-token': 'ghp_x' },
+      warnings: [TOKEN_FLAG_WARNING],
+    });
+    expect(parseCommandLine(['measure'], { GITHUB_TOKEN: 'ghp_x' })).not.toHaveProperty('warnings');
+    expect(TOKEN_FLAG_WARNING).toMatch(/visible .*\(ps, .*GITHUB_TOKEN or STREAMING_AT_SCALE_GITHUB_TOKEN/);
+    expect(helpText()).toMatch(
+      /--github-token .*Prefer the environment variable GITHUB_TOKEN or STREAMING_AT_SCALE_GITHUB_TOKEN: a flag is visible to other users in ps\./,
+    );
   });
 
   it('lists every mode and input in --help', () => {

@@ -88,6 +88,40 @@ describe('parseConfig: bad inputs', () => {
     ],
     ['partitions 0', { mode: 'deploy', partitions: '0' }, 'partitions', /whole number from 1/],
     ['unknown comment policy', { mode: 'measure', comment: 'sometimes' }, 'comment', /always, on-failure, never/],
+    // A run id names the folder teardown deletes: never the work dir, its parent or another folder.
+    ['run id ..', { mode: 'teardown', 'run-id': '..' }, 'run-id', /not starting with a dot/],
+    ['run id .', { mode: 'teardown', 'run-id': '.' }, 'run-id', /not starting with a dot/],
+    ['run id .hidden', { mode: 'measure', 'run-id': '.hidden' }, 'run-id', /not starting with a dot/],
+    ['run id ../x', { mode: 'teardown', 'run-id': '../x' }, 'run-id', /letters, digits, dots, dashes and underscores/],
+    ['run id a/b', { mode: 'teardown', 'run-id': 'a/b' }, 'run-id', /it names the run's folder in work-dir/],
+    ['run id a\\b', { mode: 'teardown', 'run-id': 'a\\b' }, 'run-id', /letters, digits/],
+    ['run id /tmp', { mode: 'run', 'run-id': '/tmp' }, 'run-id', /letters, digits/],
+    ['run id of 101 characters', { mode: 'deploy', 'run-id': 'r'.repeat(101) }, 'run-id', /1-100 letters/],
+    [
+      'minutes 0.001',
+      { mode: 'measure', minutes: '0.001' },
+      'minutes',
+      /Expected at least 0\.1 \(6 s\) and at most 1440/,
+    ],
+    ['minutes 0.001 of a load', { mode: 'load', minutes: '0.001', wait: 'true' }, 'minutes', /at least 0\.1 \(6 s\)/],
+    [
+      'interval longer than the measurement',
+      { mode: 'measure', minutes: '1', 'interval-seconds': '120' },
+      'interval-seconds',
+      /"120"\. It is longer than the measurement: minutes 1 measures 60 s, less than one interval \(interval-seconds 120\); measure at least 2 min, or sample more often \(interval-seconds at most 60\)\./,
+    ],
+    [
+      'minutes shorter than the default interval',
+      { mode: 'run', minutes: '0.5' },
+      'minutes',
+      /"0\.5"\. Too short for one row of the table: minutes 0\.5 measures 30 s, less than one interval \(interval-seconds 60\)/,
+    ],
+    [
+      'ab shorter than its interval',
+      { mode: 'ab', minutes: '0.1', 'interval-seconds': '10' },
+      'interval-seconds',
+      /6 s/,
+    ],
   ];
 
   it.each(cases)('%s', (_what, inputs, input, message) => {
@@ -106,6 +140,19 @@ describe('parseConfig: bad inputs', () => {
 });
 
 describe('parseConfig: good inputs', () => {
+  it('takes run ids with dots, dashes and underscores inside', () => {
+    for (const runId of ['20260101-101010-abcd', 'r1', 'my_run.2', 'a..b', '-x', 'r'.repeat(100)]) {
+      expect(parseConfig({ mode: 'teardown', 'run-id': runId }).runId).toBe(runId);
+    }
+  });
+
+  it('takes a measurement of exactly one interval, and a short load whatever the interval', () => {
+    expect(parseConfig({ mode: 'measure', minutes: '1', 'interval-seconds': '60' })).toMatchObject({ minutes: 1 });
+    expect(parseConfig({ mode: 'measure', minutes: '0.1', 'interval-seconds': '6' })).toMatchObject({ minutes: 0.1 });
+    expect(parseConfig({ mode: 'load', minutes: '0.5', wait: 'true' })).toMatchObject({ minutes: 0.5 });
+    expect(parseConfig({ mode: 'deploy', minutes: '0.1' })).toMatchObject({ minutes: 0.1 });
+  });
+
   it('mode ab: short runs sampled often, checkouts as absolute folders, the head work defaulting to the shared one', () => {
     const config = parseConfig({
       mode: 'ab',

@@ -34,6 +34,7 @@ import {
   neverEmpty,
   type Job,
 } from '../workflows/model.js';
+import { BAD_INPUTS } from '../fixtures/bad-inputs.js';
 
 /** docs/cost.md names HDInsight sizes as Azure's price list does ("D3 v2"), the template as "Standard_D3_V2". */
 function hdinsightLabel(size: string): string {
@@ -107,6 +108,20 @@ describe('docs/inputs-outputs.md', () => {
         expect([...Object.keys(action.inputs), ...MODES] as string[]).toContain(name[1]);
       }
     }
+  });
+});
+
+describe('docs/troubleshooting.md', () => {
+  it('lists every bad input that test/cli/bad-inputs.test.ts tries, with its error, in the same order', () => {
+    const rows = tableRows(section(read('docs/troubleshooting.md'), '## Bad inputs')).slice(1);
+    const code = (text: string) => `\`${text}\``;
+    expect(rows).toEqual(
+      BAD_INPUTS.map((input) => [
+        code(`streaming-at-scale ${input.argv.join(' ')}`),
+        input.given.replace(/\$BIG/g, code('$BIG')),
+        code(input.error) + (input.warning ? ` (after the warning ${code(input.warning)})` : ''),
+      ]),
+    );
   });
 });
 

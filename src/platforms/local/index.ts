@@ -3,12 +3,11 @@
  * the simulator as detached Node processes. What each stage started is recorded in the run state
  * at once, so teardown can stop it whatever failed later.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../../errors.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { saveLocalRunForPost } from '../../run-state/post-state.js';
-import { createRun, saveRun, type RunState } from '../../run-state/run-state.js';
+import { createRun, deleteRunDir, saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext, Platform } from '../platform.js';
 import { startFlink, stopFlink } from './flink.js';
 import { startKafka, stopKafka } from './kafka.js';
@@ -124,7 +123,8 @@ async function stopEverything(ctx: ModeContext, state: RunState, options: { keep
     reporter.info(`Stopped run ${state.runId}; its files stay in ${state.runDir}.`);
     await saveRun(state);
   } else {
-    await rm(state.runDir, { recursive: true, force: true });
-    reporter.info(`Stopped run ${state.runId} and deleted ${state.runDir}.`);
+    // The run's folder in the work dir, never a path read from the state file.
+    const deleted = await deleteRunDir(ctx.config, state.runId);
+    reporter.info(`Stopped run ${state.runId} and deleted ${deleted}.`);
   }
 }
