@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6975:
+/***/ 5183:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -73,7 +73,7 @@ exports.req = req;
 
 /***/ }),
 
-/***/ 206:
+/***/ 8894:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -108,7 +108,7 @@ exports.Agent = void 0;
 const net = __importStar(__nccwpck_require__(9278));
 const http = __importStar(__nccwpck_require__(8611));
 const https_1 = __nccwpck_require__(5692);
-__exportStar(__nccwpck_require__(6975), exports);
+__exportStar(__nccwpck_require__(5183), exports);
 const INTERNAL = Symbol('AgentBaseInternalState');
 class Agent extends http.Agent {
     constructor(opts) {
@@ -257,7 +257,7 @@ exports.Agent = Agent;
 
 /***/ }),
 
-/***/ 1321:
+/***/ 8793:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -414,7 +414,7 @@ function fromByteArray (uint8) {
 
 /***/ }),
 
-/***/ 3326:
+/***/ 6110:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /* eslint-env browser */
@@ -674,7 +674,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(7377)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -693,7 +693,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 7377:
+/***/ 897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -709,7 +709,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(4472);
+	createDebug.humanize = __nccwpck_require__(744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -992,7 +992,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 1710:
+/***/ 2830:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -1001,15 +1001,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __nccwpck_require__(3326);
+	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(3380);
+	module.exports = __nccwpck_require__(5108);
 }
 
 
 /***/ }),
 
-/***/ 3380:
+/***/ 5108:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -1043,7 +1043,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(2122);
+	const supportsColor = __nccwpck_require__(1450);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -1251,7 +1251,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(7377)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -1279,7 +1279,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 5141:
+/***/ 3813:
 /***/ ((module) => {
 
 
@@ -1294,7 +1294,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 8854:
+/***/ 9926:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1371,7 +1371,7 @@ exports["default"] = ByteBuffer;
 
 /***/ }),
 
-/***/ 972:
+/***/ 2412:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1383,7 +1383,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const TypedArrayHistogram_1 = __nccwpck_require__(3797);
+const TypedArrayHistogram_1 = __nccwpck_require__(1525);
 class Float64Histogram extends TypedArrayHistogram_1.default {
     constructor(lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits) {
         super(Float64Array, lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits);
@@ -1394,13 +1394,13 @@ exports["default"] = Float64Histogram;
 
 /***/ }),
 
-/***/ 8098:
+/***/ 7125:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.toSummary = exports.NO_TAG = void 0;
-const formatters_1 = __nccwpck_require__(7653);
+const formatters_1 = __nccwpck_require__(7461);
 exports.NO_TAG = "NO TAG";
 const toSummary = (histogram) => {
     const { totalCount, maxValue, numberOfSignificantValueDigits } = histogram;
@@ -1423,14 +1423,14 @@ exports.toSummary = toSummary;
 
 /***/ }),
 
-/***/ 5979:
+/***/ 7003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.build = exports.defaultRequest = void 0;
-const JsHistogramFactory_1 = __nccwpck_require__(4481);
-const wasm_1 = __nccwpck_require__(9165);
+const JsHistogramFactory_1 = __nccwpck_require__(801);
+const wasm_1 = __nccwpck_require__(4525);
 exports.defaultRequest = {
     bitBucketSize: 32,
     autoResize: true,
@@ -1454,7 +1454,7 @@ exports.build = build;
 
 /***/ }),
 
-/***/ 8210:
+/***/ 3362:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1511,7 +1511,7 @@ exports["default"] = HistogramIterationValue;
 
 /***/ }),
 
-/***/ 3449:
+/***/ 1433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1524,8 +1524,8 @@ exports.listTags = void 0;
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const Histogram_1 = __nccwpck_require__(8098);
-const encoding_1 = __nccwpck_require__(383);
+const Histogram_1 = __nccwpck_require__(7125);
+const encoding_1 = __nccwpck_require__(6879);
 const TAG_PREFIX = "Tag=";
 const TAG_PREFIX_LENGTH = "Tag=".length;
 /**
@@ -1670,14 +1670,14 @@ exports["default"] = HistogramLogReader;
 
 /***/ }),
 
-/***/ 373:
+/***/ 3605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const Histogram_1 = __nccwpck_require__(8098);
-const encoding_1 = __nccwpck_require__(383);
-const formatters_1 = __nccwpck_require__(7653);
+const Histogram_1 = __nccwpck_require__(7125);
+const encoding_1 = __nccwpck_require__(6879);
+const formatters_1 = __nccwpck_require__(7461);
 const HISTOGRAM_LOG_FORMAT_VERSION = "1.3";
 const timeFormatter = (0, formatters_1.floatFormatter)(5, 3);
 class HistogramLogWriter {
@@ -1748,7 +1748,7 @@ exports["default"] = HistogramLogWriter;
 
 /***/ }),
 
-/***/ 8478:
+/***/ 4798:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1760,7 +1760,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const TypedArrayHistogram_1 = __nccwpck_require__(3797);
+const TypedArrayHistogram_1 = __nccwpck_require__(1525);
 class Int16Histogram extends TypedArrayHistogram_1.default {
     constructor(lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits) {
         super(Uint16Array, lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits);
@@ -1771,7 +1771,7 @@ exports["default"] = Int16Histogram;
 
 /***/ }),
 
-/***/ 1876:
+/***/ 8676:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1783,7 +1783,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const TypedArrayHistogram_1 = __nccwpck_require__(3797);
+const TypedArrayHistogram_1 = __nccwpck_require__(1525);
 class Int32Histogram extends TypedArrayHistogram_1.default {
     constructor(lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits) {
         super(Uint32Array, lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits);
@@ -1794,7 +1794,7 @@ exports["default"] = Int32Histogram;
 
 /***/ }),
 
-/***/ 9455:
+/***/ 2063:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1806,7 +1806,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const TypedArrayHistogram_1 = __nccwpck_require__(3797);
+const TypedArrayHistogram_1 = __nccwpck_require__(1525);
 class Int8Histogram extends TypedArrayHistogram_1.default {
     constructor(lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits) {
         super(Uint8Array, lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits);
@@ -1817,7 +1817,7 @@ exports["default"] = Int8Histogram;
 
 /***/ }),
 
-/***/ 7400:
+/***/ 4984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1833,13 +1833,13 @@ exports.doDecode = doDecode;
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
 // @ts-ignore
-const base64 = __nccwpck_require__(1321);
+const base64 = __nccwpck_require__(8793);
 // @ts-ignore
-const pako = __nccwpck_require__(529);
-const JsHistogram_1 = __nccwpck_require__(2983);
-const ByteBuffer_1 = __nccwpck_require__(8854);
-const JsHistogramFactory_1 = __nccwpck_require__(4481);
-const ZigZagEncoding_1 = __nccwpck_require__(8751);
+const pako = __nccwpck_require__(3585);
+const JsHistogram_1 = __nccwpck_require__(3687);
+const ByteBuffer_1 = __nccwpck_require__(9926);
+const JsHistogramFactory_1 = __nccwpck_require__(801);
+const ZigZagEncoding_1 = __nccwpck_require__(9791);
 const { max } = Math;
 const V2EncodingCookieBase = 0x1c849303;
 const V2CompressedEncodingCookieBase = 0x1c849304;
@@ -2017,7 +2017,7 @@ JsHistogram_1.JsHistogram.prototype.encodeIntoCompressedBase64 = doEncodeIntoCom
 
 /***/ }),
 
-/***/ 2983:
+/***/ 3687:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2030,11 +2030,11 @@ exports["default"] = exports.JsHistogram = void 0;
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const RecordedValuesIterator_1 = __nccwpck_require__(9098);
-const PercentileIterator_1 = __nccwpck_require__(4603);
-const formatters_1 = __nccwpck_require__(7653);
-const ulp_1 = __nccwpck_require__(1819);
-const Histogram_1 = __nccwpck_require__(8098);
+const RecordedValuesIterator_1 = __nccwpck_require__(858);
+const PercentileIterator_1 = __nccwpck_require__(4955);
+const formatters_1 = __nccwpck_require__(7461);
+const ulp_1 = __nccwpck_require__(5211);
+const Histogram_1 = __nccwpck_require__(7125);
 const { pow, floor, ceil, log2, max, min } = Math;
 class JsHistogram {
     incrementTotalCount() {
@@ -2822,17 +2822,17 @@ exports["default"] = JsHistogram;
 
 /***/ }),
 
-/***/ 4481:
+/***/ 801:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.constructorFromBucketSize = constructorFromBucketSize;
-const PackedHistogram_1 = __nccwpck_require__(430);
-const Int8Histogram_1 = __nccwpck_require__(9455);
-const Int16Histogram_1 = __nccwpck_require__(8478);
-const Int32Histogram_1 = __nccwpck_require__(1876);
-const Float64Histogram_1 = __nccwpck_require__(972);
+const PackedHistogram_1 = __nccwpck_require__(8750);
+const Int8Histogram_1 = __nccwpck_require__(2063);
+const Int16Histogram_1 = __nccwpck_require__(4798);
+const Int32Histogram_1 = __nccwpck_require__(8676);
+const Float64Histogram_1 = __nccwpck_require__(2412);
 function constructorFromBucketSize(bitBucketSize) {
     switch (bitBucketSize) {
         case "packed":
@@ -2853,12 +2853,12 @@ function constructorFromBucketSize(bitBucketSize) {
 
 /***/ }),
 
-/***/ 3301:
+/***/ 949:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const HistogramIterationValue_1 = __nccwpck_require__(8210);
+const HistogramIterationValue_1 = __nccwpck_require__(3362);
 /**
  * Used for iterating through histogram values.
  */
@@ -2958,7 +2958,7 @@ exports["default"] = JsHistogramIterator;
 
 /***/ }),
 
-/***/ 430:
+/***/ 8750:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2970,8 +2970,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const JsHistogram_1 = __nccwpck_require__(2983);
-const PackedArray_1 = __nccwpck_require__(2767);
+const JsHistogram_1 = __nccwpck_require__(3687);
+const PackedArray_1 = __nccwpck_require__(6479);
 /**
  * <h3>A High Dynamic Range (HDR) Histogram that uses a packed internal representation</h3>
  * <p>
@@ -3042,12 +3042,12 @@ exports["default"] = PackedHistogram;
 
 /***/ }),
 
-/***/ 4603:
+/***/ 4955:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const JsHistogramIterator_1 = __nccwpck_require__(3301);
+const JsHistogramIterator_1 = __nccwpck_require__(949);
 const { pow, floor, log2 } = Math;
 /**
  * Used for iterating through histogram values according to percentile levels. The iteration is
@@ -3131,7 +3131,7 @@ exports["default"] = PercentileIterator;
 
 /***/ }),
 
-/***/ 9098:
+/***/ 858:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3143,7 +3143,7 @@ exports["default"] = PercentileIterator;
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const JsHistogramIterator_1 = __nccwpck_require__(3301);
+const JsHistogramIterator_1 = __nccwpck_require__(949);
 /**
  * Used for iterating through all recorded histogram values using the finest granularity steps supported by the
  * underlying representation. The iteration steps through all non-zero recorded value counts, and terminates when
@@ -3180,7 +3180,7 @@ exports["default"] = RecordedValuesIterator;
 
 /***/ }),
 
-/***/ 6688:
+/***/ 8688:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3192,7 +3192,7 @@ exports["default"] = RecordedValuesIterator;
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const HistogramBuilder_1 = __nccwpck_require__(5979);
+const HistogramBuilder_1 = __nccwpck_require__(7003);
 /**
  * Records integer values, and provides stable interval {@link Histogram} samples from
  * live recorded data without interrupting or stalling active recording of values. Each interval
@@ -3355,7 +3355,7 @@ exports["default"] = Recorder;
 
 /***/ }),
 
-/***/ 3797:
+/***/ 1525:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3367,7 +3367,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const JsHistogram_1 = __nccwpck_require__(2983);
+const JsHistogram_1 = __nccwpck_require__(3687);
 class TypedArrayHistogram extends JsHistogram_1.default {
     constructor(arrayCtr, lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits) {
         super(lowestDiscernibleValue, highestTrackableValue, numberOfSignificantValueDigits);
@@ -3427,7 +3427,7 @@ exports["default"] = TypedArrayHistogram;
 
 /***/ }),
 
-/***/ 8751:
+/***/ 9791:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3577,7 +3577,7 @@ exports["default"] = ZigZagEncoding;
 
 /***/ }),
 
-/***/ 383:
+/***/ 6879:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3591,12 +3591,12 @@ exports.decompress = decompress;
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const JsHistogram_1 = __nccwpck_require__(2983);
-const ByteBuffer_1 = __nccwpck_require__(8854);
-const wasm_1 = __nccwpck_require__(9165);
+const JsHistogram_1 = __nccwpck_require__(3687);
+const ByteBuffer_1 = __nccwpck_require__(9926);
+const wasm_1 = __nccwpck_require__(4525);
 // @ts-ignore
-const base64 = __nccwpck_require__(1321);
-const JsHistogram_encoding_1 = __nccwpck_require__(7400);
+const base64 = __nccwpck_require__(8793);
+const JsHistogram_encoding_1 = __nccwpck_require__(4984);
 const V2CompressedEncodingCookieBase = 0x1c849304;
 const compressedEncodingCookie = V2CompressedEncodingCookieBase | 0x10; // LSBit of wordsize byte indicates TLZE Encoding
 function decompress(data) {
@@ -3647,7 +3647,7 @@ exports.encodeIntoCompressedBase64 = encodeIntoCompressedBase64;
 
 /***/ }),
 
-/***/ 7653:
+/***/ 7461:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3692,7 +3692,7 @@ exports.floatFormatter = floatFormatter;
 
 /***/ }),
 
-/***/ 3120:
+/***/ 2960:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -3706,41 +3706,41 @@ __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export_
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const ByteBuffer_1 = __nccwpck_require__(8854);
+const ByteBuffer_1 = __nccwpck_require__(9926);
 __webpack_unused_export__ = ByteBuffer_1.default;
-const encoding_1 = __nccwpck_require__(383);
+const encoding_1 = __nccwpck_require__(6879);
 Object.defineProperty(exports, "Vc", ({ enumerable: true, get: function () { return encoding_1.decodeFromCompressedBase64; } }));
 Object.defineProperty(exports, "dH", ({ enumerable: true, get: function () { return encoding_1.encodeIntoCompressedBase64; } }));
-const Float64Histogram_1 = __nccwpck_require__(972);
+const Float64Histogram_1 = __nccwpck_require__(2412);
 __webpack_unused_export__ = Float64Histogram_1.default;
-const HistogramLogReader_1 = __nccwpck_require__(3449);
+const HistogramLogReader_1 = __nccwpck_require__(1433);
 __webpack_unused_export__ = HistogramLogReader_1.default;
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return HistogramLogReader_1.listTags; } });
-const HistogramLogWriter_1 = __nccwpck_require__(373);
+const HistogramLogWriter_1 = __nccwpck_require__(3605);
 __webpack_unused_export__ = HistogramLogWriter_1.default;
-const Int16Histogram_1 = __nccwpck_require__(8478);
+const Int16Histogram_1 = __nccwpck_require__(4798);
 __webpack_unused_export__ = Int16Histogram_1.default;
-const Int32Histogram_1 = __nccwpck_require__(1876);
+const Int32Histogram_1 = __nccwpck_require__(8676);
 __webpack_unused_export__ = Int32Histogram_1.default;
-const Int8Histogram_1 = __nccwpck_require__(9455);
+const Int8Histogram_1 = __nccwpck_require__(2063);
 __webpack_unused_export__ = Int8Histogram_1.default;
-const JsHistogram_1 = __nccwpck_require__(2983);
+const JsHistogram_1 = __nccwpck_require__(3687);
 __webpack_unused_export__ = JsHistogram_1.default;
-const PackedHistogram_1 = __nccwpck_require__(430);
+const PackedHistogram_1 = __nccwpck_require__(8750);
 __webpack_unused_export__ = PackedHistogram_1.default;
-const Recorder_1 = __nccwpck_require__(6688);
+const Recorder_1 = __nccwpck_require__(8688);
 __webpack_unused_export__ = Recorder_1.default;
-const wasm_1 = __nccwpck_require__(9165);
+const wasm_1 = __nccwpck_require__(4525);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return wasm_1.initWebAssembly; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return wasm_1.initWebAssemblySync; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return wasm_1.WasmHistogram; } });
-const HistogramBuilder_1 = __nccwpck_require__(5979);
+const HistogramBuilder_1 = __nccwpck_require__(7003);
 Object.defineProperty(exports, "jq", ({ enumerable: true, get: function () { return HistogramBuilder_1.build; } }));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 2767:
+/***/ 6479:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3753,7 +3753,7 @@ exports.PackedArray = void 0;
  * and released to the public domain, as explained at
  * http://creativecommons.org/publicdomain/zero/1.0/
  */
-const PackedArrayContext_1 = __nccwpck_require__(9304);
+const PackedArrayContext_1 = __nccwpck_require__(6904);
 const NUMBER_OF_SETS = 8;
 const { pow, floor } = Math;
 /**
@@ -3927,7 +3927,7 @@ exports.PackedArray = PackedArray;
 
 /***/ }),
 
-/***/ 9304:
+/***/ 6904:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4427,7 +4427,7 @@ const toHex = (n) => {
 
 /***/ }),
 
-/***/ 1819:
+/***/ 5211:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4445,7 +4445,7 @@ exports["default"] = ulp;
 
 /***/ }),
 
-/***/ 6377:
+/***/ 9321:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4457,7 +4457,7 @@ exports.BINARY = "eNrsfQtgVMXV/8zce3c3uQlclLBIUGdvogQRCUkIQbGbmwKiVaGWWoqvBAjCBo
 
 /***/ }),
 
-/***/ 9165:
+/***/ 4525:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -4472,14 +4472,14 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WasmHistogram = exports.webAssemblyReady = exports.initWebAssemblySync = exports.initWebAssembly = exports.webAssemblyAvailable = void 0;
-const generated_wasm_1 = __nccwpck_require__(6377);
-const Histogram_1 = __nccwpck_require__(8098);
+const generated_wasm_1 = __nccwpck_require__(9321);
+const Histogram_1 = __nccwpck_require__(7125);
 // @ts-ignore
-const base64 = __nccwpck_require__(1321);
+const base64 = __nccwpck_require__(8793);
 // @ts-ignore
-const pako = __nccwpck_require__(529);
+const pako = __nccwpck_require__(3585);
 // @ts-ignore
-const loader_1 = __nccwpck_require__(1247);
+const loader_1 = __nccwpck_require__(7020);
 const isNode = typeof process !== "undefined" && process.version;
 // @ts-ignore
 const isWorker = typeof importScripts === "function";
@@ -4683,7 +4683,7 @@ exports.WasmHistogram = WasmHistogram;
 
 /***/ }),
 
-/***/ 1778:
+/***/ 1970:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -4717,9 +4717,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpProxyAgent = void 0;
 const net = __importStar(__nccwpck_require__(9278));
 const tls = __importStar(__nccwpck_require__(4756));
-const debug_1 = __importDefault(__nccwpck_require__(1710));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
 const events_1 = __nccwpck_require__(4434);
-const agent_base_1 = __nccwpck_require__(206);
+const agent_base_1 = __nccwpck_require__(8894);
 const url_1 = __nccwpck_require__(7016);
 const debug = (0, debug_1.default)('http-proxy-agent');
 /**
@@ -4837,7 +4837,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 4245:
+/***/ 3669:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -4872,10 +4872,10 @@ exports.HttpsProxyAgent = void 0;
 const net = __importStar(__nccwpck_require__(9278));
 const tls = __importStar(__nccwpck_require__(4756));
 const assert_1 = __importDefault(__nccwpck_require__(2613));
-const debug_1 = __importDefault(__nccwpck_require__(1710));
-const agent_base_1 = __nccwpck_require__(206);
+const debug_1 = __importDefault(__nccwpck_require__(2830));
+const agent_base_1 = __nccwpck_require__(8894);
 const url_1 = __nccwpck_require__(7016);
-const parse_proxy_response_1 = __nccwpck_require__(8407);
+const parse_proxy_response_1 = __nccwpck_require__(7943);
 const debug = (0, debug_1.default)('https-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
     if (options.servername === undefined &&
@@ -5023,7 +5023,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 8407:
+/***/ 7943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -5032,7 +5032,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseProxyResponse = void 0;
-const debug_1 = __importDefault(__nccwpck_require__(1710));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
 const debug = (0, debug_1.default)('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
     return new Promise((resolve, reject) => {
@@ -5130,22 +5130,22 @@ exports.parseProxyResponse = parseProxyResponse;
 
 /***/ }),
 
-/***/ 5193:
+/***/ 7801:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Kafka = __nccwpck_require__(3656)
-const PartitionAssigners = __nccwpck_require__(2793)
-const AssignerProtocol = __nccwpck_require__(9635)
-const Partitioners = __nccwpck_require__(2658)
-const Compression = __nccwpck_require__(3664)
-const ConfigResourceTypes = __nccwpck_require__(7518)
-const ConfigSource = __nccwpck_require__(2518)
-const AclResourceTypes = __nccwpck_require__(8888)
-const AclOperationTypes = __nccwpck_require__(8499)
-const AclPermissionTypes = __nccwpck_require__(6693)
-const ResourcePatternTypes = __nccwpck_require__(462)
-const { isRebalancing, isKafkaJSError, ...errors } = __nccwpck_require__(2473)
-const { LEVELS } = __nccwpck_require__(4838)
+const Kafka = __nccwpck_require__(1000)
+const PartitionAssigners = __nccwpck_require__(9977)
+const AssignerProtocol = __nccwpck_require__(9219)
+const Partitioners = __nccwpck_require__(8514)
+const Compression = __nccwpck_require__(4256)
+const ConfigResourceTypes = __nccwpck_require__(3934)
+const ConfigSource = __nccwpck_require__(5718)
+const AclResourceTypes = __nccwpck_require__(312)
+const AclOperationTypes = __nccwpck_require__(3507)
+const AclPermissionTypes = __nccwpck_require__(7749)
+const ResourcePatternTypes = __nccwpck_require__(3294)
+const { isRebalancing, isKafkaJSError, ...errors } = __nccwpck_require__(9657)
+const { LEVELS } = __nccwpck_require__(6182)
 
 module.exports = {
   Kafka,
@@ -5167,30 +5167,30 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2332:
+/***/ 9868:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const createRetry = __nccwpck_require__(6001)
-const waitFor = __nccwpck_require__(6706)
-const groupBy = __nccwpck_require__(5168)
-const createConsumer = __nccwpck_require__(5089)
-const InstrumentationEventEmitter = __nccwpck_require__(5867)
-const { events, wrap: wrapEvent, unwrap: unwrapEvent } = __nccwpck_require__(6287)
-const { LEVELS } = __nccwpck_require__(4838)
+const createRetry = __nccwpck_require__(3169)
+const waitFor = __nccwpck_require__(4610)
+const groupBy = __nccwpck_require__(3779)
+const createConsumer = __nccwpck_require__(7201)
+const InstrumentationEventEmitter = __nccwpck_require__(6427)
+const { events, wrap: wrapEvent, unwrap: unwrapEvent } = __nccwpck_require__(9215)
+const { LEVELS } = __nccwpck_require__(6182)
 const {
   KafkaJSNonRetriableError,
   KafkaJSDeleteGroupsError,
   KafkaJSBrokerNotFound,
   KafkaJSDeleteTopicRecordsError,
   KafkaJSAggregateError,
-} = __nccwpck_require__(2473)
-const { staleMetadata } = __nccwpck_require__(8687)
-const CONFIG_RESOURCE_TYPES = __nccwpck_require__(7518)
-const ACL_RESOURCE_TYPES = __nccwpck_require__(8888)
-const ACL_OPERATION_TYPES = __nccwpck_require__(8499)
-const ACL_PERMISSION_TYPES = __nccwpck_require__(6693)
-const RESOURCE_PATTERN_TYPES = __nccwpck_require__(462)
-const { EARLIEST_OFFSET, LATEST_OFFSET } = __nccwpck_require__(4605)
+} = __nccwpck_require__(9657)
+const { staleMetadata } = __nccwpck_require__(4511)
+const CONFIG_RESOURCE_TYPES = __nccwpck_require__(3934)
+const ACL_RESOURCE_TYPES = __nccwpck_require__(312)
+const ACL_OPERATION_TYPES = __nccwpck_require__(3507)
+const ACL_PERMISSION_TYPES = __nccwpck_require__(7749)
+const RESOURCE_PATTERN_TYPES = __nccwpck_require__(3294)
+const { EARLIEST_OFFSET, LATEST_OFFSET } = __nccwpck_require__(8109)
 
 const { CONNECT, DISCONNECT } = events
 
@@ -6780,12 +6780,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 6287:
+/***/ 9215:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const swapObject = __nccwpck_require__(7488)
-const networkEvents = __nccwpck_require__(4006)
-const InstrumentationEventType = __nccwpck_require__(5077)
+const swapObject = __nccwpck_require__(6288)
+const networkEvents = __nccwpck_require__(7910)
+const InstrumentationEventType = __nccwpck_require__(6005)
 const adminType = InstrumentationEventType('admin')
 
 const events = {
@@ -6815,15 +6815,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1196:
+/***/ 2444:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Lock = __nccwpck_require__(139)
-const { Types: Compression } = __nccwpck_require__(3664)
-const { requests, lookup } = __nccwpck_require__(856)
-const { KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const apiKeys = __nccwpck_require__(6044)
-const shuffle = __nccwpck_require__(8019)
+const Lock = __nccwpck_require__(8347)
+const { Types: Compression } = __nccwpck_require__(4256)
+const { requests, lookup } = __nccwpck_require__(4696)
+const { KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const apiKeys = __nccwpck_require__(4140)
+const shuffle = __nccwpck_require__(3267)
 
 const PRIVATE = {
   SEND_REQUEST: Symbol('private:Broker:sendRequest'),
@@ -7735,11 +7735,11 @@ module.exports = class Broker {
 
 /***/ }),
 
-/***/ 8331:
+/***/ 9467:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { request, response } = __nccwpck_require__(3972)
-const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(2473)
+const { request, response } = __nccwpck_require__(6484)
+const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(9657)
 
 const awsIAMAuthenticatorProvider = sasl => ({ host, port, logger, saslAuthenticate }) => {
   return {
@@ -7779,17 +7779,17 @@ module.exports = awsIAMAuthenticatorProvider
 
 /***/ }),
 
-/***/ 5605:
+/***/ 8485:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { requests, lookup } = __nccwpck_require__(856)
-const apiKeys = __nccwpck_require__(6044)
-const plainAuthenticatorProvider = __nccwpck_require__(6597)
-const scram256AuthenticatorProvider = __nccwpck_require__(4458)
-const scram512AuthenticatorProvider = __nccwpck_require__(2035)
-const awsIAMAuthenticatorProvider = __nccwpck_require__(8331)
-const oauthBearerAuthenticatorProvider = __nccwpck_require__(5367)
-const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(2473)
+const { requests, lookup } = __nccwpck_require__(4696)
+const apiKeys = __nccwpck_require__(4140)
+const plainAuthenticatorProvider = __nccwpck_require__(2645)
+const scram256AuthenticatorProvider = __nccwpck_require__(4250)
+const scram512AuthenticatorProvider = __nccwpck_require__(4579)
+const awsIAMAuthenticatorProvider = __nccwpck_require__(9467)
+const oauthBearerAuthenticatorProvider = __nccwpck_require__(4663)
+const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(9657)
 
 const BUILT_IN_AUTHENTICATION_PROVIDERS = {
   AWS: awsIAMAuthenticatorProvider,
@@ -7868,7 +7868,7 @@ module.exports = class SASLAuthenticator {
 
 /***/ }),
 
-/***/ 5367:
+/***/ 4663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -7883,8 +7883,8 @@ module.exports = class SASLAuthenticator {
  * reused and refreshed when appropriate.
  */
 
-const { request } = __nccwpck_require__(6144)
-const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(2473)
+const { request } = __nccwpck_require__(4560)
+const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(9657)
 
 const oauthBearerAuthenticatorProvider = sasl => ({ host, port, logger, saslAuthenticate }) => {
   return {
@@ -7925,11 +7925,11 @@ module.exports = oauthBearerAuthenticatorProvider
 
 /***/ }),
 
-/***/ 6597:
+/***/ 2645:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { request, response } = __nccwpck_require__(7470)
-const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(2473)
+const { request, response } = __nccwpck_require__(5022)
+const { KafkaJSSASLAuthenticationError } = __nccwpck_require__(9657)
 
 const plainAuthenticatorProvider = sasl => ({ host, port, logger, saslAuthenticate }) => {
   return {
@@ -7960,12 +7960,12 @@ module.exports = plainAuthenticatorProvider
 
 /***/ }),
 
-/***/ 9419:
+/***/ 1403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const crypto = __nccwpck_require__(6982)
-const scram = __nccwpck_require__(9508)
-const { KafkaJSSASLAuthenticationError, KafkaJSNonRetriableError } = __nccwpck_require__(2473)
+const scram = __nccwpck_require__(8532)
+const { KafkaJSSASLAuthenticationError, KafkaJSNonRetriableError } = __nccwpck_require__(9657)
 
 const GS2_HEADER = 'n,,'
 
@@ -8292,10 +8292,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4458:
+/***/ 4250:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { SCRAM, DIGESTS } = __nccwpck_require__(9419)
+const { SCRAM, DIGESTS } = __nccwpck_require__(1403)
 
 const scram256AuthenticatorProvider = sasl => ({ host, port, logger, saslAuthenticate }) => {
   const scram = new SCRAM(sasl, host, port, logger, saslAuthenticate, DIGESTS.SHA256)
@@ -8309,10 +8309,10 @@ module.exports = scram256AuthenticatorProvider
 
 /***/ }),
 
-/***/ 2035:
+/***/ 4579:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { SCRAM, DIGESTS } = __nccwpck_require__(9419)
+const { SCRAM, DIGESTS } = __nccwpck_require__(1403)
 
 const scram512AuthenticatorProvider = sasl => ({ host, port, logger, saslAuthenticate }) => {
   const scram = new SCRAM(sasl, host, port, logger, saslAuthenticate, DIGESTS.SHA512)
@@ -8326,14 +8326,14 @@ module.exports = scram512AuthenticatorProvider
 
 /***/ }),
 
-/***/ 2330:
+/***/ 9818:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Broker = __nccwpck_require__(1196)
-const createRetry = __nccwpck_require__(6001)
-const shuffle = __nccwpck_require__(8019)
-const arrayDiff = __nccwpck_require__(2420)
-const { KafkaJSBrokerNotFound, KafkaJSProtocolError } = __nccwpck_require__(2473)
+const Broker = __nccwpck_require__(2444)
+const createRetry = __nccwpck_require__(3169)
+const shuffle = __nccwpck_require__(3267)
+const arrayDiff = __nccwpck_require__(6116)
+const { KafkaJSBrokerNotFound, KafkaJSProtocolError } = __nccwpck_require__(9657)
 
 const { keys, assign, values } = Object
 const hasBrokerBeenReplaced = (broker, { host, port, rack }) =>
@@ -8682,11 +8682,11 @@ module.exports = class BrokerPool {
 
 /***/ }),
 
-/***/ 2988:
+/***/ 5036:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSConnectionError, KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const ConnectionPool = __nccwpck_require__(2191)
+const { KafkaJSConnectionError, KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const ConnectionPool = __nccwpck_require__(9151)
 
 /**
  * @typedef {Object} ConnectionPoolBuilder
@@ -8806,23 +8806,23 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 941:
+/***/ 5165:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const BrokerPool = __nccwpck_require__(2330)
-const Lock = __nccwpck_require__(139)
-const sharedPromiseTo = __nccwpck_require__(105)
-const createRetry = __nccwpck_require__(6001)
-const connectionPoolBuilder = __nccwpck_require__(2988)
-const { EARLIEST_OFFSET, LATEST_OFFSET } = __nccwpck_require__(4605)
+const BrokerPool = __nccwpck_require__(9818)
+const Lock = __nccwpck_require__(8347)
+const sharedPromiseTo = __nccwpck_require__(2889)
+const createRetry = __nccwpck_require__(3169)
+const connectionPoolBuilder = __nccwpck_require__(5036)
+const { EARLIEST_OFFSET, LATEST_OFFSET } = __nccwpck_require__(8109)
 const {
   KafkaJSError,
   KafkaJSBrokerNotFound,
   KafkaJSMetadataNotLoaded,
   KafkaJSTopicMetadataNotLoaded,
   KafkaJSGroupCoordinatorNotFound,
-} = __nccwpck_require__(2473)
-const COORDINATOR_TYPES = __nccwpck_require__(6494)
+} = __nccwpck_require__(9657)
+const COORDINATOR_TYPES = __nccwpck_require__(6366)
 
 const { keys } = Object
 
@@ -9352,7 +9352,7 @@ module.exports = class Cluster {
 
 /***/ }),
 
-/***/ 4605:
+/***/ 8109:
 /***/ ((module) => {
 
 const EARLIEST_OFFSET = -2
@@ -9368,11 +9368,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9635:
+/***/ 9219:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const Decoder = __nccwpck_require__(8201)
+const Encoder = __nccwpck_require__(8205)
+const Decoder = __nccwpck_require__(9049)
 
 const MemberMetadata = {
   /**
@@ -9462,10 +9462,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2793:
+/***/ 9977:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const roundRobin = __nccwpck_require__(2084)
+const roundRobin = __nccwpck_require__(1684)
 
 module.exports = {
   roundRobin,
@@ -9474,10 +9474,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2084:
+/***/ 1684:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { MemberMetadata, MemberAssignment } = __nccwpck_require__(9635)
+const { MemberMetadata, MemberAssignment } = __nccwpck_require__(9219)
 
 /**
  * RoundRobinAssigner
@@ -9562,11 +9562,11 @@ module.exports = ({ cluster }) => ({
 
 /***/ }),
 
-/***/ 2713:
+/***/ 3689:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const filterAbortedMessages = __nccwpck_require__(420)
+const Long = __nccwpck_require__(886)
+const filterAbortedMessages = __nccwpck_require__(7076)
 
 /**
  * A batch collects messages returned from a single fetch call.
@@ -9681,29 +9681,29 @@ module.exports = class Batch {
 
 /***/ }),
 
-/***/ 6726:
+/***/ 2870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const sleep = __nccwpck_require__(3689)
-const websiteUrl = __nccwpck_require__(3922)
-const arrayDiff = __nccwpck_require__(2420)
-const createRetry = __nccwpck_require__(6001)
-const sharedPromiseTo = __nccwpck_require__(105)
+const sleep = __nccwpck_require__(6073)
+const websiteUrl = __nccwpck_require__(6242)
+const arrayDiff = __nccwpck_require__(6116)
+const createRetry = __nccwpck_require__(3169)
+const sharedPromiseTo = __nccwpck_require__(2889)
 
-const OffsetManager = __nccwpck_require__(5420)
-const Batch = __nccwpck_require__(2713)
-const SeekOffsets = __nccwpck_require__(8125)
-const SubscriptionState = __nccwpck_require__(3623)
+const OffsetManager = __nccwpck_require__(4444)
+const Batch = __nccwpck_require__(3689)
+const SeekOffsets = __nccwpck_require__(1613)
+const SubscriptionState = __nccwpck_require__(7751)
 const {
   events: { GROUP_JOIN, HEARTBEAT, CONNECT, RECEIVED_UNSUBSCRIBED_TOPICS },
-} = __nccwpck_require__(1738)
-const { MemberAssignment } = __nccwpck_require__(9635)
+} = __nccwpck_require__(7437)
+const { MemberAssignment } = __nccwpck_require__(9219)
 const {
   KafkaJSError,
   KafkaJSNonRetriableError,
   KafkaJSStaleTopicMetadataAssignment,
   isRebalancing,
-} = __nccwpck_require__(2473)
+} = __nccwpck_require__(9657)
 
 const { keys } = Object
 
@@ -10447,14 +10447,14 @@ module.exports = class ConsumerGroup {
 
 /***/ }),
 
-/***/ 4414:
+/***/ 3902:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const seq = __nccwpck_require__(2517)
-const createFetcher = __nccwpck_require__(2562)
-const createWorker = __nccwpck_require__(4219)
-const createWorkerQueue = __nccwpck_require__(3352)
-const { KafkaJSFetcherRebalanceError, KafkaJSNoBrokerAvailableError } = __nccwpck_require__(2473)
+const seq = __nccwpck_require__(2245)
+const createFetcher = __nccwpck_require__(3506)
+const createWorker = __nccwpck_require__(3067)
+const createWorkerQueue = __nccwpck_require__(3288)
+const { KafkaJSFetcherRebalanceError, KafkaJSNoBrokerAvailableError } = __nccwpck_require__(9657)
 
 /** @typedef {ReturnType<typeof createFetchManager>} FetchManager */
 
@@ -10553,7 +10553,7 @@ module.exports = createFetchManager
 
 /***/ }),
 
-/***/ 2562:
+/***/ 3506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const EventEmitter = __nccwpck_require__(4434)
@@ -10646,10 +10646,10 @@ module.exports = createFetcher
 
 /***/ }),
 
-/***/ 420:
+/***/ 7076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
+const Long = __nccwpck_require__(886)
 const ABORTED_MESSAGE_KEY = Buffer.from([0, 0, 0, 0])
 
 const isAbortMarker = ({ key }) => {
@@ -10717,21 +10717,21 @@ module.exports = ({ messages, abortedTransactions }) => {
 
 /***/ }),
 
-/***/ 5089:
+/***/ 7201:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const createRetry = __nccwpck_require__(6001)
-const { initialRetryTime } = __nccwpck_require__(4203)
-const ConsumerGroup = __nccwpck_require__(6726)
-const Runner = __nccwpck_require__(2547)
-const { events, wrap: wrapEvent, unwrap: unwrapEvent } = __nccwpck_require__(1738)
-const InstrumentationEventEmitter = __nccwpck_require__(5867)
-const { KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const { roundRobin } = __nccwpck_require__(2793)
-const { EARLIEST_OFFSET, LATEST_OFFSET } = __nccwpck_require__(4605)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
-const sharedPromiseTo = __nccwpck_require__(105)
+const Long = __nccwpck_require__(886)
+const createRetry = __nccwpck_require__(3169)
+const { initialRetryTime } = __nccwpck_require__(363)
+const ConsumerGroup = __nccwpck_require__(2870)
+const Runner = __nccwpck_require__(5331)
+const { events, wrap: wrapEvent, unwrap: unwrapEvent } = __nccwpck_require__(7437)
+const InstrumentationEventEmitter = __nccwpck_require__(6427)
+const { KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const { roundRobin } = __nccwpck_require__(9977)
+const { EARLIEST_OFFSET, LATEST_OFFSET } = __nccwpck_require__(8109)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
+const sharedPromiseTo = __nccwpck_require__(2889)
 
 const { keys, values } = Object
 const { CONNECT, DISCONNECT, STOP, CRASH } = events
@@ -11246,12 +11246,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 1738:
+/***/ 7437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const swapObject = __nccwpck_require__(7488)
-const InstrumentationEventType = __nccwpck_require__(5077)
-const networkEvents = __nccwpck_require__(4006)
+const swapObject = __nccwpck_require__(6288)
+const InstrumentationEventType = __nccwpck_require__(6005)
+const networkEvents = __nccwpck_require__(7910)
 const consumerType = InstrumentationEventType('consumer')
 
 /** @type {import('types').ConsumerEvents} */
@@ -11293,15 +11293,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5420:
+/***/ 4444:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const isInvalidOffset = __nccwpck_require__(999)
-const initializeConsumerOffsets = __nccwpck_require__(5318)
+const Long = __nccwpck_require__(886)
+const isInvalidOffset = __nccwpck_require__(5300)
+const initializeConsumerOffsets = __nccwpck_require__(6230)
 const {
   events: { COMMIT_OFFSETS },
-} = __nccwpck_require__(1738)
+} = __nccwpck_require__(7437)
 
 const { keys, assign } = Object
 const indexTopics = topics => topics.reduce((obj, topic) => assign(obj, { [topic]: {} }), {})
@@ -11684,10 +11684,10 @@ module.exports = class OffsetManager {
 
 /***/ }),
 
-/***/ 5318:
+/***/ 6230:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const isInvalidOffset = __nccwpck_require__(999)
+const isInvalidOffset = __nccwpck_require__(5300)
 const { keys, assign } = Object
 
 const indexPartitions = (obj, { partition, offset }) => assign(obj, { [partition]: offset })
@@ -11717,28 +11717,28 @@ module.exports = (consumerOffsets, topicOffsets) => {
 
 /***/ }),
 
-/***/ 999:
+/***/ 5300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
+const Long = __nccwpck_require__(886)
 
 module.exports = offset => (!offset && offset !== 0) || Long.fromValue(offset).isNegative()
 
 
 /***/ }),
 
-/***/ 2547:
+/***/ 5331:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { EventEmitter } = __nccwpck_require__(4434)
-const Long = __nccwpck_require__(7286)
-const createRetry = __nccwpck_require__(6001)
-const { isKafkaJSError, isRebalancing } = __nccwpck_require__(2473)
+const Long = __nccwpck_require__(886)
+const createRetry = __nccwpck_require__(3169)
+const { isKafkaJSError, isRebalancing } = __nccwpck_require__(9657)
 
 const {
   events: { FETCH, FETCH_START, START_BATCH_PROCESS, END_BATCH_PROCESS, REBALANCING },
-} = __nccwpck_require__(1738)
-const createFetchManager = __nccwpck_require__(4414)
+} = __nccwpck_require__(7437)
+const createFetchManager = __nccwpck_require__(3902)
 
 const isSameOffset = (offsetA, offsetB) => Long.fromValue(offsetA).equals(Long.fromValue(offsetB))
 const CONSUMING_START = 'consuming-start'
@@ -12252,7 +12252,7 @@ module.exports = class Runner extends EventEmitter {
 
 /***/ }),
 
-/***/ 8125:
+/***/ 1613:
 /***/ ((module) => {
 
 module.exports = class SeekOffsets extends Map {
@@ -12286,7 +12286,7 @@ module.exports = class SeekOffsets extends Map {
 
 /***/ }),
 
-/***/ 3623:
+/***/ 7751:
 /***/ ((module) => {
 
 const createState = topic => ({
@@ -12416,7 +12416,7 @@ module.exports = class SubscriptionState {
 
 /***/ }),
 
-/***/ 4219:
+/***/ 3067:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -12426,7 +12426,7 @@ module.exports = class SubscriptionState {
  * @typedef {ReturnType<typeof createWorker>} Worker
  */
 
-const sharedPromiseTo = __nccwpck_require__(105)
+const sharedPromiseTo = __nccwpck_require__(2889)
 
 /**
  * @param {{ handler: Handler<T>, workerId: number }} options
@@ -12463,7 +12463,7 @@ module.exports = createWorker
 
 /***/ }),
 
-/***/ 3352:
+/***/ 3288:
 /***/ ((module) => {
 
 /**
@@ -12510,7 +12510,7 @@ module.exports = createWorkerQueue
 
 /***/ }),
 
-/***/ 5491:
+/***/ 2707:
 /***/ ((module) => {
 
 module.exports = () => ({
@@ -12521,10 +12521,10 @@ module.exports = () => ({
 
 /***/ }),
 
-/***/ 2473:
+/***/ 9657:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const pkgJson = __nccwpck_require__(5443)
+const pkgJson = __nccwpck_require__(8501)
 const { bugs } = pkgJson
 
 class KafkaJSError extends Error {
@@ -12837,24 +12837,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3656:
+/***/ 1000:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const {
   createLogger,
   LEVELS: { INFO },
-} = __nccwpck_require__(4838)
+} = __nccwpck_require__(6182)
 
-const InstrumentationEventEmitter = __nccwpck_require__(5867)
-const LoggerConsole = __nccwpck_require__(27)
-const Cluster = __nccwpck_require__(941)
-const createProducer = __nccwpck_require__(6259)
-const createConsumer = __nccwpck_require__(5089)
-const createAdmin = __nccwpck_require__(2332)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
-const defaultSocketFactory = __nccwpck_require__(9984)
-const once = __nccwpck_require__(9758)
-const websiteUrl = __nccwpck_require__(3922)
+const InstrumentationEventEmitter = __nccwpck_require__(6427)
+const LoggerConsole = __nccwpck_require__(7611)
+const Cluster = __nccwpck_require__(5165)
+const createProducer = __nccwpck_require__(6275)
+const createConsumer = __nccwpck_require__(7201)
+const createAdmin = __nccwpck_require__(9868)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
+const defaultSocketFactory = __nccwpck_require__(1616)
+const once = __nccwpck_require__(6129)
+const websiteUrl = __nccwpck_require__(6242)
 
 const PRIVATE = {
   CREATE_CLUSTER: Symbol('private:Kafka:createCluster'),
@@ -13056,12 +13056,12 @@ module.exports = class Client {
 
 /***/ }),
 
-/***/ 5867:
+/***/ 6427:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { EventEmitter } = __nccwpck_require__(4434)
-const InstrumentationEvent = __nccwpck_require__(2405)
-const { KafkaJSError } = __nccwpck_require__(2473)
+const InstrumentationEvent = __nccwpck_require__(8197)
+const { KafkaJSError } = __nccwpck_require__(9657)
 
 module.exports = class InstrumentationEventEmitter {
   constructor() {
@@ -13097,7 +13097,7 @@ module.exports = class InstrumentationEventEmitter {
 
 /***/ }),
 
-/***/ 2405:
+/***/ 8197:
 /***/ ((module) => {
 
 let id = 0
@@ -13127,7 +13127,7 @@ module.exports = InstrumentationEvent
 
 /***/ }),
 
-/***/ 5077:
+/***/ 6005:
 /***/ ((module) => {
 
 /** @type {<T1 extends string>(namespace: T1) => <T2 extends string>(type: T2) => `${T1}.${T2}`} */
@@ -13136,10 +13136,10 @@ module.exports = namespace => type => `${namespace}.${type}`
 
 /***/ }),
 
-/***/ 27:
+/***/ 7611:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { LEVELS: logLevel } = __nccwpck_require__(4838)
+const { LEVELS: logLevel } = __nccwpck_require__(6182)
 
 module.exports = () => ({ namespace, level, label, log }) => {
   const prefix = namespace ? `[${namespace}] ` : ''
@@ -13164,7 +13164,7 @@ module.exports = () => ({ namespace, level, label, log }) => {
 
 /***/ }),
 
-/***/ 4838:
+/***/ 6182:
 /***/ ((module) => {
 
 const { assign } = Object
@@ -13239,21 +13239,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6509:
+/***/ 1981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const createSocket = __nccwpck_require__(7596)
-const createRequest = __nccwpck_require__(9360)
-const Decoder = __nccwpck_require__(8201)
-const { KafkaJSConnectionError, KafkaJSConnectionClosedError } = __nccwpck_require__(2473)
-const { INT_32_MAX_VALUE } = __nccwpck_require__(4605)
-const getEnv = __nccwpck_require__(5491)
-const RequestQueue = __nccwpck_require__(4982)
-const { CONNECTION_STATUS, CONNECTED_STATUS } = __nccwpck_require__(8483)
-const sharedPromiseTo = __nccwpck_require__(105)
-const Long = __nccwpck_require__(7286)
-const SASLAuthenticator = __nccwpck_require__(5605)
-const apiKeys = __nccwpck_require__(6044)
+const createSocket = __nccwpck_require__(9164)
+const createRequest = __nccwpck_require__(5056)
+const Decoder = __nccwpck_require__(9049)
+const { KafkaJSConnectionError, KafkaJSConnectionClosedError } = __nccwpck_require__(9657)
+const { INT_32_MAX_VALUE } = __nccwpck_require__(8109)
+const getEnv = __nccwpck_require__(2707)
+const RequestQueue = __nccwpck_require__(518)
+const { CONNECTION_STATUS, CONNECTED_STATUS } = __nccwpck_require__(3139)
+const sharedPromiseTo = __nccwpck_require__(2889)
+const Long = __nccwpck_require__(886)
+const SASLAuthenticator = __nccwpck_require__(8485)
+const apiKeys = __nccwpck_require__(4140)
 
 const requestInfo = ({ apiName, apiKey, apiVersion }) =>
   `${apiName}(key: ${apiKey}, version: ${apiVersion})`
@@ -13789,11 +13789,11 @@ module.exports = class Connection {
 
 /***/ }),
 
-/***/ 2191:
+/***/ 9151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const apiKeys = __nccwpck_require__(6044)
-const Connection = __nccwpck_require__(6509)
+const apiKeys = __nccwpck_require__(4140)
+const Connection = __nccwpck_require__(1981)
 
 module.exports = class ConnectionPool {
   /**
@@ -13861,7 +13861,7 @@ module.exports = class ConnectionPool {
 
 /***/ }),
 
-/***/ 8483:
+/***/ 3139:
 /***/ ((module) => {
 
 const CONNECTION_STATUS = {
@@ -13880,10 +13880,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4006:
+/***/ 7910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const InstrumentationEventType = __nccwpck_require__(5077)
+const InstrumentationEventType = __nccwpck_require__(6005)
 const eventType = InstrumentationEventType('network')
 
 module.exports = {
@@ -13895,13 +13895,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4982:
+/***/ 518:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { EventEmitter } = __nccwpck_require__(4434)
-const SocketRequest = __nccwpck_require__(2432)
-const events = __nccwpck_require__(4006)
-const { KafkaJSInvariantViolation } = __nccwpck_require__(2473)
+const SocketRequest = __nccwpck_require__(720)
+const events = __nccwpck_require__(7910)
+const { KafkaJSInvariantViolation } = __nccwpck_require__(9657)
 
 const PRIVATE = {
   EMIT_QUEUE_SIZE_EVENT: Symbol('private:RequestQueue:emitQueueSizeEvent'),
@@ -14229,11 +14229,11 @@ module.exports = class RequestQueue extends EventEmitter {
 
 /***/ }),
 
-/***/ 2432:
+/***/ 720:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSRequestTimeoutError, KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const events = __nccwpck_require__(4006)
+const { KafkaJSRequestTimeoutError, KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const events = __nccwpck_require__(7910)
 
 const PRIVATE = {
   STATE: Symbol('private:SocketRequest:state'),
@@ -14404,7 +14404,7 @@ module.exports = class SocketRequest {
 
 /***/ }),
 
-/***/ 7596:
+/***/ 9164:
 /***/ ((module) => {
 
 /**
@@ -14443,7 +14443,7 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 9984:
+/***/ 1616:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const KEEP_ALIVE_DELAY = 60000 // in ms
@@ -14472,7 +14472,7 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 5848:
+/***/ 8248:
 /***/ ((module) => {
 
 module.exports = topicDataForBroker => {
@@ -14490,18 +14490,18 @@ module.exports = topicDataForBroker => {
 
 /***/ }),
 
-/***/ 320:
+/***/ 9216:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const createRetry = __nccwpck_require__(6001)
-const Lock = __nccwpck_require__(139)
-const { KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const COORDINATOR_TYPES = __nccwpck_require__(6494)
-const createStateMachine = __nccwpck_require__(4274)
-const { INT_32_MAX_VALUE } = __nccwpck_require__(4605)
+const createRetry = __nccwpck_require__(3169)
+const Lock = __nccwpck_require__(8347)
+const { KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const COORDINATOR_TYPES = __nccwpck_require__(6366)
+const createStateMachine = __nccwpck_require__(4290)
+const { INT_32_MAX_VALUE } = __nccwpck_require__(8109)
 const assert = __nccwpck_require__(2613)
 
-const STATES = __nccwpck_require__(4206)
+const STATES = __nccwpck_require__(9998)
 const NO_PRODUCER_ID = -1
 const SEQUENCE_START = 0
 const INIT_PRODUCER_RETRIABLE_PROTOCOL_ERRORS = [
@@ -14961,12 +14961,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 4274:
+/***/ 4290:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { EventEmitter } = __nccwpck_require__(4434)
-const { KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const STATES = __nccwpck_require__(4206)
+const { KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const STATES = __nccwpck_require__(9998)
 
 const VALID_STATE_TRANSITIONS = {
   [STATES.UNINITIALIZED]: [STATES.READY],
@@ -15047,7 +15047,7 @@ module.exports = ({ logger, initialState = STATES.UNINITIALIZED }) => {
 
 /***/ }),
 
-/***/ 4206:
+/***/ 9998:
 /***/ ((module) => {
 
 module.exports = {
@@ -15061,7 +15061,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8815:
+/***/ 9583:
 /***/ ((module) => {
 
 module.exports = ({ topic, partitionMetadata, messages, partitioner }) => {
@@ -15079,17 +15079,17 @@ module.exports = ({ topic, partitionMetadata, messages, partitioner }) => {
 
 /***/ }),
 
-/***/ 6259:
+/***/ 6275:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const createRetry = __nccwpck_require__(6001)
-const { CONNECTION_STATUS } = __nccwpck_require__(8483)
-const { DefaultPartitioner } = __nccwpck_require__(2658)
-const InstrumentationEventEmitter = __nccwpck_require__(5867)
-const createEosManager = __nccwpck_require__(320)
-const createMessageProducer = __nccwpck_require__(2210)
-const { events, wrap: wrapEvent, unwrap: unwrapEvent } = __nccwpck_require__(1164)
-const { KafkaJSNonRetriableError } = __nccwpck_require__(2473)
+const createRetry = __nccwpck_require__(3169)
+const { CONNECTION_STATUS } = __nccwpck_require__(3139)
+const { DefaultPartitioner } = __nccwpck_require__(8514)
+const InstrumentationEventEmitter = __nccwpck_require__(6427)
+const createEosManager = __nccwpck_require__(9216)
+const createMessageProducer = __nccwpck_require__(2626)
+const { events, wrap: wrapEvent, unwrap: unwrapEvent } = __nccwpck_require__(2684)
+const { KafkaJSNonRetriableError } = __nccwpck_require__(9657)
 
 const { values, keys } = Object
 const eventNames = values(events)
@@ -15332,12 +15332,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 1164:
+/***/ 2684:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const swapObject = __nccwpck_require__(7488)
-const networkEvents = __nccwpck_require__(4006)
-const InstrumentationEventType = __nccwpck_require__(5077)
+const swapObject = __nccwpck_require__(6288)
+const networkEvents = __nccwpck_require__(7910)
+const InstrumentationEventType = __nccwpck_require__(6005)
 const producerType = InstrumentationEventType('producer')
 
 const events = {
@@ -15367,12 +15367,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2210:
+/***/ 2626:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const createSendMessages = __nccwpck_require__(789)
-const { KafkaJSError, KafkaJSNonRetriableError } = __nccwpck_require__(2473)
-const { CONNECTION_STATUS } = __nccwpck_require__(8483)
+const createSendMessages = __nccwpck_require__(7941)
+const { KafkaJSError, KafkaJSNonRetriableError } = __nccwpck_require__(9657)
+const { CONNECTION_STATUS } = __nccwpck_require__(3139)
 
 module.exports = ({
   logger,
@@ -15506,22 +15506,22 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 5356:
+/***/ 6428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const murmur2 = __nccwpck_require__(526)
-const createDefaultPartitioner = __nccwpck_require__(2321)
+const murmur2 = __nccwpck_require__(3230)
+const createDefaultPartitioner = __nccwpck_require__(465)
 
 module.exports = createDefaultPartitioner(murmur2)
 
 
 /***/ }),
 
-/***/ 526:
+/***/ 3230:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint-disable */
-const Long = __nccwpck_require__(7286)
+const Long = __nccwpck_require__(886)
 
 // Based on the kafka client 0.10.2 murmur2 implementation
 // https://github.com/apache/kafka/blob/0.10.2/clients/src/main/java/org/apache/kafka/common/utils/Utils.java#L364
@@ -15577,11 +15577,11 @@ module.exports = key => {
 
 /***/ }),
 
-/***/ 2658:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const DefaultPartitioner = __nccwpck_require__(5356)
-const LegacyPartitioner = __nccwpck_require__(7996)
+const DefaultPartitioner = __nccwpck_require__(6428)
+const LegacyPartitioner = __nccwpck_require__(4732)
 
 module.exports = {
   DefaultPartitioner,
@@ -15598,18 +15598,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7996:
+/***/ 4732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const murmur2 = __nccwpck_require__(6222)
-const createLegacyPartitioner = __nccwpck_require__(2321)
+const murmur2 = __nccwpck_require__(8462)
+const createLegacyPartitioner = __nccwpck_require__(465)
 
 module.exports = createLegacyPartitioner(murmur2)
 
 
 /***/ }),
 
-/***/ 6222:
+/***/ 8462:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -15667,10 +15667,10 @@ module.exports = key => {
 
 /***/ }),
 
-/***/ 2321:
+/***/ 465:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const randomBytes = __nccwpck_require__(2630)
+const randomBytes = __nccwpck_require__(7094)
 
 // Based on the java client 0.10.2
 // https://github.com/apache/kafka/blob/0.10.2/clients/src/main/java/org/apache/kafka/clients/producer/internals/DefaultPartitioner.java
@@ -15721,10 +15721,10 @@ module.exports = murmur2 => () => {
 
 /***/ }),
 
-/***/ 2630:
+/***/ 7094:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSNonRetriableError } = __nccwpck_require__(2473)
+const { KafkaJSNonRetriableError } = __nccwpck_require__(9657)
 
 const toNodeCompatible = crypto => ({
   randomBytes: size => crypto.getRandomValues(Buffer.allocUnsafe(size)),
@@ -15759,7 +15759,7 @@ module.exports = size => {
 
 /***/ }),
 
-/***/ 7336:
+/***/ 5576:
 /***/ ((module) => {
 
 module.exports = ({ topics }) =>
@@ -15770,14 +15770,14 @@ module.exports = ({ topics }) =>
 
 /***/ }),
 
-/***/ 789:
+/***/ 7941:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSMetadataNotLoaded } = __nccwpck_require__(2473)
-const { staleMetadata } = __nccwpck_require__(8687)
-const groupMessagesPerPartition = __nccwpck_require__(8815)
-const createTopicData = __nccwpck_require__(5848)
-const responseSerializer = __nccwpck_require__(7336)
+const { KafkaJSMetadataNotLoaded } = __nccwpck_require__(9657)
+const { staleMetadata } = __nccwpck_require__(4511)
+const groupMessagesPerPartition = __nccwpck_require__(9583)
+const createTopicData = __nccwpck_require__(8248)
+const responseSerializer = __nccwpck_require__(5576)
 
 const { keys } = Object
 
@@ -15947,7 +15947,7 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
 
 /***/ }),
 
-/***/ 8499:
+/***/ 3507:
 /***/ ((module) => {
 
 // From:
@@ -16019,7 +16019,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6693:
+/***/ 7749:
 /***/ ((module) => {
 
 // From:
@@ -16055,7 +16055,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8888:
+/***/ 312:
 /***/ ((module) => {
 
 /**
@@ -16104,7 +16104,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7518:
+/***/ 3934:
 /***/ ((module) => {
 
 /**
@@ -16120,7 +16120,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2518:
+/***/ 5718:
 /***/ ((module) => {
 
 /**
@@ -16139,7 +16139,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6494:
+/***/ 6366:
 /***/ ((module) => {
 
 // From: https://kafka.apache.org/protocol.html#The_Messages_FindCoordinator
@@ -16158,7 +16158,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2766:
+/***/ 686:
 /***/ ((module) => {
 
 // Based on https://github.com/brianloveswords/buffer-crc32/blob/master/index.js
@@ -16435,11 +16435,11 @@ module.exports = encoder => {
 
 /***/ }),
 
-/***/ 8201:
+/***/ 9049:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSInvalidVarIntError, KafkaJSInvalidLongError } = __nccwpck_require__(2473)
-const Long = __nccwpck_require__(7286)
+const { KafkaJSInvalidVarIntError, KafkaJSInvalidLongError } = __nccwpck_require__(9657)
+const Long = __nccwpck_require__(886)
 
 const INT8_SIZE = 1
 const INT16_SIZE = 2
@@ -16751,10 +16751,10 @@ module.exports = class Decoder {
 
 /***/ }),
 
-/***/ 7885:
+/***/ 8205:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
+const Long = __nccwpck_require__(886)
 
 const INT8_SIZE = 1
 const INT16_SIZE = 2
@@ -17163,11 +17163,11 @@ module.exports = class Encoder {
 
 /***/ }),
 
-/***/ 8687:
+/***/ 4511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSProtocolError } = __nccwpck_require__(2473)
-const websiteUrl = __nccwpck_require__(3922)
+const { KafkaJSProtocolError } = __nccwpck_require__(9657)
+const websiteUrl = __nccwpck_require__(6242)
 
 const errorCodes = [
   {
@@ -17771,7 +17771,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7111:
+/***/ 1255:
 /***/ ((module) => {
 
 /**
@@ -17793,7 +17793,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6830:
+/***/ 9534:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { promisify } = __nccwpck_require__(9023)
@@ -17823,10 +17823,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3664:
+/***/ 4256:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSNotImplemented } = __nccwpck_require__(2473)
+const { KafkaJSNotImplemented } = __nccwpck_require__(9657)
 
 const COMPRESSION_CODEC_MASK = 0x07
 
@@ -17839,7 +17839,7 @@ const Types = {
 }
 
 const Codecs = {
-  [Types.GZIP]: () => __nccwpck_require__(6830),
+  [Types.GZIP]: () => __nccwpck_require__(9534),
   [Types.Snappy]: () => {
     throw new KafkaJSNotImplemented('Snappy compression not implemented')
   },
@@ -17868,16 +17868,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5913:
+/***/ 3785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const {
   KafkaJSPartialMessageError,
   KafkaJSUnsupportedMagicByteInMessageSet,
-} = __nccwpck_require__(2473)
+} = __nccwpck_require__(9657)
 
-const V0Decoder = __nccwpck_require__(364)
-const V1Decoder = __nccwpck_require__(7547)
+const V0Decoder = __nccwpck_require__(1772)
+const V1Decoder = __nccwpck_require__(4859)
 
 const decodeMessage = (decoder, magicByte) => {
   switch (magicByte) {
@@ -17912,12 +17912,12 @@ module.exports = (offset, size, decoder) => {
 
 /***/ }),
 
-/***/ 9813:
+/***/ 3381:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
-  0: __nccwpck_require__(1816),
-  1: __nccwpck_require__(5855),
+  0: __nccwpck_require__(552),
+  1: __nccwpck_require__(111),
 }
 
 module.exports = ({ version = 0 }) => versions[version]
@@ -17925,7 +17925,7 @@ module.exports = ({ version = 0 }) => versions[version]
 
 /***/ }),
 
-/***/ 364:
+/***/ 1772:
 /***/ ((module) => {
 
 module.exports = decoder => ({
@@ -17937,12 +17937,12 @@ module.exports = decoder => ({
 
 /***/ }),
 
-/***/ 1816:
+/***/ 552:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const crc32 = __nccwpck_require__(2766)
-const { Types: Compression, COMPRESSION_CODEC_MASK } = __nccwpck_require__(3664)
+const Encoder = __nccwpck_require__(8205)
+const crc32 = __nccwpck_require__(686)
+const { Types: Compression, COMPRESSION_CODEC_MASK } = __nccwpck_require__(4256)
 
 /**
  * v0
@@ -17968,7 +17968,7 @@ module.exports = ({ compression = Compression.None, key, value }) => {
 
 /***/ }),
 
-/***/ 7547:
+/***/ 4859:
 /***/ ((module) => {
 
 module.exports = decoder => ({
@@ -17981,12 +17981,12 @@ module.exports = decoder => ({
 
 /***/ }),
 
-/***/ 5855:
+/***/ 111:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const crc32 = __nccwpck_require__(2766)
-const { Types: Compression, COMPRESSION_CODEC_MASK } = __nccwpck_require__(3664)
+const Encoder = __nccwpck_require__(8205)
+const crc32 = __nccwpck_require__(686)
+const { Types: Compression, COMPRESSION_CODEC_MASK } = __nccwpck_require__(4256)
 
 /**
  * v1 (supported since 0.10.0)
@@ -18014,14 +18014,14 @@ module.exports = ({ compression = Compression.None, timestamp = Date.now(), key,
 
 /***/ }),
 
-/***/ 7203:
+/***/ 7971:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const Decoder = __nccwpck_require__(8201)
-const MessageDecoder = __nccwpck_require__(5913)
-const { lookupCodecByAttributes } = __nccwpck_require__(3664)
-const { KafkaJSPartialMessageError } = __nccwpck_require__(2473)
+const Long = __nccwpck_require__(886)
+const Decoder = __nccwpck_require__(9049)
+const MessageDecoder = __nccwpck_require__(3785)
+const { lookupCodecByAttributes } = __nccwpck_require__(4256)
+const { KafkaJSPartialMessageError } = __nccwpck_require__(9657)
 
 /**
  * MessageSet => [Offset MessageSize Message]
@@ -18112,12 +18112,12 @@ const EntryDecoder = decoder => {
 
 /***/ }),
 
-/***/ 6071:
+/***/ 8087:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const MessageProtocol = __nccwpck_require__(9813)
-const { Types } = __nccwpck_require__(3664)
+const Encoder = __nccwpck_require__(8205)
+const MessageProtocol = __nccwpck_require__(3381)
+const { Types } = __nccwpck_require__(4256)
 
 /**
  * MessageSet => [Offset MessageSize Message]
@@ -18160,7 +18160,7 @@ module.exports = ({ messageVersion = 0, compression, entries }) => {
 
 /***/ }),
 
-/***/ 9156:
+/***/ 6868:
 /***/ ((module) => {
 
 /**
@@ -18252,10 +18252,10 @@ var T = new Int32Array([
 
 /***/ }),
 
-/***/ 7998:
+/***/ 366:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const crc32C = __nccwpck_require__(9156)
+const crc32C = __nccwpck_require__(6868)
 const unsigned = value => Uint32Array.from([value])[0]
 
 module.exports = buffer => unsigned(crc32C(buffer))
@@ -18263,7 +18263,7 @@ module.exports = buffer => unsigned(crc32C(buffer))
 
 /***/ }),
 
-/***/ 6382:
+/***/ 990:
 /***/ ((module) => {
 
 module.exports = decoder => ({
@@ -18274,10 +18274,10 @@ module.exports = decoder => ({
 
 /***/ }),
 
-/***/ 7386:
+/***/ 4090:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 /**
  * v0
@@ -18293,12 +18293,12 @@ module.exports = ({ key, value }) => {
 
 /***/ }),
 
-/***/ 554:
+/***/ 6010:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const HeaderDecoder = __nccwpck_require__(6382)
-const TimestampTypes = __nccwpck_require__(4068)
+const Long = __nccwpck_require__(886)
+const HeaderDecoder = __nccwpck_require__(990)
+const TimestampTypes = __nccwpck_require__(6724)
 
 /**
  * v0
@@ -18369,11 +18369,11 @@ module.exports = (decoder, batchContext = {}) => {
 
 /***/ }),
 
-/***/ 5478:
+/***/ 262:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const Header = __nccwpck_require__(7386)
+const Encoder = __nccwpck_require__(8205)
+const Header = __nccwpck_require__(4090)
 
 /**
  * v0
@@ -18443,14 +18443,14 @@ const sizeOfHeaders = headersArray => {
 
 /***/ }),
 
-/***/ 684:
+/***/ 2380:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { KafkaJSPartialMessageError } = __nccwpck_require__(2473)
-const { lookupCodecByAttributes } = __nccwpck_require__(3664)
-const RecordDecoder = __nccwpck_require__(554)
-const TimestampTypes = __nccwpck_require__(4068)
+const Decoder = __nccwpck_require__(9049)
+const { KafkaJSPartialMessageError } = __nccwpck_require__(9657)
+const { lookupCodecByAttributes } = __nccwpck_require__(4256)
+const RecordDecoder = __nccwpck_require__(6010)
+const TimestampTypes = __nccwpck_require__(6724)
 
 const TIMESTAMP_TYPE_FLAG_MASK = 0x8
 const TRANSACTIONAL_FLAG_MASK = 0x10
@@ -18568,17 +18568,17 @@ const decodeRecord = (decoder, recordContext) => {
 
 /***/ }),
 
-/***/ 5512:
+/***/ 7880:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const Encoder = __nccwpck_require__(7885)
-const crc32C = __nccwpck_require__(7998)
+const Long = __nccwpck_require__(886)
+const Encoder = __nccwpck_require__(8205)
+const crc32C = __nccwpck_require__(366)
 const {
   Types: Compression,
   lookupCodec,
   COMPRESSION_CODEC_MASK,
-} = __nccwpck_require__(3664)
+} = __nccwpck_require__(4256)
 
 const MAGIC_BYTE = 2
 const TIMESTAMP_MASK = 0 // The fourth lowest bit, always set this bit to 0 (since 0.10.0)
@@ -18668,10 +18668,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9360:
+/***/ 5056:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 module.exports = async ({ correlationId, clientId, request: { apiKey, apiVersion, encode } }) => {
   const payload = await encode()
@@ -18688,18 +18688,18 @@ module.exports = async ({ correlationId, clientId, request: { apiKey, apiVersion
 
 /***/ }),
 
-/***/ 2877:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ transactionalId, producerId, producerEpoch, groupId }) => {
-    const request = __nccwpck_require__(4925)
-    const response = __nccwpck_require__(185)
+    const request = __nccwpck_require__(3149)
+    const response = __nccwpck_require__(6649)
     return { request: request({ transactionalId, producerId, producerEpoch, groupId }), response }
   },
   1: ({ transactionalId, producerId, producerEpoch, groupId }) => {
-    const request = __nccwpck_require__(7262)
-    const response = __nccwpck_require__(5776)
+    const request = __nccwpck_require__(974)
+    const response = __nccwpck_require__(3712)
     return { request: request({ transactionalId, producerId, producerEpoch, groupId }), response }
   },
 }
@@ -18712,11 +18712,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4925:
+/***/ 3149:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { AddOffsetsToTxn: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { AddOffsetsToTxn: apiKey } = __nccwpck_require__(4140)
 
 /**
  * AddOffsetsToTxn Request (Version: 0) => transactional_id producer_id producer_epoch group_id
@@ -18742,11 +18742,11 @@ module.exports = ({ transactionalId, producerId, producerEpoch, groupId }) => ({
 
 /***/ }),
 
-/***/ 185:
+/***/ 6649:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * AddOffsetsToTxn Response (Version: 0) => throttle_time_ms error_code
@@ -18782,10 +18782,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7262:
+/***/ 974:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(4925)
+const requestV0 = __nccwpck_require__(3149)
 
 /**
  * AddOffsetsToTxn Request (Version: 1) => transactional_id producer_id producer_epoch group_id
@@ -18809,10 +18809,10 @@ module.exports = ({ transactionalId, producerId, producerEpoch, groupId }) =>
 
 /***/ }),
 
-/***/ 5776:
+/***/ 3712:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(185)
+const { parse, decode: decodeV0 } = __nccwpck_require__(6649)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -18840,18 +18840,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6703:
+/***/ 268:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ transactionalId, producerId, producerEpoch, topics }) => {
-    const request = __nccwpck_require__(2722)
-    const response = __nccwpck_require__(5468)
+    const request = __nccwpck_require__(7218)
+    const response = __nccwpck_require__(6780)
     return { request: request({ transactionalId, producerId, producerEpoch, topics }), response }
   },
   1: ({ transactionalId, producerId, producerEpoch, topics }) => {
-    const request = __nccwpck_require__(2497)
-    const response = __nccwpck_require__(8501)
+    const request = __nccwpck_require__(9729)
+    const response = __nccwpck_require__(9445)
     return { request: request({ transactionalId, producerId, producerEpoch, topics }), response }
   },
 }
@@ -18864,11 +18864,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2722:
+/***/ 7218:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { AddPartitionsToTxn: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { AddPartitionsToTxn: apiKey } = __nccwpck_require__(4140)
 
 /**
  * AddPartitionsToTxn Request (Version: 0) => transactional_id producer_id producer_epoch [topics]
@@ -18904,11 +18904,11 @@ const encodePartition = partition => {
 
 /***/ }),
 
-/***/ 5468:
+/***/ 6780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * AddPartitionsToTxn Response (Version: 0) => throttle_time_ms [errors]
@@ -18962,10 +18962,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2497:
+/***/ 9729:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(2722)
+const requestV0 = __nccwpck_require__(7218)
 
 /**
  * AddPartitionsToTxn Request (Version: 1) => transactional_id producer_id producer_epoch [topics]
@@ -18991,10 +18991,10 @@ module.exports = ({ transactionalId, producerId, producerEpoch, topics }) =>
 
 /***/ }),
 
-/***/ 8501:
+/***/ 9445:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(5468)
+const { parse, decode: decodeV0 } = __nccwpck_require__(6780)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -19026,18 +19026,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4610:
+/***/ 9506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ resources, validateOnly }) => {
-    const request = __nccwpck_require__(4736)
-    const response = __nccwpck_require__(858)
+    const request = __nccwpck_require__(16)
+    const response = __nccwpck_require__(138)
     return { request: request({ resources, validateOnly }), response }
   },
   1: ({ resources, validateOnly }) => {
-    const request = __nccwpck_require__(3215)
-    const response = __nccwpck_require__(4923)
+    const request = __nccwpck_require__(4639)
+    const response = __nccwpck_require__(8827)
     return { request: request({ resources, validateOnly }), response }
   },
 }
@@ -19050,11 +19050,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4736:
+/***/ 16:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { AlterConfigs: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { AlterConfigs: apiKey } = __nccwpck_require__(4140)
 
 /**
  * AlterConfigs Request (Version: 0) => [resources] validate_only
@@ -19094,11 +19094,11 @@ const encodeConfigEntries = ({ name, value }) => {
 
 /***/ }),
 
-/***/ 858:
+/***/ 138:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * AlterConfigs Response (Version: 0) => throttle_time_ms [resources]
@@ -19145,10 +19145,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3215:
+/***/ 4639:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(4736)
+const requestV0 = __nccwpck_require__(16)
 
 /**
  * AlterConfigs Request (Version: 1) => [resources] validate_only
@@ -19177,10 +19177,10 @@ module.exports = ({ resources, validateOnly }) =>
 
 /***/ }),
 
-/***/ 4923:
+/***/ 8827:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(858)
+const { parse, decode: decodeV0 } = __nccwpck_require__(138)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -19213,13 +19213,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9560:
+/***/ 6056:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(4286)
-    const response = __nccwpck_require__(8016)
+    const request = __nccwpck_require__(3854)
+    const response = __nccwpck_require__(6720)
     return { request: request({ topics, timeout }), response }
   },
 }
@@ -19232,11 +19232,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4286:
+/***/ 3854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { AlterPartitionReassignments: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { AlterPartitionReassignments: apiKey } = __nccwpck_require__(4140)
 
 /**
  * AlterPartitionReassignments Request (Version: 0) => timeout_ms [topics] TAG_BUFFER
@@ -19282,15 +19282,15 @@ const encodeReplicas = replica => {
 
 /***/ }),
 
-/***/ 8016:
+/***/ 6720:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const {
   KafkaJSAggregateError,
   KafkaJSAlterPartitionReassignmentsError,
-} = __nccwpck_require__(2473)
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+} = __nccwpck_require__(9657)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * AlterPartitionReassignments Response (Version: 0) => throttle_time_ms error_code error_message [responses] TAG_BUFFER
@@ -19377,7 +19377,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6044:
+/***/ 4140:
 /***/ ((module) => {
 
 module.exports = {
@@ -19433,25 +19433,25 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6722:
+/***/ 1538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const logResponseError = false
 
 const versions = {
   0: () => {
-    const request = __nccwpck_require__(2160)
-    const response = __nccwpck_require__(5354)
+    const request = __nccwpck_require__(512)
+    const response = __nccwpck_require__(7066)
     return { request: request(), response, logResponseError: true }
   },
   1: () => {
-    const request = __nccwpck_require__(5359)
-    const response = __nccwpck_require__(6379)
+    const request = __nccwpck_require__(5135)
+    const response = __nccwpck_require__(5755)
     return { request: request(), response, logResponseError }
   },
   2: () => {
-    const request = __nccwpck_require__(1042)
-    const response = __nccwpck_require__(3244)
+    const request = __nccwpck_require__(1138)
+    const response = __nccwpck_require__(6348)
     return { request: request(), response, logResponseError }
   },
 }
@@ -19464,11 +19464,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2160:
+/***/ 512:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { ApiVersions: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { ApiVersions: apiKey } = __nccwpck_require__(4140)
 
 /**
  * ApiVersionRequest => ApiKeys
@@ -19484,11 +19484,11 @@ module.exports = () => ({
 
 /***/ }),
 
-/***/ 5354:
+/***/ 7066:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * ApiVersionResponse => ApiVersions
@@ -19534,10 +19534,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5359:
+/***/ 5135:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(2160)
+const requestV0 = __nccwpck_require__(512)
 
 // ApiVersions Request after v1 indicates the client can parse throttle_time_ms
 
@@ -19546,12 +19546,12 @@ module.exports = () => ({ ...requestV0(), apiVersion: 1 })
 
 /***/ }),
 
-/***/ 6379:
+/***/ 5755:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failIfVersionNotSupported } = __nccwpck_require__(8687)
-const { parse: parseV0 } = __nccwpck_require__(5354)
+const Decoder = __nccwpck_require__(9049)
+const { failIfVersionNotSupported } = __nccwpck_require__(4511)
+const { parse: parseV0 } = __nccwpck_require__(7066)
 
 /**
  * ApiVersions Response (Version: 1) => error_code [api_versions] throttle_time_ms
@@ -19602,10 +19602,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1042:
+/***/ 1138:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(2160)
+const requestV0 = __nccwpck_require__(512)
 
 // ApiVersions Request after v1 indicates the client can parse throttle_time_ms
 
@@ -19614,10 +19614,10 @@ module.exports = () => ({ ...requestV0(), apiVersion: 2 })
 
 /***/ }),
 
-/***/ 3244:
+/***/ 6348:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(6379)
+const { parse, decode: decodeV1 } = __nccwpck_require__(5755)
 
 /**
  * Starting in version 2, on quota violation, brokers send out responses before throttling.
@@ -19650,18 +19650,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 264:
+/***/ 8104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ creations }) => {
-    const request = __nccwpck_require__(7342)
-    const response = __nccwpck_require__(7744)
+    const request = __nccwpck_require__(7390)
+    const response = __nccwpck_require__(6624)
     return { request: request({ creations }), response }
   },
   1: ({ creations }) => {
-    const request = __nccwpck_require__(9565)
-    const response = __nccwpck_require__(2057)
+    const request = __nccwpck_require__(7901)
+    const response = __nccwpck_require__(505)
     return { request: request({ creations }), response }
   },
 }
@@ -19674,11 +19674,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7342:
+/***/ 7390:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { CreateAcls: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { CreateAcls: apiKey } = __nccwpck_require__(4140)
 
 /**
  * CreateAcls Request (Version: 0) => [creations]
@@ -19720,11 +19720,11 @@ module.exports = ({ creations }) => ({
 
 /***/ }),
 
-/***/ 7744:
+/***/ 6624:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * CreateAcls Response (Version: 0) => throttle_time_ms [creation_responses]
@@ -19770,11 +19770,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9565:
+/***/ 7901:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { CreateAcls: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { CreateAcls: apiKey } = __nccwpck_require__(4140)
 
 /**
  * CreateAcls Request (Version: 1) => [creations]
@@ -19819,10 +19819,10 @@ module.exports = ({ creations }) => ({
 
 /***/ }),
 
-/***/ 2057:
+/***/ 505:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(7744)
+const { parse, decode: decodeV0 } = __nccwpck_require__(6624)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -19853,18 +19853,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1274:
+/***/ 826:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topicPartitions, timeout, validateOnly }) => {
-    const request = __nccwpck_require__(1320)
-    const response = __nccwpck_require__(2610)
+    const request = __nccwpck_require__(6760)
+    const response = __nccwpck_require__(5762)
     return { request: request({ topicPartitions, timeout, validateOnly }), response }
   },
   1: ({ topicPartitions, validateOnly, timeout }) => {
-    const request = __nccwpck_require__(5335)
-    const response = __nccwpck_require__(3155)
+    const request = __nccwpck_require__(263)
+    const response = __nccwpck_require__(7632)
     return { request: request({ topicPartitions, validateOnly, timeout }), response }
   },
 }
@@ -19877,11 +19877,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1320:
+/***/ 6760:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { CreatePartitions: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { CreatePartitions: apiKey } = __nccwpck_require__(4140)
 
 /**
  * CreatePartitions Request (Version: 0) => [topic_partitions] timeout validate_only
@@ -19920,11 +19920,11 @@ const encodeAssignments = brokerIds => {
 
 /***/ }),
 
-/***/ 2610:
+/***/ 5762:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /*
  * CreatePartitions Response (Version: 0) => throttle_time_ms [topic_errors]
@@ -19969,10 +19969,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5335:
+/***/ 263:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(1320)
+const requestV0 = __nccwpck_require__(6760)
 
 /**
  * CreatePartitions Request (Version: 1) => [topic_partitions] timeout validate_only
@@ -19991,10 +19991,10 @@ module.exports = ({ topicPartitions, validateOnly, timeout }) =>
 
 /***/ }),
 
-/***/ 3155:
+/***/ 7632:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(2610)
+const { parse, decode: decodeV0 } = __nccwpck_require__(5762)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -20026,28 +20026,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8317:
+/***/ 4925:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(9085)
-    const response = __nccwpck_require__(4249)
+    const request = __nccwpck_require__(4685)
+    const response = __nccwpck_require__(4889)
     return { request: request({ topics, timeout }), response }
   },
   1: ({ topics, validateOnly, timeout }) => {
-    const request = __nccwpck_require__(8574)
-    const response = __nccwpck_require__(368)
+    const request = __nccwpck_require__(2510)
+    const response = __nccwpck_require__(8304)
     return { request: request({ topics, validateOnly, timeout }), response }
   },
   2: ({ topics, validateOnly, timeout }) => {
-    const request = __nccwpck_require__(6763)
-    const response = __nccwpck_require__(9839)
+    const request = __nccwpck_require__(8683)
+    const response = __nccwpck_require__(9119)
     return { request: request({ topics, validateOnly, timeout }), response }
   },
   3: ({ topics, validateOnly, timeout }) => {
-    const request = __nccwpck_require__(9407)
-    const response = __nccwpck_require__(3630)
+    const request = __nccwpck_require__(7964)
+    const response = __nccwpck_require__(7985)
     return { request: request({ topics, validateOnly, timeout }), response }
   },
 }
@@ -20060,11 +20060,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9085:
+/***/ 4685:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { CreateTopics: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { CreateTopics: apiKey } = __nccwpck_require__(4140)
 
 /**
  * CreateTopics Request (Version: 0) => [create_topic_requests] timeout
@@ -20116,12 +20116,12 @@ const encodeConfigEntries = ({ name, value }) => {
 
 /***/ }),
 
-/***/ 4249:
+/***/ 4889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
-const { KafkaJSAggregateError, KafkaJSCreateTopicError } = __nccwpck_require__(2473)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
+const { KafkaJSAggregateError, KafkaJSCreateTopicError } = __nccwpck_require__(9657)
 
 /**
  * CreateTopics Response (Version: 0) => [topic_errors]
@@ -20166,11 +20166,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8574:
+/***/ 2510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { CreateTopics: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { CreateTopics: apiKey } = __nccwpck_require__(4140)
 
 /**
  *CreateTopics Request (Version: 1) => [create_topic_requests] timeout validate_only
@@ -20226,11 +20226,11 @@ const encodeConfigEntries = ({ name, value }) => {
 
 /***/ }),
 
-/***/ 368:
+/***/ 8304:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(4249)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(4889)
 
 /**
  * CreateTopics Response (Version: 1) => [topic_errors]
@@ -20263,10 +20263,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6763:
+/***/ 8683:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(8574)
+const requestV1 = __nccwpck_require__(2510)
 
 /**
  * CreateTopics Request (Version: 2) => [create_topic_requests] timeout validate_only
@@ -20290,11 +20290,11 @@ module.exports = ({ topics, validateOnly, timeout }) =>
 
 /***/ }),
 
-/***/ 9839:
+/***/ 9119:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV1 } = __nccwpck_require__(368)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV1 } = __nccwpck_require__(8304)
 
 /**
  * CreateTopics Response (Version: 2) => throttle_time_ms [topic_errors]
@@ -20329,10 +20329,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 7964:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV2 = __nccwpck_require__(6763)
+const requestV2 = __nccwpck_require__(8683)
 
 /**
  * CreateTopics Request (Version: 3) => [create_topic_requests] timeout validate_only
@@ -20356,10 +20356,10 @@ module.exports = ({ topics, validateOnly, timeout }) =>
 
 /***/ }),
 
-/***/ 3630:
+/***/ 7985:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV2 } = __nccwpck_require__(9839)
+const { parse, decode: decodeV2 } = __nccwpck_require__(9119)
 
 /**
  * Starting in version 3, on quota violation, brokers send out responses before throttling.
@@ -20391,18 +20391,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3931:
+/***/ 9723:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ filters }) => {
-    const request = __nccwpck_require__(1331)
-    const response = __nccwpck_require__(9047)
+    const request = __nccwpck_require__(547)
+    const response = __nccwpck_require__(1895)
     return { request: request({ filters }), response }
   },
   1: ({ filters }) => {
-    const request = __nccwpck_require__(436)
-    const response = __nccwpck_require__(8182)
+    const request = __nccwpck_require__(7940)
+    const response = __nccwpck_require__(8358)
     return { request: request({ filters }), response }
   },
 }
@@ -20415,11 +20415,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1331:
+/***/ 547:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DeleteAcls: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DeleteAcls: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DeleteAcls Request (Version: 0) => [filters]
@@ -20461,11 +20461,11 @@ module.exports = ({ filters }) => ({
 
 /***/ }),
 
-/***/ 9047:
+/***/ 1895:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * DeleteAcls Response (Version: 0) => throttle_time_ms [filter_responses]
@@ -20543,11 +20543,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 436:
+/***/ 7940:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DeleteAcls: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DeleteAcls: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DeleteAcls Request (Version: 1) => [filters]
@@ -20592,11 +20592,11 @@ module.exports = ({ filters }) => ({
 
 /***/ }),
 
-/***/ 8182:
+/***/ 8358:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(9047)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(1895)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -20659,18 +20659,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2150:
+/***/ 550:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: groupIds => {
-    const request = __nccwpck_require__(2612)
-    const response = __nccwpck_require__(2678)
+    const request = __nccwpck_require__(9636)
+    const response = __nccwpck_require__(7766)
     return { request: request(groupIds), response }
   },
   1: groupIds => {
-    const request = __nccwpck_require__(7715)
-    const response = __nccwpck_require__(6727)
+    const request = __nccwpck_require__(2243)
+    const response = __nccwpck_require__(1303)
     return { request: request(groupIds), response }
   },
 }
@@ -20683,11 +20683,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2612:
+/***/ 9636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DeleteGroups: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DeleteGroups: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DeleteGroups Request (Version: 0) => [groups_names]
@@ -20712,11 +20712,11 @@ const encodeGroups = group => {
 
 /***/ }),
 
-/***/ 2678:
+/***/ 7766:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 /**
  * DeleteGroups Response (Version: 0) => throttle_time_ms [results]
  *  throttle_time_ms => INT32
@@ -20758,10 +20758,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7715:
+/***/ 2243:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(2612)
+const requestV0 = __nccwpck_require__(9636)
 
 /**
  * DeleteGroups Request (Version: 1)
@@ -20772,10 +20772,10 @@ module.exports = groupIds => Object.assign(requestV0(groupIds), { apiVersion: 1 
 
 /***/ }),
 
-/***/ 6727:
+/***/ 1303:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(2678)
+const { parse, decode: decodeV0 } = __nccwpck_require__(7766)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -20806,18 +20806,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8604:
+/***/ 4428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(290)
-    const response = __nccwpck_require__(9276)
+    const request = __nccwpck_require__(6930)
+    const response = __nccwpck_require__(4892)
     return { request: request({ topics, timeout }), response: response({ topics }) }
   },
   1: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(8865)
-    const response = __nccwpck_require__(3045)
+    const request = __nccwpck_require__(481)
+    const response = __nccwpck_require__(229)
     return { request: request({ topics, timeout }), response: response({ topics }) }
   },
 }
@@ -20830,11 +20830,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 290:
+/***/ 6930:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DeleteRecords: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DeleteRecords: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DeleteRecords Request (Version: 0) => [topics] timeout_ms
@@ -20867,12 +20867,12 @@ module.exports = ({ topics, timeout = 5000 }) => ({
 
 /***/ }),
 
-/***/ 9276:
+/***/ 4892:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { KafkaJSDeleteTopicRecordsError } = __nccwpck_require__(2473)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { KafkaJSDeleteTopicRecordsError } = __nccwpck_require__(9657)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * DeleteRecords Response (Version: 0) => throttle_time_ms [topics]
@@ -20939,10 +20939,10 @@ module.exports = ({ topics }) => ({
 
 /***/ }),
 
-/***/ 8865:
+/***/ 481:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(290)
+const requestV0 = __nccwpck_require__(6930)
 
 /**
  * DeleteRecords Request (Version: 1) => [topics] timeout_ms
@@ -20959,10 +20959,10 @@ module.exports = ({ topics, timeout }) =>
 
 /***/ }),
 
-/***/ 3045:
+/***/ 229:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const responseV0 = __nccwpck_require__(9276)
+const responseV0 = __nccwpck_require__(4892)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -21000,18 +21000,18 @@ module.exports = ({ topics }) => {
 
 /***/ }),
 
-/***/ 1326:
+/***/ 9470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(8764)
-    const response = __nccwpck_require__(9870)
+    const request = __nccwpck_require__(8780)
+    const response = __nccwpck_require__(7902)
     return { request: request({ topics, timeout }), response }
   },
   1: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(4363)
-    const response = __nccwpck_require__(863)
+    const request = __nccwpck_require__(6475)
+    const response = __nccwpck_require__(8863)
     return { request: request({ topics, timeout }), response }
   },
 }
@@ -21024,11 +21024,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8764:
+/***/ 8780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DeleteTopics: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DeleteTopics: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DeleteTopics Request (Version: 0) => [topics] timeout
@@ -21047,11 +21047,11 @@ module.exports = ({ topics, timeout = 5000 }) => ({
 
 /***/ }),
 
-/***/ 9870:
+/***/ 7902:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * DeleteTopics Response (Version: 0) => [topic_error_codes]
@@ -21091,10 +21091,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4363:
+/***/ 6475:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(8764)
+const requestV0 = __nccwpck_require__(8780)
 
 /**
  * DeleteTopics Request (Version: 1) => [topics] timeout
@@ -21108,11 +21108,11 @@ module.exports = ({ topics, timeout }) =>
 
 /***/ }),
 
-/***/ 863:
+/***/ 8863:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(9870)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(7902)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -21151,13 +21151,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 997:
+/***/ 2821:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ resourceType, resourceName, principal, host, operation, permissionType }) => {
-    const request = __nccwpck_require__(5781)
-    const response = __nccwpck_require__(4257)
+    const request = __nccwpck_require__(5)
+    const response = __nccwpck_require__(7857)
     return {
       request: request({ resourceType, resourceName, principal, host, operation, permissionType }),
       response,
@@ -21172,8 +21172,8 @@ const versions = {
     operation,
     permissionType,
   }) => {
-    const request = __nccwpck_require__(1078)
-    const response = __nccwpck_require__(3096)
+    const request = __nccwpck_require__(8694)
+    const response = __nccwpck_require__(9480)
     return {
       request: request({
         resourceType,
@@ -21197,11 +21197,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5781:
+/***/ 5:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DescribeAcls: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DescribeAcls: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DescribeAcls Request (Version: 0) => resource_type resource_name principal host operation permission_type
@@ -21231,11 +21231,11 @@ module.exports = ({ resourceType, resourceName, principal, host, operation, perm
 
 /***/ }),
 
-/***/ 4257:
+/***/ 7857:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * DescribeAcls Response (Version: 0) => throttle_time_ms error_code error_message [resources]
@@ -21296,11 +21296,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1078:
+/***/ 8694:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DescribeAcls: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DescribeAcls: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DescribeAcls Request (Version: 1) => resource_type resource_name resource_pattern_type_filter principal host operation permission_type
@@ -21340,11 +21340,11 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 3096:
+/***/ 9480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse } = __nccwpck_require__(4257)
-const Decoder = __nccwpck_require__(8201)
+const { parse } = __nccwpck_require__(7857)
+const Decoder = __nccwpck_require__(9049)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -21404,23 +21404,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 411:
+/***/ 7723:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ resources }) => {
-    const request = __nccwpck_require__(499)
-    const response = __nccwpck_require__(4503)
+    const request = __nccwpck_require__(9459)
+    const response = __nccwpck_require__(8871)
     return { request: request({ resources }), response }
   },
   1: ({ resources, includeSynonyms }) => {
-    const request = __nccwpck_require__(8548)
-    const response = __nccwpck_require__(2278)
+    const request = __nccwpck_require__(6948)
+    const response = __nccwpck_require__(7878)
     return { request: request({ resources, includeSynonyms }), response }
   },
   2: ({ resources, includeSynonyms }) => {
-    const request = __nccwpck_require__(2645)
-    const response = __nccwpck_require__(7745)
+    const request = __nccwpck_require__(6997)
+    const response = __nccwpck_require__(2241)
     return { request: request({ resources, includeSynonyms }), response }
   },
 }
@@ -21433,11 +21433,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 499:
+/***/ 9459:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DescribeConfigs: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DescribeConfigs: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DescribeConfigs Request (Version: 0) => [resources]
@@ -21469,13 +21469,13 @@ const encodeResource = ({ type, name, configNames = [] }) => {
 
 /***/ }),
 
-/***/ 4503:
+/***/ 8871:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
-const ConfigSource = __nccwpck_require__(2518)
-const ConfigResourceTypes = __nccwpck_require__(7518)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
+const ConfigSource = __nccwpck_require__(5718)
+const ConfigResourceTypes = __nccwpck_require__(3934)
 
 /**
  * DescribeConfigs Response (Version: 0) => throttle_time_ms [resources]
@@ -21574,11 +21574,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8548:
+/***/ 6948:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DescribeConfigs: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DescribeConfigs: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DescribeConfigs Request (Version: 1) => [resources] include_synonyms
@@ -21612,12 +21612,12 @@ const encodeResource = ({ type, name, configNames = [] }) => {
 
 /***/ }),
 
-/***/ 2278:
+/***/ 7878:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(4503)
-const { DEFAULT_CONFIG } = __nccwpck_require__(2518)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(8871)
+const { DEFAULT_CONFIG } = __nccwpck_require__(5718)
 
 /**
  * DescribeConfigs Response (Version: 1) => throttle_time_ms [resources]
@@ -21691,10 +21691,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2645:
+/***/ 6997:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(8548)
+const requestV1 = __nccwpck_require__(6948)
 
 /**
  * DescribeConfigs Request (Version: 1) => [resources] include_synonyms
@@ -21715,10 +21715,10 @@ module.exports = ({ resources, includeSynonyms }) =>
 
 /***/ }),
 
-/***/ 7745:
+/***/ 2241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(2278)
+const { parse, decode: decodeV1 } = __nccwpck_require__(7878)
 
 /**
  * Starting in version 2, on quota violation, brokers send out responses before throttling.
@@ -21761,23 +21761,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6328:
+/***/ 2315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ groupIds }) => {
-    const request = __nccwpck_require__(5022)
-    const response = __nccwpck_require__(4016)
+    const request = __nccwpck_require__(414)
+    const response = __nccwpck_require__(1296)
     return { request: request({ groupIds }), response }
   },
   1: ({ groupIds }) => {
-    const request = __nccwpck_require__(1661)
-    const response = __nccwpck_require__(6457)
+    const request = __nccwpck_require__(4765)
+    const response = __nccwpck_require__(6985)
     return { request: request({ groupIds }), response }
   },
   2: ({ groupIds }) => {
-    const request = __nccwpck_require__(1676)
-    const response = __nccwpck_require__(4846)
+    const request = __nccwpck_require__(6172)
+    const response = __nccwpck_require__(7950)
     return { request: request({ groupIds }), response }
   },
 }
@@ -21790,11 +21790,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5022:
+/***/ 414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { DescribeGroups: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { DescribeGroups: apiKey } = __nccwpck_require__(4140)
 
 /**
  * DescribeGroups Request (Version: 0) => [group_ids]
@@ -21816,11 +21816,11 @@ module.exports = ({ groupIds }) => ({
 
 /***/ }),
 
-/***/ 4016:
+/***/ 1296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * DescribeGroups Response (Version: 0) => [groups]
@@ -21881,10 +21881,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1661:
+/***/ 4765:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(5022)
+const requestV0 = __nccwpck_require__(414)
 
 /**
  * DescribeGroups Request (Version: 1) => [group_ids]
@@ -21896,11 +21896,11 @@ module.exports = ({ groupIds }) => Object.assign(requestV0({ groupIds }), { apiV
 
 /***/ }),
 
-/***/ 6457:
+/***/ 6985:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(4016)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(1296)
 
 /**
  * DescribeGroups Response (Version: 1) => throttle_time_ms [groups]
@@ -21955,10 +21955,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1676:
+/***/ 6172:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(1661)
+const requestV1 = __nccwpck_require__(4765)
 
 /**
  * DescribeGroups Request (Version: 2) => [group_ids]
@@ -21970,10 +21970,10 @@ module.exports = ({ groupIds }) => Object.assign(requestV1({ groupIds }), { apiV
 
 /***/ }),
 
-/***/ 4846:
+/***/ 7950:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(6457)
+const { parse, decode: decodeV1 } = __nccwpck_require__(6985)
 
 /**
  * Starting in version 2, on quota violation, brokers send out responses before throttling.
@@ -22013,21 +22013,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5200:
+/***/ 896:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ transactionalId, producerId, producerEpoch, transactionResult }) => {
-    const request = __nccwpck_require__(1206)
-    const response = __nccwpck_require__(3992)
+    const request = __nccwpck_require__(2358)
+    const response = __nccwpck_require__(3272)
     return {
       request: request({ transactionalId, producerId, producerEpoch, transactionResult }),
       response,
     }
   },
   1: ({ transactionalId, producerId, producerEpoch, transactionResult }) => {
-    const request = __nccwpck_require__(5909)
-    const response = __nccwpck_require__(5153)
+    const request = __nccwpck_require__(853)
+    const response = __nccwpck_require__(4961)
     return {
       request: request({ transactionalId, producerId, producerEpoch, transactionResult }),
       response,
@@ -22043,11 +22043,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1206:
+/***/ 2358:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { EndTxn: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { EndTxn: apiKey } = __nccwpck_require__(4140)
 
 /**
  * EndTxn Request (Version: 0) => transactional_id producer_id producer_epoch transaction_result
@@ -22073,11 +22073,11 @@ module.exports = ({ transactionalId, producerId, producerEpoch, transactionResul
 
 /***/ }),
 
-/***/ 3992:
+/***/ 3272:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * EndTxn Response (Version: 0) => throttle_time_ms error_code
@@ -22113,10 +22113,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5909:
+/***/ 853:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(1206)
+const requestV0 = __nccwpck_require__(2358)
 
 /**
  * EndTxn Request (Version: 1) => transactional_id producer_id producer_epoch transaction_result
@@ -22134,10 +22134,10 @@ module.exports = ({ transactionalId, producerId, producerEpoch, transactionResul
 
 /***/ }),
 
-/***/ 5153:
+/***/ 4961:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(3992)
+const { parse, decode: decodeV0 } = __nccwpck_require__(3272)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -22166,10 +22166,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4439:
+/***/ 2871:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 // For normal consumers, use -1
 const REPLICA_ID = -1
@@ -22184,8 +22184,8 @@ const requestTimeout = timeout =>
 
 const versions = {
   0: ({ replicaId = REPLICA_ID, maxWaitTime, minBytes, topics }) => {
-    const request = __nccwpck_require__(2463)
-    const response = __nccwpck_require__(9835)
+    const request = __nccwpck_require__(8959)
+    const response = __nccwpck_require__(6059)
     return {
       request: request({ replicaId, maxWaitTime, minBytes, topics }),
       response,
@@ -22193,8 +22193,8 @@ const versions = {
     }
   },
   1: ({ replicaId = REPLICA_ID, maxWaitTime, minBytes, topics }) => {
-    const request = __nccwpck_require__(2608)
-    const response = __nccwpck_require__(2298)
+    const request = __nccwpck_require__(4160)
+    const response = __nccwpck_require__(906)
     return {
       request: request({ replicaId, maxWaitTime, minBytes, topics }),
       response,
@@ -22202,8 +22202,8 @@ const versions = {
     }
   },
   2: ({ replicaId = REPLICA_ID, maxWaitTime, minBytes, topics }) => {
-    const request = __nccwpck_require__(2977)
-    const response = __nccwpck_require__(6165)
+    const request = __nccwpck_require__(1361)
+    const response = __nccwpck_require__(453)
     return {
       request: request({ replicaId, maxWaitTime, minBytes, topics }),
       response,
@@ -22212,7 +22212,7 @@ const versions = {
   },
   3: ({ replicaId = REPLICA_ID, maxWaitTime, minBytes, maxBytes, topics }) => {
     const request = __nccwpck_require__(5202)
-    const response = __nccwpck_require__(9132)
+    const response = __nccwpck_require__(7788)
     return {
       request: request({ replicaId, maxWaitTime, minBytes, maxBytes, topics }),
       response,
@@ -22227,8 +22227,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(5643)
-    const response = __nccwpck_require__(9727)
+    const request = __nccwpck_require__(3595)
+    const response = __nccwpck_require__(7263)
     return {
       request: request({ replicaId, isolationLevel, maxWaitTime, minBytes, maxBytes, topics }),
       response,
@@ -22243,8 +22243,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(7948)
-    const response = __nccwpck_require__(5118)
+    const request = __nccwpck_require__(8620)
+    const response = __nccwpck_require__(1054)
     return {
       request: request({ replicaId, isolationLevel, maxWaitTime, minBytes, maxBytes, topics }),
       response,
@@ -22259,8 +22259,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(4877)
-    const response = __nccwpck_require__(1177)
+    const request = __nccwpck_require__(5917)
+    const response = __nccwpck_require__(1673)
     return {
       request: request({ replicaId, isolationLevel, maxWaitTime, minBytes, maxBytes, topics }),
       response,
@@ -22278,8 +22278,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(7502)
-    const response = __nccwpck_require__(32)
+    const request = __nccwpck_require__(5406)
+    const response = __nccwpck_require__(7792)
     return {
       request: request({
         replicaId,
@@ -22307,8 +22307,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(151)
-    const response = __nccwpck_require__(1859)
+    const request = __nccwpck_require__(2487)
+    const response = __nccwpck_require__(7603)
     return {
       request: request({
         replicaId,
@@ -22336,8 +22336,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(9096)
-    const response = __nccwpck_require__(1346)
+    const request = __nccwpck_require__(8312)
+    const response = __nccwpck_require__(8098)
     return {
       request: request({
         replicaId,
@@ -22365,8 +22365,8 @@ const versions = {
     maxBytes,
     topics,
   }) => {
-    const request = __nccwpck_require__(6362)
-    const response = __nccwpck_require__(2548)
+    const request = __nccwpck_require__(7946)
+    const response = __nccwpck_require__(7668)
     return {
       request: request({
         replicaId,
@@ -22395,8 +22395,8 @@ const versions = {
     topics,
     rackId,
   }) => {
-    const request = __nccwpck_require__(6361)
-    const response = __nccwpck_require__(1869)
+    const request = __nccwpck_require__(6425)
+    const response = __nccwpck_require__(6989)
     return {
       request: request({
         replicaId,
@@ -22424,11 +22424,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2463:
+/***/ 8959:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Fetch Request (Version: 0) => replica_id max_wait_time min_bytes [topics]
@@ -22488,13 +22488,13 @@ const encodePartition = ({ partition, fetchOffset, maxBytes }) => {
 
 /***/ }),
 
-/***/ 9835:
+/***/ 6059:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { KafkaJSOffsetOutOfRange } = __nccwpck_require__(2473)
-const { failure, createErrorFromCode, errorCodes } = __nccwpck_require__(8687)
-const MessageSetDecoder = __nccwpck_require__(7203)
+const Decoder = __nccwpck_require__(9049)
+const { KafkaJSOffsetOutOfRange } = __nccwpck_require__(9657)
+const { failure, createErrorFromCode, errorCodes } = __nccwpck_require__(4511)
+const MessageSetDecoder = __nccwpck_require__(7971)
 
 /**
  * Fetch Response (Version: 0) => [responses]
@@ -22560,10 +22560,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2608:
+/***/ 4160:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(2463)
+const requestV0 = __nccwpck_require__(8959)
 
 module.exports = ({ replicaId, maxWaitTime, minBytes, topics }) => {
   return Object.assign(requestV0({ replicaId, maxWaitTime, minBytes, topics }), { apiVersion: 1 })
@@ -22572,12 +22572,12 @@ module.exports = ({ replicaId, maxWaitTime, minBytes, topics }) => {
 
 /***/ }),
 
-/***/ 2298:
+/***/ 906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(9835)
-const MessageSetDecoder = __nccwpck_require__(7203)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(6059)
+const MessageSetDecoder = __nccwpck_require__(7971)
 
 /**
  * Fetch Response (Version: 1) => throttle_time_ms [responses]
@@ -22623,11 +22623,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6362:
+/***/ 7946:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
-const requestV9 = __nccwpck_require__(9096)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
+const requestV9 = __nccwpck_require__(8312)
 
 /**
  * ZStd Compression
@@ -22685,10 +22685,10 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 2548:
+/***/ 7668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(1346)
+const { decode, parse } = __nccwpck_require__(8098)
 
 /**
  * Fetch Response (Version: 10) => throttle_time_ms error_code session_id [responses]
@@ -22718,12 +22718,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6361:
+/***/ 6425:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 /**
  * Allow consumers to fetch from closest replica
@@ -22809,12 +22809,12 @@ const encodePartition = ({
 
 /***/ }),
 
-/***/ 1869:
+/***/ 6989:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV1 } = __nccwpck_require__(2298)
-const decodeMessages = __nccwpck_require__(7230)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV1 } = __nccwpck_require__(906)
+const decodeMessages = __nccwpck_require__(462)
 
 /**
  * Fetch Response (Version: 11) => throttle_time_ms error_code session_id [responses]
@@ -22885,10 +22885,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2977:
+/***/ 1361:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(2463)
+const requestV0 = __nccwpck_require__(8959)
 
 module.exports = ({ replicaId, maxWaitTime, minBytes, topics }) => {
   return Object.assign(requestV0({ replicaId, maxWaitTime, minBytes, topics }), { apiVersion: 2 })
@@ -22897,10 +22897,10 @@ module.exports = ({ replicaId, maxWaitTime, minBytes, topics }) => {
 
 /***/ }),
 
-/***/ 6165:
+/***/ 453:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(2298)
+const { decode, parse } = __nccwpck_require__(906)
 
 /**
  * Fetch Response (Version: 2) => throttle_time_ms [responses]
@@ -22926,8 +22926,8 @@ module.exports = {
 /***/ 5202:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Fetch Request (Version: 3) => replica_id max_wait_time min_bytes max_bytes [topics]
@@ -22992,10 +22992,10 @@ const encodePartition = ({ partition, fetchOffset, maxBytes }) => {
 
 /***/ }),
 
-/***/ 9132:
+/***/ 7788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(2298)
+const { decode, parse } = __nccwpck_require__(906)
 
 /**
  * Fetch Response (Version: 3) => throttle_time_ms [responses]
@@ -23018,13 +23018,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7230:
+/***/ 462:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const MessageSetDecoder = __nccwpck_require__(7203)
-const RecordBatchDecoder = __nccwpck_require__(684)
-const { MAGIC_BYTE } = __nccwpck_require__(5512)
+const Decoder = __nccwpck_require__(9049)
+const MessageSetDecoder = __nccwpck_require__(7971)
+const RecordBatchDecoder = __nccwpck_require__(2380)
+const { MAGIC_BYTE } = __nccwpck_require__(7880)
 
 // the magic offset is at the same offset for all current message formats, but the 4 bytes
 // between the size and the magic is dependent on the version.
@@ -23071,12 +23071,12 @@ module.exports = decodeMessages
 
 /***/ }),
 
-/***/ 5643:
+/***/ 3595:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 /**
  * Fetch Request (Version: 4) => replica_id max_wait_time min_bytes max_bytes isolation_level [topics]
@@ -23129,12 +23129,12 @@ const encodePartition = ({ partition, fetchOffset, maxBytes }) => {
 
 /***/ }),
 
-/***/ 9727:
+/***/ 7263:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV1 } = __nccwpck_require__(2298)
-const decodeMessages = __nccwpck_require__(7230)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV1 } = __nccwpck_require__(906)
+const decodeMessages = __nccwpck_require__(462)
 
 /**
  * Fetch Response (Version: 4) => throttle_time_ms [responses]
@@ -23191,12 +23191,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7948:
+/***/ 8620:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 /**
  * Fetch Request (Version: 5) => replica_id max_wait_time min_bytes max_bytes isolation_level [topics]
@@ -23251,12 +23251,12 @@ const encodePartition = ({ partition, fetchOffset, logStartOffset = -1, maxBytes
 
 /***/ }),
 
-/***/ 5118:
+/***/ 1054:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV1 } = __nccwpck_require__(2298)
-const decodeMessages = __nccwpck_require__(7230)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV1 } = __nccwpck_require__(906)
+const decodeMessages = __nccwpck_require__(462)
 
 /**
  * Fetch Response (Version: 5) => throttle_time_ms [responses]
@@ -23315,11 +23315,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4877:
+/***/ 5917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
-const requestV5 = __nccwpck_require__(7948)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
+const requestV5 = __nccwpck_require__(8620)
 
 /**
  * Fetch Request (Version: 6) => replica_id max_wait_time min_bytes max_bytes isolation_level [topics]
@@ -23360,10 +23360,10 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 1177:
+/***/ 1673:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(5118)
+const { decode, parse } = __nccwpck_require__(1054)
 
 /**
  * Fetch Response (Version: 6) => throttle_time_ms [responses]
@@ -23391,12 +23391,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7502:
+/***/ 5406:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 /**
  * Sessions are only used by followers
@@ -23471,12 +23471,12 @@ const encodePartition = ({ partition, fetchOffset, logStartOffset = -1, maxBytes
 
 /***/ }),
 
-/***/ 32:
+/***/ 7792:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV1 } = __nccwpck_require__(2298)
-const decodeMessages = __nccwpck_require__(7230)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV1 } = __nccwpck_require__(906)
+const decodeMessages = __nccwpck_require__(462)
 
 /**
  * Fetch Response (Version: 7) => throttle_time_ms error_code session_id [responses]
@@ -23541,11 +23541,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 151:
+/***/ 2487:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
-const requestV7 = __nccwpck_require__(7502)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
+const requestV7 = __nccwpck_require__(5406)
 
 /**
  * Quota violation brokers send out responses before throttling.
@@ -23602,12 +23602,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 1859:
+/***/ 7603:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV1 } = __nccwpck_require__(2298)
-const decodeMessages = __nccwpck_require__(7230)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV1 } = __nccwpck_require__(906)
+const decodeMessages = __nccwpck_require__(462)
 
 /**
  * Fetch Response (Version: 8) => throttle_time_ms error_code session_id [responses]
@@ -23676,12 +23676,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9096:
+/***/ 8312:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Fetch: apiKey } = __nccwpck_require__(6044)
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const Encoder = __nccwpck_require__(8205)
+const { Fetch: apiKey } = __nccwpck_require__(4140)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 /**
  * Allow fetchers to detect and handle log truncation
@@ -23764,10 +23764,10 @@ const encodePartition = ({
 
 /***/ }),
 
-/***/ 1346:
+/***/ 8098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(1859)
+const { decode, parse } = __nccwpck_require__(7603)
 
 /**
  * Fetch Response (Version: 9) => throttle_time_ms error_code session_id [responses]
@@ -23797,25 +23797,25 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9832:
+/***/ 8600:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const COORDINATOR_TYPES = __nccwpck_require__(6494)
+const COORDINATOR_TYPES = __nccwpck_require__(6366)
 
 const versions = {
   0: ({ groupId }) => {
-    const request = __nccwpck_require__(4990)
-    const response = __nccwpck_require__(6544)
+    const request = __nccwpck_require__(9566)
+    const response = __nccwpck_require__(1024)
     return { request: request({ groupId }), response }
   },
   1: ({ groupId, coordinatorType = COORDINATOR_TYPES.GROUP }) => {
-    const request = __nccwpck_require__(2365)
-    const response = __nccwpck_require__(7689)
+    const request = __nccwpck_require__(6429)
+    const response = __nccwpck_require__(4905)
     return { request: request({ coordinatorKey: groupId, coordinatorType }), response }
   },
   2: ({ groupId, coordinatorType = COORDINATOR_TYPES.GROUP }) => {
-    const request = __nccwpck_require__(1788)
-    const response = __nccwpck_require__(5278)
+    const request = __nccwpck_require__(2780)
+    const response = __nccwpck_require__(4286)
     return { request: request({ coordinatorKey: groupId, coordinatorType }), response }
   },
 }
@@ -23828,11 +23828,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4990:
+/***/ 9566:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { GroupCoordinator: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { GroupCoordinator: apiKey } = __nccwpck_require__(4140)
 
 /**
  * FindCoordinator Request (Version: 0) => group_id
@@ -23851,11 +23851,11 @@ module.exports = ({ groupId }) => ({
 
 /***/ }),
 
-/***/ 6544:
+/***/ 1024:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * FindCoordinator Response (Version: 0) => error_code coordinator
@@ -23900,11 +23900,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2365:
+/***/ 6429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { GroupCoordinator: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { GroupCoordinator: apiKey } = __nccwpck_require__(4140)
 
 /**
  * FindCoordinator Request (Version: 1) => coordinator_key coordinator_type
@@ -23924,11 +23924,11 @@ module.exports = ({ coordinatorKey, coordinatorType }) => ({
 
 /***/ }),
 
-/***/ 7689:
+/***/ 4905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * FindCoordinator Response (Version: 1) => throttle_time_ms error_code error_message coordinator
@@ -23979,10 +23979,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1788:
+/***/ 2780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(2365)
+const requestV1 = __nccwpck_require__(6429)
 
 /**
  * FindCoordinator Request (Version: 2) => coordinator_key coordinator_type
@@ -23996,10 +23996,10 @@ module.exports = ({ coordinatorKey, coordinatorType }) =>
 
 /***/ }),
 
-/***/ 5278:
+/***/ 4286:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(7689)
+const { parse, decode: decodeV1 } = __nccwpck_require__(4905)
 
 /**
  * Starting in version 2, on quota violation, brokers send out responses before throttling.
@@ -24033,37 +24033,37 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3835:
+/***/ 3131:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ groupId, groupGenerationId, memberId }) => {
-    const request = __nccwpck_require__(5235)
-    const response = __nccwpck_require__(1191)
+    const request = __nccwpck_require__(4115)
+    const response = __nccwpck_require__(6663)
     return {
       request: request({ groupId, groupGenerationId, memberId }),
       response,
     }
   },
   1: ({ groupId, groupGenerationId, memberId }) => {
-    const request = __nccwpck_require__(4020)
-    const response = __nccwpck_require__(2534)
+    const request = __nccwpck_require__(1236)
+    const response = __nccwpck_require__(3414)
     return {
       request: request({ groupId, groupGenerationId, memberId }),
       response,
     }
   },
   2: ({ groupId, groupGenerationId, memberId }) => {
-    const request = __nccwpck_require__(1333)
-    const response = __nccwpck_require__(7585)
+    const request = __nccwpck_require__(5717)
+    const response = __nccwpck_require__(5009)
     return {
       request: request({ groupId, groupGenerationId, memberId }),
       response,
     }
   },
   3: ({ groupId, groupGenerationId, memberId, groupInstanceId }) => {
-    const request = __nccwpck_require__(2838)
-    const response = __nccwpck_require__(5896)
+    const request = __nccwpck_require__(1398)
+    const response = __nccwpck_require__(7160)
     return {
       request: request({ groupId, groupGenerationId, memberId, groupInstanceId }),
       response,
@@ -24079,11 +24079,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5235:
+/***/ 4115:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Heartbeat: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Heartbeat: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Heartbeat Request (Version: 0) => group_id group_generation_id member_id
@@ -24107,11 +24107,11 @@ module.exports = ({ groupId, groupGenerationId, memberId }) => ({
 
 /***/ }),
 
-/***/ 1191:
+/***/ 6663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * Heartbeat Response (Version: 0) => error_code
@@ -24143,10 +24143,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4020:
+/***/ 1236:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(5235)
+const requestV0 = __nccwpck_require__(4115)
 
 /**
  * Heartbeat Request (Version: 1) => group_id generation_id member_id
@@ -24161,12 +24161,12 @@ module.exports = ({ groupId, groupGenerationId, memberId }) =>
 
 /***/ }),
 
-/***/ 2534:
+/***/ 3414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failIfVersionNotSupported } = __nccwpck_require__(8687)
-const { parse: parseV0 } = __nccwpck_require__(1191)
+const Decoder = __nccwpck_require__(9049)
+const { failIfVersionNotSupported } = __nccwpck_require__(4511)
+const { parse: parseV0 } = __nccwpck_require__(6663)
 
 /**
  * Heartbeat Response (Version: 1) => throttle_time_ms error_code
@@ -24192,10 +24192,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1333:
+/***/ 5717:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(4020)
+const requestV1 = __nccwpck_require__(1236)
 
 /**
  * Heartbeat Request (Version: 2) => group_id generation_id member_id
@@ -24210,10 +24210,10 @@ module.exports = ({ groupId, groupGenerationId, memberId }) =>
 
 /***/ }),
 
-/***/ 7585:
+/***/ 5009:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(2534)
+const { parse, decode: decodeV1 } = __nccwpck_require__(3414)
 
 /**
  * In version 2 on quota violation, brokers send out responses before throttling.
@@ -24241,11 +24241,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2838:
+/***/ 1398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Heartbeat: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Heartbeat: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Version 3 adds group_instance_id to indicate member identity across restarts.
@@ -24274,10 +24274,10 @@ module.exports = ({ groupId, groupGenerationId, memberId, groupInstanceId }) => 
 
 /***/ }),
 
-/***/ 5896:
+/***/ 7160:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode } = __nccwpck_require__(7585)
+const { parse, decode } = __nccwpck_require__(5009)
 
 /**
  * Heartbeat Response (Version: 3) => throttle_time_ms error_code
@@ -24292,11 +24292,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 856:
+/***/ 4696:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const apiKeys = __nccwpck_require__(6044)
-const { KafkaJSServerDoesNotSupportApiKey, KafkaJSNotImplemented } = __nccwpck_require__(2473)
+const apiKeys = __nccwpck_require__(4140)
+const { KafkaJSServerDoesNotSupportApiKey, KafkaJSNotImplemented } = __nccwpck_require__(9657)
 
 /**
  * @typedef {(options?: Object) => { request: any, response: any, logResponseErrors?: boolean }} Request
@@ -24324,53 +24324,53 @@ const noImplementedRequestDefinitions = {
  * @type {{[apiName: string]: RequestDefinitions}}
  */
 const requests = {
-  Produce: __nccwpck_require__(8067),
-  Fetch: __nccwpck_require__(4439),
-  ListOffsets: __nccwpck_require__(147),
-  Metadata: __nccwpck_require__(7512),
+  Produce: __nccwpck_require__(1027),
+  Fetch: __nccwpck_require__(2871),
+  ListOffsets: __nccwpck_require__(451),
+  Metadata: __nccwpck_require__(4296),
   LeaderAndIsr: noImplementedRequestDefinitions,
   StopReplica: noImplementedRequestDefinitions,
   UpdateMetadata: noImplementedRequestDefinitions,
   ControlledShutdown: noImplementedRequestDefinitions,
-  OffsetCommit: __nccwpck_require__(3067),
-  OffsetFetch: __nccwpck_require__(8930),
-  GroupCoordinator: __nccwpck_require__(9832),
-  JoinGroup: __nccwpck_require__(7120),
-  Heartbeat: __nccwpck_require__(3835),
-  LeaveGroup: __nccwpck_require__(9055),
-  SyncGroup: __nccwpck_require__(1389),
-  DescribeGroups: __nccwpck_require__(6328),
-  ListGroups: __nccwpck_require__(4713),
-  SaslHandshake: __nccwpck_require__(763),
-  ApiVersions: __nccwpck_require__(6722),
-  CreateTopics: __nccwpck_require__(8317),
-  DeleteTopics: __nccwpck_require__(1326),
-  DeleteRecords: __nccwpck_require__(8604),
-  InitProducerId: __nccwpck_require__(1040),
+  OffsetCommit: __nccwpck_require__(5403),
+  OffsetFetch: __nccwpck_require__(450),
+  GroupCoordinator: __nccwpck_require__(8600),
+  JoinGroup: __nccwpck_require__(6160),
+  Heartbeat: __nccwpck_require__(3131),
+  LeaveGroup: __nccwpck_require__(1967),
+  SyncGroup: __nccwpck_require__(7725),
+  DescribeGroups: __nccwpck_require__(2315),
+  ListGroups: __nccwpck_require__(5945),
+  SaslHandshake: __nccwpck_require__(5163),
+  ApiVersions: __nccwpck_require__(1538),
+  CreateTopics: __nccwpck_require__(4925),
+  DeleteTopics: __nccwpck_require__(9470),
+  DeleteRecords: __nccwpck_require__(4428),
+  InitProducerId: __nccwpck_require__(2048),
   OffsetForLeaderEpoch: noImplementedRequestDefinitions,
-  AddPartitionsToTxn: __nccwpck_require__(6703),
-  AddOffsetsToTxn: __nccwpck_require__(2877),
-  EndTxn: __nccwpck_require__(5200),
+  AddPartitionsToTxn: __nccwpck_require__(268),
+  AddOffsetsToTxn: __nccwpck_require__(9133),
+  EndTxn: __nccwpck_require__(896),
   WriteTxnMarkers: noImplementedRequestDefinitions,
-  TxnOffsetCommit: __nccwpck_require__(1531),
-  DescribeAcls: __nccwpck_require__(997),
-  CreateAcls: __nccwpck_require__(264),
-  DeleteAcls: __nccwpck_require__(3931),
-  DescribeConfigs: __nccwpck_require__(411),
-  AlterConfigs: __nccwpck_require__(4610),
+  TxnOffsetCommit: __nccwpck_require__(5003),
+  DescribeAcls: __nccwpck_require__(2821),
+  CreateAcls: __nccwpck_require__(8104),
+  DeleteAcls: __nccwpck_require__(9723),
+  DescribeConfigs: __nccwpck_require__(7723),
+  AlterConfigs: __nccwpck_require__(9506),
   AlterReplicaLogDirs: noImplementedRequestDefinitions,
   DescribeLogDirs: noImplementedRequestDefinitions,
-  SaslAuthenticate: __nccwpck_require__(2863),
-  CreatePartitions: __nccwpck_require__(1274),
+  SaslAuthenticate: __nccwpck_require__(1407),
+  CreatePartitions: __nccwpck_require__(826),
   CreateDelegationToken: noImplementedRequestDefinitions,
   RenewDelegationToken: noImplementedRequestDefinitions,
   ExpireDelegationToken: noImplementedRequestDefinitions,
   DescribeDelegationToken: noImplementedRequestDefinitions,
-  DeleteGroups: __nccwpck_require__(2150),
+  DeleteGroups: __nccwpck_require__(550),
   ElectLeaders: noImplementedRequestDefinitions,
   IncrementalAlterConfigs: noImplementedRequestDefinitions,
-  AlterPartitionReassignments: __nccwpck_require__(9560),
-  ListPartitionReassignments: __nccwpck_require__(9306),
+  AlterPartitionReassignments: __nccwpck_require__(6056),
+  ListPartitionReassignments: __nccwpck_require__(458),
 }
 
 const names = Object.keys(apiKeys)
@@ -24405,18 +24405,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1040:
+/***/ 2048:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ transactionalId, transactionTimeout = 5000 }) => {
-    const request = __nccwpck_require__(8534)
-    const response = __nccwpck_require__(1656)
+    const request = __nccwpck_require__(3686)
+    const response = __nccwpck_require__(3576)
     return { request: request({ transactionalId, transactionTimeout }), response }
   },
   1: ({ transactionalId, transactionTimeout = 5000 }) => {
-    const request = __nccwpck_require__(6149)
-    const response = __nccwpck_require__(561)
+    const request = __nccwpck_require__(7653)
+    const response = __nccwpck_require__(6689)
     return { request: request({ transactionalId, transactionTimeout }), response }
   },
 }
@@ -24429,11 +24429,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8534:
+/***/ 3686:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { InitProducerId: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { InitProducerId: apiKey } = __nccwpck_require__(4140)
 
 /**
  * InitProducerId Request (Version: 0) => transactional_id transaction_timeout_ms
@@ -24453,11 +24453,11 @@ module.exports = ({ transactionalId, transactionTimeout }) => ({
 
 /***/ }),
 
-/***/ 1656:
+/***/ 3576:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * InitProducerId Response (Version: 0) => throttle_time_ms error_code producer_id producer_epoch
@@ -24497,10 +24497,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6149:
+/***/ 7653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(8534)
+const requestV0 = __nccwpck_require__(3686)
 
 /**
  * InitProducerId Request (Version: 1) => transactional_id transaction_timeout_ms
@@ -24514,10 +24514,10 @@ module.exports = ({ transactionalId, transactionTimeout }) =>
 
 /***/ }),
 
-/***/ 561:
+/***/ 6689:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV0 } = __nccwpck_require__(1656)
+const { parse, decode: decodeV0 } = __nccwpck_require__(3576)
 
 /**
  * Starting in version 1, on quota violation, brokers send out responses before throttling.
@@ -24548,7 +24548,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7120:
+/***/ 6160:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const NETWORK_DELAY = 5000
@@ -24569,8 +24569,8 @@ const logResponseError = memberId => memberId != null && memberId !== ''
 
 const versions = {
   0: ({ groupId, sessionTimeout, memberId, protocolType, groupProtocols }) => {
-    const request = __nccwpck_require__(4502)
-    const response = __nccwpck_require__(5320)
+    const request = __nccwpck_require__(470)
+    const response = __nccwpck_require__(5624)
 
     return {
       request: request({
@@ -24585,8 +24585,8 @@ const versions = {
     }
   },
   1: ({ groupId, sessionTimeout, rebalanceTimeout, memberId, protocolType, groupProtocols }) => {
-    const request = __nccwpck_require__(8469)
-    const response = __nccwpck_require__(4225)
+    const request = __nccwpck_require__(5173)
+    const response = __nccwpck_require__(6785)
 
     return {
       request: request({
@@ -24602,8 +24602,8 @@ const versions = {
     }
   },
   2: ({ groupId, sessionTimeout, rebalanceTimeout, memberId, protocolType, groupProtocols }) => {
-    const request = __nccwpck_require__(932)
-    const response = __nccwpck_require__(7526)
+    const request = __nccwpck_require__(5684)
+    const response = __nccwpck_require__(4134)
 
     return {
       request: request({
@@ -24619,8 +24619,8 @@ const versions = {
     }
   },
   3: ({ groupId, sessionTimeout, rebalanceTimeout, memberId, protocolType, groupProtocols }) => {
-    const request = __nccwpck_require__(8179)
-    const response = __nccwpck_require__(8391)
+    const request = __nccwpck_require__(4787)
+    const response = __nccwpck_require__(4052)
 
     return {
       request: request({
@@ -24636,8 +24636,8 @@ const versions = {
     }
   },
   4: ({ groupId, sessionTimeout, rebalanceTimeout, memberId, protocolType, groupProtocols }) => {
-    const request = __nccwpck_require__(4218)
-    const response = __nccwpck_require__(5716)
+    const request = __nccwpck_require__(9978)
+    const response = __nccwpck_require__(9876)
 
     return {
       request: request({
@@ -24662,8 +24662,8 @@ const versions = {
     protocolType,
     groupProtocols,
   }) => {
-    const request = __nccwpck_require__(9849)
-    const response = __nccwpck_require__(4250)
+    const request = __nccwpck_require__(3590)
+    const response = __nccwpck_require__(9453)
 
     return {
       request: request({
@@ -24690,11 +24690,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4502:
+/***/ 470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { JoinGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { JoinGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * JoinGroup Request (Version: 0) => group_id session_timeout member_id protocol_type [group_protocols]
@@ -24728,11 +24728,11 @@ const encodeGroupProtocols = ({ name, metadata = Buffer.alloc(0) }) => {
 
 /***/ }),
 
-/***/ 5320:
+/***/ 5624:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * JoinGroup Response (Version: 0) => error_code generation_id group_protocol leader_id member_id [members]
@@ -24781,11 +24781,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8469:
+/***/ 5173:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { JoinGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { JoinGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * JoinGroup Request (Version: 1) => group_id session_timeout rebalance_timeout member_id protocol_type [group_protocols]
@@ -24828,10 +24828,10 @@ const encodeGroupProtocols = ({ name, metadata = Buffer.alloc(0) }) => {
 
 /***/ }),
 
-/***/ 4225:
+/***/ 6785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode } = __nccwpck_require__(5320)
+const { parse, decode } = __nccwpck_require__(5624)
 
 /**
  * JoinGroup Response (Version: 1) => error_code generation_id group_protocol leader_id member_id [members]
@@ -24853,10 +24853,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 932:
+/***/ 5684:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(8469)
+const requestV1 = __nccwpck_require__(5173)
 
 /**
  * JoinGroup Request (Version: 2) => group_id session_timeout rebalance_timeout member_id protocol_type [group_protocols]
@@ -24893,12 +24893,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 7526:
+/***/ 4134:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failIfVersionNotSupported } = __nccwpck_require__(8687)
-const { parse: parseV0 } = __nccwpck_require__(5320)
+const Decoder = __nccwpck_require__(9049)
+const { failIfVersionNotSupported } = __nccwpck_require__(4511)
+const { parse: parseV0 } = __nccwpck_require__(5624)
 
 /**
  * JoinGroup Response (Version: 2) => throttle_time_ms error_code generation_id group_protocol leader_id member_id [members]
@@ -24942,10 +24942,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8179:
+/***/ 4787:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV2 = __nccwpck_require__(932)
+const requestV2 = __nccwpck_require__(5684)
 
 /**
  * JoinGroup Request (Version: 3) => group_id session_timeout rebalance_timeout member_id protocol_type [group_protocols]
@@ -24982,10 +24982,10 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 8391:
+/***/ 4052:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV2 } = __nccwpck_require__(7526)
+const { parse, decode: decodeV2 } = __nccwpck_require__(4134)
 
 /**
  * Starting in version 3, on quota violation, brokers send out responses
@@ -25021,10 +25021,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4218:
+/***/ 9978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV3 = __nccwpck_require__(8179)
+const requestV3 = __nccwpck_require__(4787)
 
 /**
  * Starting in version 4, the client needs to issue a second request to join group
@@ -25064,12 +25064,12 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 5716:
+/***/ 9876:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode } = __nccwpck_require__(8391)
-const { KafkaJSMemberIdRequired } = __nccwpck_require__(2473)
-const { failure, createErrorFromCode, errorCodes } = __nccwpck_require__(8687)
+const { decode } = __nccwpck_require__(4052)
+const { KafkaJSMemberIdRequired } = __nccwpck_require__(9657)
+const { failure, createErrorFromCode, errorCodes } = __nccwpck_require__(4511)
 
 /**
  * JoinGroup Response (Version: 4) => throttle_time_ms error_code generation_id group_protocol leader_id member_id [members]
@@ -25110,11 +25110,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9849:
+/***/ 3590:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { JoinGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { JoinGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Version 5 adds group_instance_id to identify members across restarts.
@@ -25163,17 +25163,17 @@ const encodeGroupProtocols = ({ name, metadata = Buffer.alloc(0) }) => {
 
 /***/ }),
 
-/***/ 4250:
+/***/ 9453:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { KafkaJSMemberIdRequired } = __nccwpck_require__(2473)
+const Decoder = __nccwpck_require__(9049)
+const { KafkaJSMemberIdRequired } = __nccwpck_require__(9657)
 const {
   failure,
   createErrorFromCode,
   errorCodes,
   failIfVersionNotSupported,
-} = __nccwpck_require__(8687)
+} = __nccwpck_require__(4511)
 
 /**
  * JoinGroup Response (Version: 5) => throttle_time_ms error_code generation_id group_protocol leader_id member_id [members]
@@ -25237,37 +25237,37 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9055:
+/***/ 1967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ groupId, memberId }) => {
-    const request = __nccwpck_require__(4343)
-    const response = __nccwpck_require__(2003)
+    const request = __nccwpck_require__(3751)
+    const response = __nccwpck_require__(5043)
     return {
       request: request({ groupId, memberId }),
       response,
     }
   },
   1: ({ groupId, memberId }) => {
-    const request = __nccwpck_require__(9064)
-    const response = __nccwpck_require__(5090)
+    const request = __nccwpck_require__(6088)
+    const response = __nccwpck_require__(4498)
     return {
       request: request({ groupId, memberId }),
       response,
     }
   },
   2: ({ groupId, memberId }) => {
-    const request = __nccwpck_require__(9)
-    const response = __nccwpck_require__(1901)
+    const request = __nccwpck_require__(9785)
+    const response = __nccwpck_require__(3805)
     return {
       request: request({ groupId, memberId }),
       response,
     }
   },
   3: ({ groupId, memberId, groupInstanceId }) => {
-    const request = __nccwpck_require__(3981)
-    const response = __nccwpck_require__(2580)
+    const request = __nccwpck_require__(1306)
+    const response = __nccwpck_require__(836)
     return {
       request: request({ groupId, members: [{ memberId, groupInstanceId }] }),
       response,
@@ -25283,11 +25283,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4343:
+/***/ 3751:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { LeaveGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { LeaveGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * LeaveGroup Request (Version: 0) => group_id member_id
@@ -25307,11 +25307,11 @@ module.exports = ({ groupId, memberId }) => ({
 
 /***/ }),
 
-/***/ 2003:
+/***/ 5043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * LeaveGroup Response (Version: 0) => error_code
@@ -25343,10 +25343,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9064:
+/***/ 6088:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(4343)
+const requestV0 = __nccwpck_require__(3751)
 
 /**
  * LeaveGroup Request (Version: 1) => group_id member_id
@@ -25360,12 +25360,12 @@ module.exports = ({ groupId, memberId }) =>
 
 /***/ }),
 
-/***/ 5090:
+/***/ 4498:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failIfVersionNotSupported } = __nccwpck_require__(8687)
-const { parse: parseV0 } = __nccwpck_require__(2003)
+const Decoder = __nccwpck_require__(9049)
+const { failIfVersionNotSupported } = __nccwpck_require__(4511)
+const { parse: parseV0 } = __nccwpck_require__(5043)
 
 /**
  * LeaveGroup Response (Version: 1) => throttle_time_ms error_code
@@ -25391,10 +25391,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9:
+/***/ 9785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(9064)
+const requestV1 = __nccwpck_require__(6088)
 
 /**
  * LeaveGroup Request (Version: 2) => group_id member_id
@@ -25408,10 +25408,10 @@ module.exports = ({ groupId, memberId }) =>
 
 /***/ }),
 
-/***/ 1901:
+/***/ 3805:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(5090)
+const { parse, decode: decodeV1 } = __nccwpck_require__(4498)
 
 /**
  * In version 2 on quota violation, brokers send out responses before throttling.
@@ -25439,11 +25439,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3981:
+/***/ 1306:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { LeaveGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { LeaveGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Version 3 changes leavegroup to operate on a batch of members
@@ -25475,12 +25475,12 @@ const encodeMember = ({ memberId, groupInstanceId = null }) => {
 
 /***/ }),
 
-/***/ 2580:
+/***/ 836:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failIfVersionNotSupported, failure, createErrorFromCode } = __nccwpck_require__(8687)
-const { parse: parseV2 } = __nccwpck_require__(1901)
+const Decoder = __nccwpck_require__(9049)
+const { failIfVersionNotSupported, failure, createErrorFromCode } = __nccwpck_require__(4511)
+const { parse: parseV2 } = __nccwpck_require__(3805)
 
 /**
  * LeaveGroup Response (Version: 3) => throttle_time_ms error_code [members]
@@ -25528,23 +25528,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4713:
+/***/ 5945:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: () => {
-    const request = __nccwpck_require__(1929)
-    const response = __nccwpck_require__(1101)
+    const request = __nccwpck_require__(3897)
+    const response = __nccwpck_require__(4333)
     return { request: request(), response }
   },
   1: () => {
-    const request = __nccwpck_require__(1930)
-    const response = __nccwpck_require__(5428)
+    const request = __nccwpck_require__(8266)
+    const response = __nccwpck_require__(8180)
     return { request: request(), response }
   },
   2: () => {
-    const request = __nccwpck_require__(6263)
-    const response = __nccwpck_require__(4851)
+    const request = __nccwpck_require__(551)
+    const response = __nccwpck_require__(9075)
     return { request: request(), response }
   },
 }
@@ -25557,11 +25557,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1929:
+/***/ 3897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { ListGroups: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { ListGroups: apiKey } = __nccwpck_require__(4140)
 
 /**
  * ListGroups Request (Version: 0)
@@ -25581,11 +25581,11 @@ module.exports = () => ({
 
 /***/ }),
 
-/***/ 1101:
+/***/ 4333:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * ListGroups Response (Version: 0) => error_code [groups]
@@ -25628,10 +25628,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1930:
+/***/ 8266:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(1929)
+const requestV0 = __nccwpck_require__(3897)
 
 /**
  * ListGroups Request (Version: 1)
@@ -25642,12 +25642,12 @@ module.exports = () => Object.assign(requestV0(), { apiVersion: 1 })
 
 /***/ }),
 
-/***/ 5428:
+/***/ 8180:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const responseV0 = __nccwpck_require__(1101)
+const responseV0 = __nccwpck_require__(4333)
 
-const Decoder = __nccwpck_require__(8201)
+const Decoder = __nccwpck_require__(9049)
 
 /**
  * ListGroups Response (Version: 1) => error_code [groups]
@@ -25679,10 +25679,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6263:
+/***/ 551:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(1930)
+const requestV1 = __nccwpck_require__(8266)
 
 /**
  * ListGroups Request (Version: 2)
@@ -25693,10 +25693,10 @@ module.exports = () => Object.assign(requestV1(), { apiVersion: 2 })
 
 /***/ }),
 
-/***/ 4851:
+/***/ 9075:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(5428)
+const { parse, decode: decodeV1 } = __nccwpck_require__(8180)
 
 /**
  * In version 2 on quota violation, brokers send out responses before throttling.
@@ -25727,33 +25727,33 @@ module.exports = {
 
 /***/ }),
 
-/***/ 147:
+/***/ 451:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const ISOLATION_LEVEL = __nccwpck_require__(7111)
+const ISOLATION_LEVEL = __nccwpck_require__(1255)
 
 // For normal consumers, use -1
 const REPLICA_ID = -1
 
 const versions = {
   0: ({ replicaId = REPLICA_ID, topics }) => {
-    const request = __nccwpck_require__(251)
-    const response = __nccwpck_require__(6831)
+    const request = __nccwpck_require__(6747)
+    const response = __nccwpck_require__(2463)
     return { request: request({ replicaId, topics }), response }
   },
   1: ({ replicaId = REPLICA_ID, topics }) => {
-    const request = __nccwpck_require__(7628)
-    const response = __nccwpck_require__(2574)
+    const request = __nccwpck_require__(5580)
+    const response = __nccwpck_require__(3390)
     return { request: request({ replicaId, topics }), response }
   },
   2: ({ replicaId = REPLICA_ID, isolationLevel = ISOLATION_LEVEL.READ_COMMITTED, topics }) => {
-    const request = __nccwpck_require__(3965)
-    const response = __nccwpck_require__(4185)
+    const request = __nccwpck_require__(669)
+    const response = __nccwpck_require__(8873)
     return { request: request({ replicaId, isolationLevel, topics }), response }
   },
   3: ({ replicaId = REPLICA_ID, isolationLevel = ISOLATION_LEVEL.READ_COMMITTED, topics }) => {
-    const request = __nccwpck_require__(974)
-    const response = __nccwpck_require__(5392)
+    const request = __nccwpck_require__(1982)
+    const response = __nccwpck_require__(7280)
     return { request: request({ replicaId, isolationLevel, topics }), response }
   },
 }
@@ -25766,11 +25766,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 251:
+/***/ 6747:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { ListOffsets: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { ListOffsets: apiKey } = __nccwpck_require__(4140)
 
 /**
  * ListOffsets Request (Version: 0) => replica_id [topics]
@@ -25819,11 +25819,11 @@ const encodePartition = ({ partition, timestamp = -1, maxNumOffsets = 1 }) => {
 
 /***/ }),
 
-/***/ 6831:
+/***/ 2463:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * Offsets Response (Version: 0) => [responses]
@@ -25875,11 +25875,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7628:
+/***/ 5580:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { ListOffsets: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { ListOffsets: apiKey } = __nccwpck_require__(4140)
 
 /**
  * ListOffsets Request (Version: 1) => replica_id [topics]
@@ -25910,11 +25910,11 @@ const encodePartition = ({ partition, timestamp = -1 }) => {
 
 /***/ }),
 
-/***/ 2574:
+/***/ 3390:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * ListOffsets Response (Version: 1) => [responses]
@@ -25966,11 +25966,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3965:
+/***/ 669:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { ListOffsets: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { ListOffsets: apiKey } = __nccwpck_require__(4140)
 
 /**
  * ListOffsets Request (Version: 2) => replica_id isolation_level [topics]
@@ -26005,11 +26005,11 @@ const encodePartition = ({ partition, timestamp = -1 }) => {
 
 /***/ }),
 
-/***/ 4185:
+/***/ 8873:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * ListOffsets Response (Version: 2) => throttle_time_ms [responses]
@@ -26063,10 +26063,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 974:
+/***/ 1982:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV2 = __nccwpck_require__(3965)
+const requestV2 = __nccwpck_require__(669)
 
 /**
  * ListOffsets Request (Version: 3) => replica_id isolation_level [topics]
@@ -26084,10 +26084,10 @@ module.exports = ({ replicaId, isolationLevel, topics }) =>
 
 /***/ }),
 
-/***/ 5392:
+/***/ 7280:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV2 } = __nccwpck_require__(4185)
+const { parse, decode: decodeV2 } = __nccwpck_require__(8873)
 
 /**
  * In version 3 on quota violation, brokers send out responses before throttling.
@@ -26121,13 +26121,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9306:
+/***/ 458:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topics, timeout }) => {
-    const request = __nccwpck_require__(6456)
-    const response = __nccwpck_require__(3602)
+    const request = __nccwpck_require__(7480)
+    const response = __nccwpck_require__(5714)
     return { request: request({ topics, timeout }), response }
   },
 }
@@ -26140,11 +26140,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6456:
+/***/ 7480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { ListPartitionReassignments: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { ListPartitionReassignments: apiKey } = __nccwpck_require__(4140)
 
 /**
  * ListPartitionReassignments Request (Version: 0) => timeout_ms [topics] TAG_BUFFER
@@ -26181,11 +26181,11 @@ const encodePartitions = partition => {
 
 /***/ }),
 
-/***/ 3602:
+/***/ 5714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * ListPartitionReassignments Response (Version: 0) => throttle_time_ms error_code error_message [topics] TAG_BUFFER
@@ -26260,43 +26260,43 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7512:
+/***/ 4296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ topics }) => {
-    const request = __nccwpck_require__(126)
-    const response = __nccwpck_require__(6912)
+    const request = __nccwpck_require__(590)
+    const response = __nccwpck_require__(8448)
     return { request: request({ topics }), response }
   },
   1: ({ topics }) => {
-    const request = __nccwpck_require__(5165)
-    const response = __nccwpck_require__(8505)
+    const request = __nccwpck_require__(7965)
+    const response = __nccwpck_require__(3241)
     return { request: request({ topics }), response }
   },
   2: ({ topics }) => {
-    const request = __nccwpck_require__(3724)
-    const response = __nccwpck_require__(3022)
+    const request = __nccwpck_require__(7388)
+    const response = __nccwpck_require__(7182)
     return { request: request({ topics }), response }
   },
   3: ({ topics }) => {
-    const request = __nccwpck_require__(4891)
-    const response = __nccwpck_require__(5743)
+    const request = __nccwpck_require__(5083)
+    const response = __nccwpck_require__(1791)
     return { request: request({ topics }), response }
   },
   4: ({ topics, allowAutoTopicCreation }) => {
-    const request = __nccwpck_require__(2834)
-    const response = __nccwpck_require__(9580)
+    const request = __nccwpck_require__(8290)
+    const response = __nccwpck_require__(7548)
     return { request: request({ topics, allowAutoTopicCreation }), response }
   },
   5: ({ topics, allowAutoTopicCreation }) => {
-    const request = __nccwpck_require__(1409)
-    const response = __nccwpck_require__(9701)
+    const request = __nccwpck_require__(6065)
+    const response = __nccwpck_require__(4581)
     return { request: request({ topics, allowAutoTopicCreation }), response }
   },
   6: ({ topics, allowAutoTopicCreation }) => {
-    const request = __nccwpck_require__(2208)
-    const response = __nccwpck_require__(298)
+    const request = __nccwpck_require__(5696)
+    const response = __nccwpck_require__(4362)
     return { request: request({ topics, allowAutoTopicCreation }), response }
   },
 }
@@ -26309,11 +26309,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 126:
+/***/ 590:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Metadata: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Metadata: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Metadata Request (Version: 0) => [topics]
@@ -26332,11 +26332,11 @@ module.exports = ({ topics }) => ({
 
 /***/ }),
 
-/***/ 6912:
+/***/ 8448:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * Metadata Response (Version: 0) => [brokers] [topic_metadata]
@@ -26412,11 +26412,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5165:
+/***/ 7965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Metadata: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Metadata: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Metadata Request (Version: 1) => [topics]
@@ -26435,11 +26435,11 @@ module.exports = ({ topics }) => ({
 
 /***/ }),
 
-/***/ 8505:
+/***/ 3241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(6912)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(8448)
 
 /**
  * Metadata Response (Version: 1) => [brokers] controller_id [topic_metadata]
@@ -26500,10 +26500,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3724:
+/***/ 7388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(5165)
+const requestV1 = __nccwpck_require__(7965)
 
 /**
  * Metadata Request (Version: 2) => [topics]
@@ -26515,11 +26515,11 @@ module.exports = ({ topics }) => Object.assign(requestV1({ topics }), { apiVersi
 
 /***/ }),
 
-/***/ 3022:
+/***/ 7182:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(6912)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(8448)
 
 /**
  * Metadata Response (Version: 2) => [brokers] cluster_id controller_id [topic_metadata]
@@ -26582,10 +26582,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4891:
+/***/ 5083:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(5165)
+const requestV1 = __nccwpck_require__(7965)
 
 /**
  * Metadata Request (Version: 3) => [topics]
@@ -26597,11 +26597,11 @@ module.exports = ({ topics }) => Object.assign(requestV1({ topics }), { apiVersi
 
 /***/ }),
 
-/***/ 5743:
+/***/ 1791:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(6912)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(8448)
 
 /**
  * Metadata Response (Version: 3) => throttle_time_ms [brokers] cluster_id controller_id [topic_metadata]
@@ -26666,11 +26666,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2834:
+/***/ 8290:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Metadata: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { Metadata: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Metadata Request (Version: 4) => [topics] allow_auto_topic_creation
@@ -26690,10 +26690,10 @@ module.exports = ({ topics, allowAutoTopicCreation = true }) => ({
 
 /***/ }),
 
-/***/ 9580:
+/***/ 7548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse: parseV3, decode: decodeV3 } = __nccwpck_require__(5743)
+const { parse: parseV3, decode: decodeV3 } = __nccwpck_require__(1791)
 
 /**
  * Metadata Response (Version: 4) => throttle_time_ms [brokers] cluster_id controller_id [topic_metadata]
@@ -26725,10 +26725,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1409:
+/***/ 6065:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV4 = __nccwpck_require__(2834)
+const requestV4 = __nccwpck_require__(8290)
 
 /**
  * Metadata Request (Version: 5) => [topics] allow_auto_topic_creation
@@ -26742,11 +26742,11 @@ module.exports = ({ topics, allowAutoTopicCreation = true }) =>
 
 /***/ }),
 
-/***/ 9701:
+/***/ 4581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(6912)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(8448)
 
 /**
  * Metadata Response (Version: 5) => throttle_time_ms [brokers] cluster_id controller_id [topic_metadata]
@@ -26813,10 +26813,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2208:
+/***/ 5696:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV5 = __nccwpck_require__(1409)
+const requestV5 = __nccwpck_require__(6065)
 
 /**
  * Metadata Request (Version: 6) => [topics] allow_auto_topic_creation
@@ -26830,10 +26830,10 @@ module.exports = ({ topics, allowAutoTopicCreation = true }) =>
 
 /***/ }),
 
-/***/ 298:
+/***/ 4362:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(9701)
+const { parse, decode: decodeV1 } = __nccwpck_require__(4581)
 
 /**
  * In version 6 on quota violation, brokers send out responses before throttling.
@@ -26878,7 +26878,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3067:
+/***/ 5403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // This value signals to the broker that its default configuration should be used.
@@ -26886,18 +26886,18 @@ const RETENTION_TIME = -1
 
 const versions = {
   0: ({ groupId, topics }) => {
-    const request = __nccwpck_require__(531)
-    const response = __nccwpck_require__(4359)
+    const request = __nccwpck_require__(4099)
+    const response = __nccwpck_require__(468)
     return { request: request({ groupId, topics }), response }
   },
   1: ({ groupId, groupGenerationId, memberId, topics }) => {
-    const request = __nccwpck_require__(3284)
-    const response = __nccwpck_require__(3494)
+    const request = __nccwpck_require__(4868)
+    const response = __nccwpck_require__(4838)
     return { request: request({ groupId, groupGenerationId, memberId, topics }), response }
   },
   2: ({ groupId, groupGenerationId, memberId, retentionTime = RETENTION_TIME, topics }) => {
-    const request = __nccwpck_require__(821)
-    const response = __nccwpck_require__(193)
+    const request = __nccwpck_require__(9349)
+    const response = __nccwpck_require__(6433)
     return {
       request: request({
         groupId,
@@ -26910,8 +26910,8 @@ const versions = {
     }
   },
   3: ({ groupId, groupGenerationId, memberId, retentionTime = RETENTION_TIME, topics }) => {
-    const request = __nccwpck_require__(6854)
-    const response = __nccwpck_require__(1288)
+    const request = __nccwpck_require__(5030)
+    const response = __nccwpck_require__(8584)
     return {
       request: request({
         groupId,
@@ -26924,8 +26924,8 @@ const versions = {
     }
   },
   4: ({ groupId, groupGenerationId, memberId, retentionTime = RETENTION_TIME, topics }) => {
-    const request = __nccwpck_require__(8855)
-    const response = __nccwpck_require__(2579)
+    const request = __nccwpck_require__(1671)
+    const response = __nccwpck_require__(6819)
     return {
       request: request({
         groupId,
@@ -26938,8 +26938,8 @@ const versions = {
     }
   },
   5: ({ groupId, groupGenerationId, memberId, topics }) => {
-    const request = __nccwpck_require__(9912)
-    const response = __nccwpck_require__(306)
+    const request = __nccwpck_require__(6392)
+    const response = __nccwpck_require__(9906)
     return {
       request: request({
         groupId,
@@ -26960,11 +26960,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 531:
+/***/ 4099:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { OffsetCommit: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { OffsetCommit: apiKey } = __nccwpck_require__(4140)
 
 /**
  * OffsetCommit Request (Version: 0) => group_id [topics]
@@ -27000,11 +27000,11 @@ const encodePartition = ({ partition, offset, metadata = null }) => {
 
 /***/ }),
 
-/***/ 4359:
+/***/ 468:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * OffsetCommit Response (Version: 0) => [responses]
@@ -27052,11 +27052,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3284:
+/***/ 4868:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { OffsetCommit: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { OffsetCommit: apiKey } = __nccwpck_require__(4140)
 
 /**
  * OffsetCommit Request (Version: 1) => group_id group_generation_id member_id [topics]
@@ -27100,10 +27100,10 @@ const encodePartition = ({ partition, offset, timestamp = Date.now(), metadata =
 
 /***/ }),
 
-/***/ 3494:
+/***/ 4838:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode } = __nccwpck_require__(4359)
+const { parse, decode } = __nccwpck_require__(468)
 
 /**
  * OffsetCommit Response (Version: 1) => [responses]
@@ -27122,11 +27122,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 821:
+/***/ 9349:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { OffsetCommit: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { OffsetCommit: apiKey } = __nccwpck_require__(4140)
 
 /**
  * OffsetCommit Request (Version: 2) => group_id group_generation_id member_id retention_time [topics]
@@ -27170,10 +27170,10 @@ const encodePartition = ({ partition, offset, metadata = null }) => {
 
 /***/ }),
 
-/***/ 193:
+/***/ 6433:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode } = __nccwpck_require__(4359)
+const { parse, decode } = __nccwpck_require__(468)
 
 /**
  * OffsetCommit Response (Version: 1) => [responses]
@@ -27192,10 +27192,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6854:
+/***/ 5030:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV2 = __nccwpck_require__(821)
+const requestV2 = __nccwpck_require__(9349)
 
 /**
  * OffsetCommit Request (Version: 3) => group_id generation_id member_id retention_time [topics]
@@ -27219,11 +27219,11 @@ module.exports = ({ groupId, groupGenerationId, memberId, retentionTime, topics 
 
 /***/ }),
 
-/***/ 1288:
+/***/ 8584:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(4359)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(468)
 
 /**
  * OffsetCommit Response (Version: 3) => throttle_time_ms [responses]
@@ -27261,10 +27261,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8855:
+/***/ 1671:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV3 = __nccwpck_require__(6854)
+const requestV3 = __nccwpck_require__(5030)
 
 /**
  * OffsetCommit Request (Version: 4) => group_id generation_id member_id retention_time [topics]
@@ -27288,10 +27288,10 @@ module.exports = ({ groupId, groupGenerationId, memberId, retentionTime, topics 
 
 /***/ }),
 
-/***/ 2579:
+/***/ 6819:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV3 } = __nccwpck_require__(1288)
+const { parse, decode: decodeV3 } = __nccwpck_require__(8584)
 
 /**
  * Starting in version 4, on quota violation, brokers send out responses before throttling.
@@ -27324,11 +27324,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9912:
+/***/ 6392:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { OffsetCommit: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { OffsetCommit: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Version 5 removes retention_time, as this is controlled by a broker setting
@@ -27372,10 +27372,10 @@ const encodePartition = ({ partition, offset, metadata = null }) => {
 
 /***/ }),
 
-/***/ 306:
+/***/ 9906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode } = __nccwpck_require__(2579)
+const { parse, decode } = __nccwpck_require__(6819)
 
 /**
  * OffsetCommit Response (Version: 5) => throttle_time_ms [responses]
@@ -27394,28 +27394,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8930:
+/***/ 450:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   1: ({ groupId, topics }) => {
-    const request = __nccwpck_require__(7663)
-    const response = __nccwpck_require__(8395)
+    const request = __nccwpck_require__(1359)
+    const response = __nccwpck_require__(8875)
     return { request: request({ groupId, topics }), response }
   },
   2: ({ groupId, topics }) => {
-    const request = __nccwpck_require__(9698)
-    const response = __nccwpck_require__(5260)
+    const request = __nccwpck_require__(6370)
+    const response = __nccwpck_require__(6300)
     return { request: request({ groupId, topics }), response }
   },
   3: ({ groupId, topics }) => {
-    const request = __nccwpck_require__(9601)
-    const response = __nccwpck_require__(597)
+    const request = __nccwpck_require__(5937)
+    const response = __nccwpck_require__(3893)
     return { request: request({ groupId, topics }), response }
   },
   4: ({ groupId, topics }) => {
-    const request = __nccwpck_require__(5596)
-    const response = __nccwpck_require__(4030)
+    const request = __nccwpck_require__(172)
+    const response = __nccwpck_require__(9614)
     return { request: request({ groupId, topics }), response }
   },
 }
@@ -27428,11 +27428,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7663:
+/***/ 1359:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { OffsetFetch: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { OffsetFetch: apiKey } = __nccwpck_require__(4140)
 
 /**
  * OffsetFetch Request (Version: 1) => group_id [topics]
@@ -27463,11 +27463,11 @@ const encodePartition = ({ partition }) => {
 
 /***/ }),
 
-/***/ 8395:
+/***/ 8875:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * OffsetFetch Response (Version: 1) => [responses]
@@ -27519,10 +27519,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9698:
+/***/ 6370:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(7663)
+const requestV1 = __nccwpck_require__(1359)
 
 /**
  * OffsetFetch Request (Version: 2) => group_id [topics]
@@ -27539,11 +27539,11 @@ module.exports = ({ groupId, topics }) =>
 
 /***/ }),
 
-/***/ 5260:
+/***/ 6300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * OffsetFetch Response (Version: 2) => [responses] error_code
@@ -27601,11 +27601,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9601:
+/***/ 5937:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { OffsetFetch: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { OffsetFetch: apiKey } = __nccwpck_require__(4140)
 
 /**
  * OffsetFetch Request (Version: 3) => group_id [topics]
@@ -27636,11 +27636,11 @@ const encodePartition = ({ partition }) => {
 
 /***/ }),
 
-/***/ 597:
+/***/ 3893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV2 } = __nccwpck_require__(5260)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV2 } = __nccwpck_require__(6300)
 
 /**
  * OffsetFetch Response (Version: 3) => throttle_time_ms [responses] error_code
@@ -27684,10 +27684,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5596:
+/***/ 172:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV3 = __nccwpck_require__(9601)
+const requestV3 = __nccwpck_require__(5937)
 
 /**
  * OffsetFetch Request (Version: 4) => group_id [topics]
@@ -27704,10 +27704,10 @@ module.exports = ({ groupId, topics }) =>
 
 /***/ }),
 
-/***/ 4030:
+/***/ 9614:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV3 } = __nccwpck_require__(597)
+const { parse, decode: decodeV3 } = __nccwpck_require__(3893)
 
 /**
  * Starting in version 4, on quota violation, brokers send out responses before throttling.
@@ -27743,28 +27743,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8067:
+/***/ 1027:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ acks, timeout, topicData }) => {
-    const request = __nccwpck_require__(7515)
-    const response = __nccwpck_require__(4911)
+    const request = __nccwpck_require__(1195)
+    const response = __nccwpck_require__(7503)
     return { request: request({ acks, timeout, topicData }), response }
   },
   1: ({ acks, timeout, topicData }) => {
-    const request = __nccwpck_require__(2540)
-    const response = __nccwpck_require__(8702)
+    const request = __nccwpck_require__(4924)
+    const response = __nccwpck_require__(9598)
     return { request: request({ acks, timeout, topicData }), response }
   },
   2: ({ acks, timeout, topicData, compression }) => {
-    const request = __nccwpck_require__(9837)
-    const response = __nccwpck_require__(9321)
+    const request = __nccwpck_require__(4909)
+    const response = __nccwpck_require__(1209)
     return { request: request({ acks, timeout, compression, topicData }), response }
   },
   3: ({ acks, timeout, compression, topicData, transactionalId, producerId, producerEpoch }) => {
-    const request = __nccwpck_require__(2974)
-    const response = __nccwpck_require__(5440)
+    const request = __nccwpck_require__(8270)
+    const response = __nccwpck_require__(2416)
     return {
       request: request({
         acks,
@@ -27779,8 +27779,8 @@ const versions = {
     }
   },
   4: ({ acks, timeout, compression, topicData, transactionalId, producerId, producerEpoch }) => {
-    const request = __nccwpck_require__(2879)
-    const response = __nccwpck_require__(7355)
+    const request = __nccwpck_require__(1823)
+    const response = __nccwpck_require__(5051)
     return {
       request: request({
         acks,
@@ -27795,8 +27795,8 @@ const versions = {
     }
   },
   5: ({ acks, timeout, compression, topicData, transactionalId, producerId, producerEpoch }) => {
-    const request = __nccwpck_require__(8080)
-    const response = __nccwpck_require__(8554)
+    const request = __nccwpck_require__(5920)
+    const response = __nccwpck_require__(8474)
     return {
       request: request({
         acks,
@@ -27811,8 +27811,8 @@ const versions = {
     }
   },
   6: ({ acks, timeout, compression, topicData, transactionalId, producerId, producerEpoch }) => {
-    const request = __nccwpck_require__(5281)
-    const response = __nccwpck_require__(8101)
+    const request = __nccwpck_require__(2657)
+    const response = __nccwpck_require__(725)
     return {
       request: request({
         acks,
@@ -27827,8 +27827,8 @@ const versions = {
     }
   },
   7: ({ acks, timeout, compression, topicData, transactionalId, producerId, producerEpoch }) => {
-    const request = __nccwpck_require__(2770)
-    const response = __nccwpck_require__(9084)
+    const request = __nccwpck_require__(4946)
+    const response = __nccwpck_require__(9516)
     return {
       request: request({
         acks,
@@ -27852,12 +27852,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7515:
+/***/ 1195:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Produce: apiKey } = __nccwpck_require__(6044)
-const MessageSet = __nccwpck_require__(6071)
+const Encoder = __nccwpck_require__(8205)
+const { Produce: apiKey } = __nccwpck_require__(4140)
+const MessageSet = __nccwpck_require__(8087)
 
 /**
  * Produce Request (Version: 0) => acks timeout [topic_data]
@@ -27945,11 +27945,11 @@ const encodePartitions = ({ partition, messages }) => {
 
 /***/ }),
 
-/***/ 4911:
+/***/ 7503:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * v0
@@ -27999,10 +27999,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2540:
+/***/ 4924:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(7515)
+const requestV0 = __nccwpck_require__(1195)
 
 // Produce Request on or after v1 indicates the client can parse the quota throttle time
 // in the Produce Response.
@@ -28014,11 +28014,11 @@ module.exports = ({ acks, timeout, topicData }) => {
 
 /***/ }),
 
-/***/ 8702:
+/***/ 9598:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(4911)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(7503)
 
 /**
  * v1 (supported in 0.9.0 or later)
@@ -28059,13 +28059,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9837:
+/***/ 4909:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { Produce: apiKey } = __nccwpck_require__(6044)
-const MessageSet = __nccwpck_require__(6071)
-const { Types, lookupCodec } = __nccwpck_require__(3664)
+const Encoder = __nccwpck_require__(8205)
+const { Produce: apiKey } = __nccwpck_require__(4140)
+const MessageSet = __nccwpck_require__(8087)
+const { Types, lookupCodec } = __nccwpck_require__(4256)
 
 // Produce Request on or after v2 indicates the client can parse the timestamp field
 // in the produce Response.
@@ -28132,11 +28132,11 @@ const partitionsEncoder = compression => async ({ partition, messages }) => {
 
 /***/ }),
 
-/***/ 9321:
+/***/ 1209:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV0 } = __nccwpck_require__(4911)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV0 } = __nccwpck_require__(7503)
 
 /**
  * v2 (supported in 0.10.0 or later)
@@ -28179,15 +28179,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2974:
+/***/ 8270:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Long = __nccwpck_require__(7286)
-const Encoder = __nccwpck_require__(7885)
-const { Produce: apiKey } = __nccwpck_require__(6044)
-const { Types } = __nccwpck_require__(3664)
-const Record = __nccwpck_require__(5478)
-const { RecordBatch } = __nccwpck_require__(5512)
+const Long = __nccwpck_require__(886)
+const Encoder = __nccwpck_require__(8205)
+const { Produce: apiKey } = __nccwpck_require__(4140)
+const { Types } = __nccwpck_require__(4256)
+const Record = __nccwpck_require__(262)
+const { RecordBatch } = __nccwpck_require__(7880)
 
 /**
  * Produce Request (Version: 3) => transactional_id acks timeout [topic_data]
@@ -28305,11 +28305,11 @@ const partitionsEncoder = compression => async ({
 
 /***/ }),
 
-/***/ 5440:
+/***/ 2416:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * Produce Response (Version: 3) => [responses] throttle_time_ms
@@ -28366,10 +28366,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2879:
+/***/ 1823:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV3 = __nccwpck_require__(2974)
+const requestV3 = __nccwpck_require__(8270)
 
 /**
  * Produce Request (Version: 4) => transactional_id acks timeout [topic_data]
@@ -28408,10 +28408,10 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 7355:
+/***/ 5051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(5440)
+const { decode, parse } = __nccwpck_require__(2416)
 
 /**
  * Produce Response (Version: 4) => [responses] throttle_time_ms
@@ -28433,10 +28433,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8080:
+/***/ 5920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV3 = __nccwpck_require__(2974)
+const requestV3 = __nccwpck_require__(8270)
 
 /**
  * Produce Request (Version: 5) => transactional_id acks timeout [topic_data]
@@ -28475,11 +28475,11 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 8554:
+/***/ 8474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { parse: parseV3 } = __nccwpck_require__(5440)
+const Decoder = __nccwpck_require__(9049)
+const { parse: parseV3 } = __nccwpck_require__(2416)
 
 /**
  * Produce Response (Version: 5) => [responses] throttle_time_ms
@@ -28525,10 +28525,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5281:
+/***/ 2657:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV5 = __nccwpck_require__(8080)
+const requestV5 = __nccwpck_require__(5920)
 
 /**
  * The version number is bumped to indicate that on quota violation brokers send out responses before throttling.
@@ -28570,10 +28570,10 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 8101:
+/***/ 725:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV5 } = __nccwpck_require__(8554)
+const { parse, decode: decodeV5 } = __nccwpck_require__(8474)
 
 /**
  * The version number is bumped to indicate that on quota violation brokers send out responses before throttling.
@@ -28609,10 +28609,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2770:
+/***/ 4946:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV6 = __nccwpck_require__(5281)
+const requestV6 = __nccwpck_require__(2657)
 
 /**
  * V7 indicates ZStandard capability (see KIP-110)
@@ -28654,10 +28654,10 @@ module.exports = ({
 
 /***/ }),
 
-/***/ 9084:
+/***/ 9516:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(8101)
+const { decode, parse } = __nccwpck_require__(725)
 
 /**
  * Produce Response (Version: 7) => [responses] throttle_time_ms
@@ -28680,18 +28680,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2863:
+/***/ 1407:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ authBytes }) => {
-    const request = __nccwpck_require__(7447)
-    const response = __nccwpck_require__(8579)
+    const request = __nccwpck_require__(7015)
+    const response = __nccwpck_require__(2291)
     return { request: request({ authBytes }), response }
   },
   1: ({ authBytes }) => {
-    const request = __nccwpck_require__(6920)
-    const response = __nccwpck_require__(9074)
+    const request = __nccwpck_require__(1736)
+    const response = __nccwpck_require__(5378)
     return { request: request({ authBytes }), response }
   },
 }
@@ -28704,11 +28704,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7447:
+/***/ 7015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { SaslAuthenticate: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { SaslAuthenticate: apiKey } = __nccwpck_require__(4140)
 
 /**
  * SaslAuthenticate Request (Version: 0) => sasl_auth_bytes
@@ -28730,19 +28730,19 @@ module.exports = ({ authBytes }) => ({
 
 /***/ }),
 
-/***/ 8579:
+/***/ 2291:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const Encoder = __nccwpck_require__(7885)
+const Decoder = __nccwpck_require__(9049)
+const Encoder = __nccwpck_require__(8205)
 const {
   failure,
   createErrorFromCode,
   failIfVersionNotSupported,
   errorCodes,
-} = __nccwpck_require__(8687)
+} = __nccwpck_require__(4511)
 
-const { KafkaJSProtocolError } = __nccwpck_require__(2473)
+const { KafkaJSProtocolError } = __nccwpck_require__(9657)
 const SASL_AUTHENTICATION_FAILED = 58
 const protocolAuthError = errorCodes.find(e => e.code === SASL_AUTHENTICATION_FAILED)
 
@@ -28796,10 +28796,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6920:
+/***/ 1736:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(7447)
+const requestV0 = __nccwpck_require__(7015)
 
 /**
  * SaslAuthenticate Request (Version: 1) => sasl_auth_bytes
@@ -28814,13 +28814,13 @@ module.exports = ({ authBytes }) => Object.assign(requestV0({ authBytes }), { ap
 
 /***/ }),
 
-/***/ 9074:
+/***/ 5378:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const Encoder = __nccwpck_require__(7885)
-const { parse: parseV0 } = __nccwpck_require__(8579)
-const { failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const Encoder = __nccwpck_require__(8205)
+const { parse: parseV0 } = __nccwpck_require__(2291)
+const { failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * SaslAuthenticate Response (Version: 1) => error_code error_message sasl_auth_bytes
@@ -28858,18 +28858,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 763:
+/***/ 5163:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ mechanism }) => {
-    const request = __nccwpck_require__(7187)
-    const response = __nccwpck_require__(9767)
+    const request = __nccwpck_require__(4083)
+    const response = __nccwpck_require__(4263)
     return { request: request({ mechanism }), response }
   },
   1: ({ mechanism }) => {
-    const request = __nccwpck_require__(8324)
-    const response = __nccwpck_require__(2422)
+    const request = __nccwpck_require__(5124)
+    const response = __nccwpck_require__(726)
     return { request: request({ mechanism }), response }
   },
 }
@@ -28882,11 +28882,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7187:
+/***/ 4083:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { SaslHandshake: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { SaslHandshake: apiKey } = __nccwpck_require__(4140)
 
 /**
  * SaslHandshake Request (Version: 0) => mechanism
@@ -28906,11 +28906,11 @@ module.exports = ({ mechanism }) => ({
 
 /***/ }),
 
-/***/ 9767:
+/***/ 4263:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * SaslHandshake Response (Version: 0) => error_code [enabled_mechanisms]
@@ -28946,20 +28946,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8324:
+/***/ 5124:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(7187)
+const requestV0 = __nccwpck_require__(4083)
 
 module.exports = ({ mechanism }) => ({ ...requestV0({ mechanism }), apiVersion: 1 })
 
 
 /***/ }),
 
-/***/ 2422:
+/***/ 726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode: decodeV0, parse: parseV0 } = __nccwpck_require__(9767)
+const { decode: decodeV0, parse: parseV0 } = __nccwpck_require__(4263)
 
 module.exports = {
   decode: decodeV0,
@@ -28969,37 +28969,37 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1389:
+/***/ 7725:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ groupId, generationId, memberId, groupAssignment }) => {
-    const request = __nccwpck_require__(8813)
-    const response = __nccwpck_require__(7225)
+    const request = __nccwpck_require__(7517)
+    const response = __nccwpck_require__(7241)
     return {
       request: request({ groupId, generationId, memberId, groupAssignment }),
       response,
     }
   },
   1: ({ groupId, generationId, memberId, groupAssignment }) => {
-    const request = __nccwpck_require__(8302)
-    const response = __nccwpck_require__(9696)
+    const request = __nccwpck_require__(878)
+    const response = __nccwpck_require__(6067)
     return {
       request: request({ groupId, generationId, memberId, groupAssignment }),
       response,
     }
   },
   2: ({ groupId, generationId, memberId, groupAssignment }) => {
-    const request = __nccwpck_require__(6491)
-    const response = __nccwpck_require__(9167)
+    const request = __nccwpck_require__(3803)
+    const response = __nccwpck_require__(9887)
     return {
       request: request({ groupId, generationId, memberId, groupAssignment }),
       response,
     }
   },
   3: ({ groupId, generationId, memberId, groupInstanceId, groupAssignment }) => {
-    const request = __nccwpck_require__(1516)
-    const response = __nccwpck_require__(6606)
+    const request = __nccwpck_require__(7532)
+    const response = __nccwpck_require__(5630)
     return {
       request: request({ groupId, generationId, memberId, groupInstanceId, groupAssignment }),
       response,
@@ -29015,11 +29015,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8813:
+/***/ 7517:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { SyncGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { SyncGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * SyncGroup Request (Version: 0) => group_id generation_id member_id [group_assignment]
@@ -29051,11 +29051,11 @@ const encodeGroupAssignment = ({ memberId, memberAssignment }) => {
 
 /***/ }),
 
-/***/ 7225:
+/***/ 7241:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode, failIfVersionNotSupported } = __nccwpck_require__(4511)
 
 /**
  * SyncGroup Response (Version: 0) => error_code member_assignment
@@ -29091,10 +29091,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8302:
+/***/ 878:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(8813)
+const requestV0 = __nccwpck_require__(7517)
 
 /**
  * SyncGroup Request (Version: 1) => group_id generation_id member_id [group_assignment]
@@ -29112,12 +29112,12 @@ module.exports = ({ groupId, generationId, memberId, groupAssignment }) =>
 
 /***/ }),
 
-/***/ 9696:
+/***/ 6067:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failIfVersionNotSupported } = __nccwpck_require__(8687)
-const { parse: parseV0 } = __nccwpck_require__(7225)
+const Decoder = __nccwpck_require__(9049)
+const { failIfVersionNotSupported } = __nccwpck_require__(4511)
+const { parse: parseV0 } = __nccwpck_require__(7241)
 
 /**
  * SyncGroup Response (Version: 1) => throttle_time_ms error_code member_assignment
@@ -29148,10 +29148,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6491:
+/***/ 3803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV1 = __nccwpck_require__(8302)
+const requestV1 = __nccwpck_require__(878)
 
 /**
  * SyncGroup Request (Version: 2) => group_id generation_id member_id [group_assignment]
@@ -29169,10 +29169,10 @@ module.exports = ({ groupId, generationId, memberId, groupAssignment }) =>
 
 /***/ }),
 
-/***/ 9167:
+/***/ 9887:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(9696)
+const { parse, decode: decodeV1 } = __nccwpck_require__(6067)
 
 /**
  * In version 2, on quota violation, brokers send out responses before throttling.
@@ -29202,11 +29202,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1516:
+/***/ 7532:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { SyncGroup: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { SyncGroup: apiKey } = __nccwpck_require__(4140)
 
 /**
  * Version 3 adds group_instance_id to indicate member identity across restarts.
@@ -29249,10 +29249,10 @@ const encodeGroupAssignment = ({ memberId, memberAssignment }) => {
 
 /***/ }),
 
-/***/ 6606:
+/***/ 5630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { decode, parse } = __nccwpck_require__(9167)
+const { decode, parse } = __nccwpck_require__(9887)
 
 /**
  * SyncGroup Response (Version: 2) => throttle_time_ms error_code member_assignment
@@ -29268,21 +29268,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1531:
+/***/ 5003:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const versions = {
   0: ({ transactionalId, groupId, producerId, producerEpoch, topics }) => {
-    const request = __nccwpck_require__(7955)
-    const response = __nccwpck_require__(2711)
+    const request = __nccwpck_require__(5251)
+    const response = __nccwpck_require__(7559)
     return {
       request: request({ transactionalId, groupId, producerId, producerEpoch, topics }),
       response,
     }
   },
   1: ({ transactionalId, groupId, producerId, producerEpoch, topics }) => {
-    const request = __nccwpck_require__(5076)
-    const response = __nccwpck_require__(9462)
+    const request = __nccwpck_require__(2740)
+    const response = __nccwpck_require__(6566)
     return {
       request: request({ transactionalId, groupId, producerId, producerEpoch, topics }),
       response,
@@ -29298,11 +29298,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7955:
+/***/ 5251:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
-const { TxnOffsetCommit: apiKey } = __nccwpck_require__(6044)
+const Encoder = __nccwpck_require__(8205)
+const { TxnOffsetCommit: apiKey } = __nccwpck_require__(4140)
 
 /**
  * TxnOffsetCommit Request (Version: 0) => transactional_id group_id producer_id producer_epoch [topics]
@@ -29346,11 +29346,11 @@ const encodePartition = ({ partition, offset, metadata }) => {
 
 /***/ }),
 
-/***/ 2711:
+/***/ 7559:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Decoder = __nccwpck_require__(8201)
-const { failure, createErrorFromCode } = __nccwpck_require__(8687)
+const Decoder = __nccwpck_require__(9049)
+const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 
 /**
  * TxnOffsetCommit Response (Version: 0) => throttle_time_ms [topics]
@@ -29404,10 +29404,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5076:
+/***/ 2740:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const requestV0 = __nccwpck_require__(7955)
+const requestV0 = __nccwpck_require__(5251)
 
 /**
  * TxnOffsetCommit Request (Version: 1) => transactional_id group_id producer_id producer_epoch [topics]
@@ -29431,10 +29431,10 @@ module.exports = ({ transactionalId, groupId, producerId, producerEpoch, topics 
 
 /***/ }),
 
-/***/ 9462:
+/***/ 6566:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse, decode: decodeV1 } = __nccwpck_require__(2711)
+const { parse, decode: decodeV1 } = __nccwpck_require__(7559)
 
 /**
  * In version 1, on quota violation, brokers send out responses before throttling.
@@ -29467,7 +29467,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 462:
+/***/ 3294:
 /***/ ((module) => {
 
 // From:
@@ -29520,21 +29520,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3972:
+/***/ 6484:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = {
-  request: __nccwpck_require__(6425),
-  response: __nccwpck_require__(5629),
+  request: __nccwpck_require__(9625),
+  response: __nccwpck_require__(8653),
 }
 
 
 /***/ }),
 
-/***/ 6425:
+/***/ 9625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 const US_ASCII_NULL_CHAR = '\u0000'
 
@@ -29549,7 +29549,7 @@ module.exports = ({ authorizationIdentity, accessKeyId, secretAccessKey, session
 
 /***/ }),
 
-/***/ 5629:
+/***/ 8653:
 /***/ ((module) => {
 
 module.exports = {
@@ -29560,18 +29560,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6144:
+/***/ 4560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = {
-  request: __nccwpck_require__(5469),
-  response: __nccwpck_require__(6921),
+  request: __nccwpck_require__(9837),
+  response: __nccwpck_require__(537),
 }
 
 
 /***/ }),
 
-/***/ 5469:
+/***/ 9837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -29601,7 +29601,7 @@ module.exports = {
  * identity. If both steps succeed, the user is logged in.
  */
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 const SEPARATOR = '\u0001' // SOH - Start Of Header ASCII
 
@@ -29640,7 +29640,7 @@ module.exports = async ({ authorizationIdentity = null }, oauthBearerToken) => {
 
 /***/ }),
 
-/***/ 6921:
+/***/ 537:
 /***/ ((module) => {
 
 module.exports = {
@@ -29651,18 +29651,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7470:
+/***/ 5022:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = {
-  request: __nccwpck_require__(3599),
-  response: __nccwpck_require__(1787),
+  request: __nccwpck_require__(4815),
+  response: __nccwpck_require__(651),
 }
 
 
 /***/ }),
 
-/***/ 3599:
+/***/ 4815:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -29682,7 +29682,7 @@ module.exports = {
  * If both steps succeed, the user is logged in.
  */
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 const US_ASCII_NULL_CHAR = '\u0000'
 
@@ -29697,7 +29697,7 @@ module.exports = ({ authorizationIdentity = null, username, password }) => ({
 
 /***/ }),
 
-/***/ 1787:
+/***/ 651:
 /***/ ((module) => {
 
 module.exports = {
@@ -29708,10 +29708,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7551:
+/***/ 2511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 module.exports = ({ finalMessage }) => ({
   encode: async () => new Encoder().writeBytes(finalMessage).buffer,
@@ -29720,15 +29720,15 @@ module.exports = ({ finalMessage }) => ({
 
 /***/ }),
 
-/***/ 1387:
+/***/ 6523:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(1693)
+module.exports = __nccwpck_require__(4829)
 
 
 /***/ }),
 
-/***/ 9465:
+/***/ 8665:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -29748,7 +29748,7 @@ module.exports = __nccwpck_require__(1693)
  * to add support for security layers).
  */
 
-const Encoder = __nccwpck_require__(7885)
+const Encoder = __nccwpck_require__(8205)
 
 module.exports = ({ clientFirstMessage }) => ({
   encode: async () => new Encoder().writeBytes(clientFirstMessage).buffer,
@@ -29757,12 +29757,12 @@ module.exports = ({ clientFirstMessage }) => ({
 
 /***/ }),
 
-/***/ 1693:
+/***/ 4829:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "_" }] */
 
-const Decoder = __nccwpck_require__(8201)
+const Decoder = __nccwpck_require__(9049)
 
 const ENTRY_REGEX = /^([rsiev])=(.*)$/
 
@@ -29787,24 +29787,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9508:
+/***/ 8532:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = {
   firstMessage: {
-    request: __nccwpck_require__(9465),
-    response: __nccwpck_require__(1693),
+    request: __nccwpck_require__(8665),
+    response: __nccwpck_require__(4829),
   },
   finalMessage: {
-    request: __nccwpck_require__(7551),
-    response: __nccwpck_require__(1387),
+    request: __nccwpck_require__(2511),
+    response: __nccwpck_require__(6523),
   },
 }
 
 
 /***/ }),
 
-/***/ 4068:
+/***/ 6724:
 /***/ ((module) => {
 
 /**
@@ -29826,7 +29826,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4203:
+/***/ 363:
 /***/ ((module) => {
 
 module.exports = {
@@ -29840,7 +29840,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 873:
+/***/ 8297:
 /***/ ((module) => {
 
 module.exports = {
@@ -29854,13 +29854,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6001:
+/***/ 3169:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError } = __nccwpck_require__(2473)
+const { KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError } = __nccwpck_require__(9657)
 
 const isTestMode = process.env.NODE_ENV === 'test'
-const RETRY_DEFAULT = isTestMode ? __nccwpck_require__(873) : __nccwpck_require__(4203)
+const RETRY_DEFAULT = isTestMode ? __nccwpck_require__(8297) : __nccwpck_require__(363)
 
 const random = (min, max) => {
   return Math.random() * (max - min) + min
@@ -29938,7 +29938,7 @@ module.exports = (opts = {}) => fn => {
 
 /***/ }),
 
-/***/ 2420:
+/***/ 6116:
 /***/ ((module) => {
 
 module.exports = (a, b) => {
@@ -29959,7 +29959,7 @@ module.exports = (a, b) => {
 
 /***/ }),
 
-/***/ 5168:
+/***/ 3779:
 /***/ ((module) => {
 
 module.exports = async (array, groupFn) => {
@@ -29976,11 +29976,11 @@ module.exports = async (array, groupFn) => {
 
 /***/ }),
 
-/***/ 139:
+/***/ 8347:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { format } = __nccwpck_require__(9023)
-const { KafkaJSLockTimeout } = __nccwpck_require__(2473)
+const { KafkaJSLockTimeout } = __nccwpck_require__(9657)
 
 const PRIVATE = {
   LOCKED: Symbol('private:Lock:locked'),
@@ -30046,7 +30046,7 @@ module.exports = class Lock {
 
 /***/ }),
 
-/***/ 7286:
+/***/ 886:
 /***/ ((module) => {
 
 /**
@@ -30396,7 +30396,7 @@ module.exports = Long
 
 /***/ }),
 
-/***/ 9758:
+/***/ 6129:
 /***/ ((module) => {
 
 module.exports = fn => {
@@ -30413,7 +30413,7 @@ module.exports = fn => {
 
 /***/ }),
 
-/***/ 2517:
+/***/ 2245:
 /***/ ((module) => {
 
 /**
@@ -30429,7 +30429,7 @@ module.exports = seq
 
 /***/ }),
 
-/***/ 105:
+/***/ 2889:
 /***/ ((module) => {
 
 /**
@@ -30454,7 +30454,7 @@ module.exports = asyncFunction => {
 
 /***/ }),
 
-/***/ 8019:
+/***/ 3267:
 /***/ ((module) => {
 
 /**
@@ -30486,7 +30486,7 @@ module.exports = array => {
 
 /***/ }),
 
-/***/ 3689:
+/***/ 6073:
 /***/ ((module) => {
 
 module.exports = timeInMs =>
@@ -30497,7 +30497,7 @@ module.exports = timeInMs =>
 
 /***/ }),
 
-/***/ 7488:
+/***/ 6288:
 /***/ ((module) => {
 
 const { keys } = Object
@@ -30507,11 +30507,11 @@ module.exports = object =>
 
 /***/ }),
 
-/***/ 6706:
+/***/ 4610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const sleep = __nccwpck_require__(3689)
-const { KafkaJSTimeout } = __nccwpck_require__(2473)
+const sleep = __nccwpck_require__(6073)
+const { KafkaJSTimeout } = __nccwpck_require__(9657)
 
 module.exports = (
   fn,
@@ -30564,7 +30564,7 @@ module.exports = (
 
 /***/ }),
 
-/***/ 3922:
+/***/ 6242:
 /***/ ((module) => {
 
 const BASE_URL = 'https://kafka.js.org'
@@ -30578,7 +30578,7 @@ module.exports = (path, hash) =>
 
 /***/ }),
 
-/***/ 4472:
+/***/ 744:
 /***/ ((module) => {
 
 /**
@@ -30747,17 +30747,17 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 529:
+/***/ 3585:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Top level file is just a mixin of submodules & constants
 
 
-var assign    = (__nccwpck_require__(9362).assign);
+var assign    = (__nccwpck_require__(5538).assign);
 
-var deflate   = __nccwpck_require__(3582);
-var inflate   = __nccwpck_require__(1342);
-var constants = __nccwpck_require__(8990);
+var deflate   = __nccwpck_require__(9854);
+var inflate   = __nccwpck_require__(5521);
+var constants = __nccwpck_require__(8958);
 
 var pako = {};
 
@@ -30768,17 +30768,17 @@ module.exports = pako;
 
 /***/ }),
 
-/***/ 3582:
+/***/ 9854:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 
-var zlib_deflate = __nccwpck_require__(3424);
-var utils        = __nccwpck_require__(9362);
-var strings      = __nccwpck_require__(961);
-var msg          = __nccwpck_require__(2395);
-var ZStream      = __nccwpck_require__(897);
+var zlib_deflate = __nccwpck_require__(9760);
+var utils        = __nccwpck_require__(5538);
+var strings      = __nccwpck_require__(9153);
+var msg          = __nccwpck_require__(2523);
+var ZStream      = __nccwpck_require__(9137);
 
 var toString = Object.prototype.toString;
 
@@ -31175,19 +31175,19 @@ exports.gzip = gzip;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 5521:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 
-var zlib_inflate = __nccwpck_require__(6508);
-var utils        = __nccwpck_require__(9362);
-var strings      = __nccwpck_require__(961);
-var c            = __nccwpck_require__(8990);
-var msg          = __nccwpck_require__(2395);
-var ZStream      = __nccwpck_require__(897);
-var GZheader     = __nccwpck_require__(6559);
+var zlib_inflate = __nccwpck_require__(6716);
+var utils        = __nccwpck_require__(5538);
+var strings      = __nccwpck_require__(9153);
+var c            = __nccwpck_require__(8958);
+var msg          = __nccwpck_require__(2523);
+var ZStream      = __nccwpck_require__(9137);
+var GZheader     = __nccwpck_require__(8991);
 
 var toString = Object.prototype.toString;
 
@@ -31605,7 +31605,7 @@ exports.ungzip  = inflate;
 
 /***/ }),
 
-/***/ 9362:
+/***/ 5538:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -31717,14 +31717,14 @@ exports.setTyped(TYPED_OK);
 
 /***/ }),
 
-/***/ 961:
+/***/ 9153:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // String encode/decode helpers
 
 
 
-var utils = __nccwpck_require__(9362);
+var utils = __nccwpck_require__(5538);
 
 
 // Quick check if we can use fast array to bin string conversion
@@ -31911,7 +31911,7 @@ exports.utf8border = function (buf, max) {
 
 /***/ }),
 
-/***/ 9082:
+/***/ 9834:
 /***/ ((module) => {
 
 
@@ -31969,7 +31969,7 @@ module.exports = adler32;
 
 /***/ }),
 
-/***/ 8990:
+/***/ 8958:
 /***/ ((module) => {
 
 
@@ -32044,7 +32044,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4100:
+/***/ 3780:
 /***/ ((module) => {
 
 
@@ -32110,7 +32110,7 @@ module.exports = crc32;
 
 /***/ }),
 
-/***/ 3424:
+/***/ 9760:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -32134,11 +32134,11 @@ module.exports = crc32;
 //   misrepresented as being the original software.
 // 3. This notice may not be removed or altered from any source distribution.
 
-var utils   = __nccwpck_require__(9362);
-var trees   = __nccwpck_require__(7026);
-var adler32 = __nccwpck_require__(9082);
-var crc32   = __nccwpck_require__(4100);
-var msg     = __nccwpck_require__(2395);
+var utils   = __nccwpck_require__(5538);
+var trees   = __nccwpck_require__(1666);
+var adler32 = __nccwpck_require__(9834);
+var crc32   = __nccwpck_require__(3780);
+var msg     = __nccwpck_require__(2523);
 
 /* Public constants ==========================================================*/
 /* ===========================================================================*/
@@ -33991,7 +33991,7 @@ exports.deflateTune = deflateTune;
 
 /***/ }),
 
-/***/ 6559:
+/***/ 8991:
 /***/ ((module) => {
 
 
@@ -34056,7 +34056,7 @@ module.exports = GZheader;
 
 /***/ }),
 
-/***/ 7478:
+/***/ 7894:
 /***/ ((module) => {
 
 
@@ -34408,7 +34408,7 @@ module.exports = function inflate_fast(strm, start) {
 
 /***/ }),
 
-/***/ 6508:
+/***/ 6716:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34432,11 +34432,11 @@ module.exports = function inflate_fast(strm, start) {
 //   misrepresented as being the original software.
 // 3. This notice may not be removed or altered from any source distribution.
 
-var utils         = __nccwpck_require__(9362);
-var adler32       = __nccwpck_require__(9082);
-var crc32         = __nccwpck_require__(4100);
-var inflate_fast  = __nccwpck_require__(7478);
-var inflate_table = __nccwpck_require__(5107);
+var utils         = __nccwpck_require__(5538);
+var adler32       = __nccwpck_require__(9834);
+var crc32         = __nccwpck_require__(3780);
+var inflate_fast  = __nccwpck_require__(7894);
+var inflate_table = __nccwpck_require__(992);
 
 var CODES = 0;
 var LENS = 1;
@@ -35971,7 +35971,7 @@ exports.inflateUndermine = inflateUndermine;
 
 /***/ }),
 
-/***/ 5107:
+/***/ 992:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -35995,7 +35995,7 @@ exports.inflateUndermine = inflateUndermine;
 //   misrepresented as being the original software.
 // 3. This notice may not be removed or altered from any source distribution.
 
-var utils = __nccwpck_require__(9362);
+var utils = __nccwpck_require__(5538);
 
 var MAXBITS = 15;
 var ENOUGH_LENS = 852;
@@ -36321,7 +36321,7 @@ module.exports = function inflate_table(type, lens, lens_index, codes, table, ta
 
 /***/ }),
 
-/***/ 2395:
+/***/ 2523:
 /***/ ((module) => {
 
 
@@ -36360,7 +36360,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7026:
+/***/ 1666:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -36386,7 +36386,7 @@ module.exports = {
 
 /* eslint-disable space-unary-ops */
 
-var utils = __nccwpck_require__(9362);
+var utils = __nccwpck_require__(5538);
 
 /* Public constants ==========================================================*/
 /* ===========================================================================*/
@@ -37589,7 +37589,7 @@ exports._tr_align = _tr_align;
 
 /***/ }),
 
-/***/ 897:
+/***/ 9137:
 /***/ ((module) => {
 
 
@@ -37643,13 +37643,13 @@ module.exports = ZStream;
 
 /***/ }),
 
-/***/ 2122:
+/***/ 1450:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const os = __nccwpck_require__(857);
 const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(5141);
+const hasFlag = __nccwpck_require__(3813);
 
 const {env} = process;
 
@@ -37876,7 +37876,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 1247:
+/***/ 7020:
 /***/ ((module) => {
 
 // GENERATED FILE. DO NOT EDIT.
@@ -38449,7 +38449,7 @@ else if (true) module.exports = loader;
 
 /***/ }),
 
-/***/ 8766:
+/***/ 30:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -38468,7 +38468,7 @@ exports.w = {
 
 /***/ }),
 
-/***/ 4242:
+/***/ 8914:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -38489,7 +38489,7 @@ exports.w = {
 
 /***/ }),
 
-/***/ 5443:
+/***/ 8501:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"kafkajs","version":"2.2.4","description":"A modern Apache Kafka client for node.js","author":"Tulio Ornelas <ornelas.tulio@gmail.com>","main":"index.js","types":"types/index.d.ts","license":"MIT","keywords":["kafka","sasl","scram"],"engines":{"node":">=14.0.0"},"repository":{"type":"git","url":"https://github.com/tulios/kafkajs.git"},"bugs":{"url":"https://github.com/tulios/kafkajs/issues"},"homepage":"https://kafka.js.org","scripts":{"jest":"export KAFKA_VERSION=${KAFKA_VERSION:=\'2.4\'} && NODE_ENV=test echo \\"KAFKA_VERSION: ${KAFKA_VERSION}\\" && KAFKAJS_DEBUG_PROTOCOL_BUFFERS=1 jest","test:local":"yarn jest --detectOpenHandles","test:debug":"NODE_ENV=test KAFKAJS_DEBUG_PROTOCOL_BUFFERS=1 node --inspect-brk $(yarn bin 2>/dev/null)/jest --detectOpenHandles --runInBand --watch","test:local:watch":"yarn test:local --watch","test":"yarn lint && JEST_JUNIT_OUTPUT_NAME=test-report.xml ./scripts/testWithKafka.sh \'yarn jest --ci --maxWorkers=4 --no-watchman --forceExit\'","lint":"find . -path ./node_modules -prune -o -path ./coverage -prune -o -path ./website -prune -o -name \'*.js\' -print0 | xargs -0 eslint","format":"find . -path ./node_modules -prune -o -path ./coverage -prune -o -path ./website -prune -o -name \'*.js\' -print0 | xargs -0 prettier --write","precommit":"lint-staged","test:group:broker":"yarn jest --forceExit --testPathPattern \'src/broker/.*\'","test:group:admin":"yarn jest --forceExit --testPathPattern \'src/admin/.*\'","test:group:producer":"yarn jest --forceExit --testPathPattern \'src/producer/.*\'","test:group:consumer":"yarn jest --forceExit --testPathPattern \'src/consumer/.*.spec.js\'","test:group:others":"yarn jest --forceExit --testPathPattern \'src/(?!(broker|admin|producer|consumer)/).*\'","test:group:oauthbearer":"OAUTHBEARER_ENABLED=1 yarn jest --forceExit src/producer/index.spec.js src/broker/__tests__/connect.spec.js src/consumer/__tests__/connection.spec.js src/broker/__tests__/disconnect.spec.js src/admin/__tests__/connection.spec.js src/broker/__tests__/reauthenticate.spec.js","test:group:broker:ci":"JEST_JUNIT_OUTPUT_NAME=test-report.xml ./scripts/testWithKafka.sh \\"yarn test:group:broker --ci --maxWorkers=4 --no-watchman\\"","test:group:admin:ci":"JEST_JUNIT_OUTPUT_NAME=test-report.xml ./scripts/testWithKafka.sh \\"yarn test:group:admin --ci --maxWorkers=4 --no-watchman\\"","test:group:producer:ci":"JEST_JUNIT_OUTPUT_NAME=test-report.xml ./scripts/testWithKafka.sh \\"yarn test:group:producer --ci --maxWorkers=4 --no-watchman\\"","test:group:consumer:ci":"JEST_JUNIT_OUTPUT_NAME=test-report.xml ./scripts/testWithKafka.sh \\"yarn test:group:consumer --ci --maxWorkers=4 --no-watchman\\"","test:group:others:ci":"JEST_JUNIT_OUTPUT_NAME=test-report.xml ./scripts/testWithKafka.sh \\"yarn test:group:others --ci --maxWorkers=4 --no-watchman\\"","test:group:oauthbearer:ci":"JEST_JUNIT_OUTPUT_NAME=test-report.xml COMPOSE_FILE=\'docker-compose.2_4_oauthbearer.yml\' ./scripts/testWithKafka.sh \\"yarn test:group:oauthbearer --ci --maxWorkers=4 --no-watchman\\"","test:types":"tsc -p types/"},"devDependencies":{"@types/jest":"^27.4.0","@types/node":"^12.0.8","@typescript-eslint/typescript-estree":"^1.10.2","eslint":"^6.8.0","eslint-config-prettier":"^6.0.0","eslint-config-standard":"^13.0.1","eslint-plugin-import":"^2.18.2","eslint-plugin-jest":"^26.1.0","eslint-plugin-node":"^11.0.0","eslint-plugin-prettier":"^3.1.0","eslint-plugin-promise":"^4.2.1","eslint-plugin-standard":"^4.0.0","execa":"^2.0.3","glob":"^7.1.4","husky":"^3.0.1","ip":"^1.1.5","jest":"^25.1.0","jest-circus":"^25.1.0","jest-extended":"^0.11.2","jest-junit":"^10.0.0","jsonwebtoken":"^9.0.0","lint-staged":"^9.2.0","mockdate":"^2.0.5","prettier":"^1.18.2","semver":"^6.2.0","typescript":"^3.8.3","uuid":"^3.3.2"},"dependencies":{},"lint-staged":{"*.js":["prettier --write","git add"]}}');
@@ -38664,7 +38664,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"kafkajs","version":"2.2.4","d
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// NAMESPACE OBJECT: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
+// NAMESPACE OBJECT: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
 var mappers_namespaceObject = {};
 __nccwpck_require__.r(mappers_namespaceObject);
 __nccwpck_require__.d(mappers_namespaceObject, {
@@ -39848,7 +39848,7 @@ function parseMeasureAgentArgs(argv) {
     };
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -39889,7 +39889,7 @@ class AbortError extends Error {
 //# sourceMappingURL=AbortError.js.map
 ;// CONCATENATED MODULE: external "node:process"
 const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -39899,7 +39899,7 @@ function log(message, ...args) {
     external_node_process_namespaceObject.stderr.write(`${external_node_util_namespaceObject.format(message, ...args)}${external_node_os_namespaceObject.EOL}`);
 }
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/env.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/env.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -39948,7 +39948,7 @@ const isNodeRuntime = !isBun && !isDeno;
  */
 const isReactNative = false;
 //# sourceMappingURL=env.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/debug.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/debug.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -40135,7 +40135,7 @@ function extend(namespace) {
 }
 /* harmony default export */ const debug = (debugObj);
 //# sourceMappingURL=debug.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/logger.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/logger.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -40261,7 +40261,7 @@ function createClientLogger(namespace) {
     return context.createClientLogger(namespace);
 }
 //# sourceMappingURL=logger.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 function normalizeName(name) {
@@ -40361,7 +40361,7 @@ function httpHeaders_createHttpHeaders(rawHeaders) {
     return new HttpHeadersImpl(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -40373,7 +40373,7 @@ function randomUUID() {
     return crypto.randomUUID();
 }
 //# sourceMappingURL=uuidUtils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -40429,7 +40429,7 @@ function pipelineRequest_createPipelineRequest(options) {
     return new PipelineRequestImpl(options);
 }
 //# sourceMappingURL=pipelineRequest.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const ValidPhaseNames = new Set(["Deserialize", "Serialize", "Retry", "Sign"]);
@@ -40692,7 +40692,7 @@ function pipeline_createEmptyPipeline() {
     return HttpPipeline.create();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -40707,7 +40707,7 @@ function isObject(input) {
         !(input instanceof Date));
 }
 //# sourceMappingURL=object.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -40724,13 +40724,13 @@ function error_isError(e) {
     return false;
 }
 //# sourceMappingURL=error.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const custom = external_node_util_namespaceObject.inspect.custom;
 //# sourceMappingURL=inspect.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -40886,7 +40886,7 @@ class Sanitizer {
     }
 }
 //# sourceMappingURL=sanitizer.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/restError.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -40984,13 +40984,13 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const log_logger = createClientLogger("ts-http-runtime");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41340,7 +41340,7 @@ function createNodeHttpClient() {
     return new NodeHttpClient();
 }
 //# sourceMappingURL=nodeHttpClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/defaultHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/defaultHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41351,7 +41351,7 @@ function defaultHttpClient_createDefaultHttpClient() {
     return createNodeHttpClient();
 }
 //# sourceMappingURL=defaultHttpClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/logPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/logPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41385,7 +41385,7 @@ function logPolicy_logPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=logPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41414,7 +41414,7 @@ async function userAgentPlatform_setPlatformSpecificData(map) {
     }
 }
 //# sourceMappingURL=userAgentPlatform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgent.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgent.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41446,7 +41446,7 @@ async function userAgent_getUserAgentValue(prefix) {
     return userAgentValue;
 }
 //# sourceMappingURL=userAgent.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/userAgentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/userAgentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41473,7 +41473,7 @@ function userAgentPolicy_userAgentPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=userAgentPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/random.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/random.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -41495,7 +41495,7 @@ function random_getRandomIntegerInclusive(min, max) {
     return offset + min;
 }
 //# sourceMappingURL=random.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/delay.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/delay.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41516,7 +41516,7 @@ function calculateRetryDelay(retryAttempt, config) {
     return { retryAfterInMs };
 }
 //# sourceMappingURL=delay.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41575,7 +41575,7 @@ function parseHeaderValueAsNumber(response, headerName) {
     return valueAsNum;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/throttlingRetryStrategy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/throttlingRetryStrategy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41650,7 +41650,7 @@ function throttlingRetryStrategy_throttlingRetryStrategy() {
     };
 }
 //# sourceMappingURL=throttlingRetryStrategy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/exponentialRetryStrategy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/exponentialRetryStrategy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41714,13 +41714,13 @@ function isSystemError(err) {
         err.code === "ENOTFOUND");
 }
 //# sourceMappingURL=exponentialRetryStrategy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/constants.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const constants_SDK_VERSION = "0.3.6";
 const constants_DEFAULT_RETRY_POLICY_COUNT = 3;
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/retryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/retryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41826,7 +41826,7 @@ function retryPolicy_retryPolicy(strategies, options = { maxRetries: constants_D
     };
 }
 //# sourceMappingURL=retryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/defaultRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/defaultRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41852,7 +41852,7 @@ function defaultRetryPolicy_defaultRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=defaultRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -41874,7 +41874,7 @@ function bytesEncoding_stringToUint8Array(value, format) {
     return Buffer.from(value, format);
 }
 //# sourceMappingURL=bytesEncoding.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/formData.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/formData.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -41901,7 +41901,7 @@ function convertBodyToFormDataMap(body) {
     return undefined;
 }
 //# sourceMappingURL=formData.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/formDataPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/formDataPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -41991,11 +41991,11 @@ async function prepareFormData(formData, request) {
     request.multipartBody = { parts };
 }
 //# sourceMappingURL=formDataPolicy.js.map
-// EXTERNAL MODULE: ../main/node_modules/https-proxy-agent/dist/index.js
-var dist = __nccwpck_require__(4245);
-// EXTERNAL MODULE: ../main/node_modules/http-proxy-agent/dist/index.js
-var http_proxy_agent_dist = __nccwpck_require__(1778);
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/proxyPolicy.js
+// EXTERNAL MODULE: ./node_modules/https-proxy-agent/dist/index.js
+var dist = __nccwpck_require__(3669);
+// EXTERNAL MODULE: ./node_modules/http-proxy-agent/dist/index.js
+var http_proxy_agent_dist = __nccwpck_require__(1970);
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/proxyPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42185,7 +42185,7 @@ function proxyPolicy_proxyPolicy(proxySettings, options) {
     };
 }
 //# sourceMappingURL=proxyPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/redirectPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/redirectPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42247,7 +42247,7 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
     return response;
 }
 //# sourceMappingURL=redirectPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/platformPolicies.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/platformPolicies.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42280,7 +42280,7 @@ function platformPolicies_addPlatformPolicies(pipeline, options) {
 //# sourceMappingURL=platformPolicies.js.map
 ;// CONCATENATED MODULE: external "stream"
 const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards-node.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards-node.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42301,7 +42301,7 @@ function typeGuards_node_isWebReadableStream(x) {
     return x instanceof ReadableStream;
 }
 //# sourceMappingURL=typeGuards-node.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42320,7 +42320,7 @@ function typeGuards_isBlob(x) {
     return x instanceof Blob;
 }
 //# sourceMappingURL=typeGuards.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42390,7 +42390,7 @@ async function concat(sources) {
     };
 }
 //# sourceMappingURL=concat.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42506,7 +42506,7 @@ function multipartPolicy_multipartPolicy() {
     };
 }
 //# sourceMappingURL=multipartPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/createPipelineFromOptions.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/createPipelineFromOptions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42534,7 +42534,7 @@ function createPipelineFromOptions_createPipelineFromOptions(options) {
     return pipeline;
 }
 //# sourceMappingURL=createPipelineFromOptions.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/checkInsecureConnection.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/checkInsecureConnection.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42586,7 +42586,7 @@ function checkInsecureConnection_ensureSecureConnection(request, options) {
     }
 }
 //# sourceMappingURL=checkInsecureConnection.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/apiKeyAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/apiKeyAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42617,7 +42617,7 @@ function apiKeyAuthenticationPolicy_apiKeyAuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=apiKeyAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/basicAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/basicAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42648,7 +42648,7 @@ function basicAuthenticationPolicy_basicAuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=basicAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/bearerAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/bearerAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42679,7 +42679,7 @@ function bearerAuthenticationPolicy_bearerAuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=bearerAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/oauth2AuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/oauth2AuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42710,7 +42710,7 @@ function oauth2AuthenticationPolicy_oauth2AuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=oauth2AuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/client/clientHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/clientHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42752,7 +42752,7 @@ function clientHelpers_getCachedDefaultHttpsClient() {
     return cachedHttpClient;
 }
 //# sourceMappingURL=clientHelpers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/client/multipart.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/multipart.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -42873,7 +42873,7 @@ function multipart_buildMultipartBody(parts) {
     return { parts: parts.map(buildBodyPart) };
 }
 //# sourceMappingURL=multipart.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/client/sendRequest.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/sendRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43071,7 +43071,7 @@ function createParseError(response, err) {
     });
 }
 //# sourceMappingURL=sendRequest.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/client/getClient.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/getClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43158,7 +43158,7 @@ function buildOperation(method, url, pipeline, options, allowInsecureConnection,
     };
 }
 //# sourceMappingURL=getClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/client/restError.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43189,7 +43189,7 @@ function statusCodeToNumber(statusCode) {
     return Number.isNaN(status) ? undefined : status;
 }
 //# sourceMappingURL=restError.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43204,7 +43204,7 @@ function statusCodeToNumber(statusCode) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43216,12 +43216,12 @@ function esm_pipeline_createEmptyPipeline() {
     return pipeline_createEmptyPipeline();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 //# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/logger/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/logger/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43262,13 +43262,13 @@ function esm_createClientLogger(namespace) {
     return esm_context.createClientLogger(namespace);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const esm_log_logger = esm_createClientLogger("core-rest-pipeline");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/agentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/agentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -43291,7 +43291,7 @@ function agentPolicy_agentPolicy(agent) {
     };
 }
 //# sourceMappingURL=agentPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/decompressResponsePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/decompressResponsePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -43315,7 +43315,7 @@ function decompressResponsePolicy_decompressResponsePolicy() {
     };
 }
 //# sourceMappingURL=decompressResponsePolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/exponentialRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/exponentialRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43340,7 +43340,7 @@ function exponentialRetryPolicy(options = {}) {
     });
 }
 //# sourceMappingURL=exponentialRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/systemErrorRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/systemErrorRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43370,7 +43370,7 @@ function systemErrorRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=systemErrorRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/throttlingRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/throttlingRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43399,7 +43399,7 @@ function throttlingRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=throttlingRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/tlsPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/tlsPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -43422,7 +43422,7 @@ function tlsPolicy_tlsPolicy(tlsSettings) {
     };
 }
 //# sourceMappingURL=tlsPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/internal.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/internal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43440,7 +43440,7 @@ function tlsPolicy_tlsPolicy(tlsSettings) {
 
 
 //# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43460,7 +43460,7 @@ function policies_logPolicy_logPolicy(options = {}) {
     });
 }
 //# sourceMappingURL=logPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43478,7 +43478,7 @@ function policies_redirectPolicy_redirectPolicy(options = {}) {
     return redirectPolicy_redirectPolicy(options);
 }
 //# sourceMappingURL=redirectPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43507,13 +43507,13 @@ async function util_userAgentPlatform_setPlatformSpecificData(map) {
     }
 }
 //# sourceMappingURL=userAgentPlatform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const esm_constants_SDK_VERSION = "1.24.0";
 const esm_constants_DEFAULT_RETRY_POLICY_COUNT = 3;
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43544,7 +43544,7 @@ async function util_userAgent_getUserAgentValue(prefix) {
     return userAgentValue;
 }
 //# sourceMappingURL=userAgent.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43571,7 +43571,7 @@ function policies_userAgentPolicy_userAgentPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=userAgentPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/util/createFile.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/createFile.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43591,7 +43591,7 @@ function createFile(content, name, options = {}) {
     return createRawFile(content, name, options);
 }
 //# sourceMappingURL=createFile.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 function file_isNodeReadableStream(x) {
@@ -43717,7 +43717,7 @@ function toArrayBuffer(source) {
     return source.map((x) => x);
 }
 //# sourceMappingURL=file.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43746,7 +43746,7 @@ function policies_multipartPolicy_multipartPolicy() {
     };
 }
 //# sourceMappingURL=multipartPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43762,7 +43762,7 @@ function policies_decompressResponsePolicy_decompressResponsePolicy() {
     return decompressResponsePolicy_decompressResponsePolicy();
 }
 //# sourceMappingURL=decompressResponsePolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43780,7 +43780,7 @@ function policies_defaultRetryPolicy_defaultRetryPolicy(options = {}) {
     return defaultRetryPolicy_defaultRetryPolicy(options);
 }
 //# sourceMappingURL=defaultRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43795,7 +43795,7 @@ function policies_formDataPolicy_formDataPolicy() {
     return formDataPolicy_formDataPolicy();
 }
 //# sourceMappingURL=formDataPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43818,7 +43818,7 @@ async function computeSha256Hash(content, encoding) {
     return createHash("sha256").update(content).digest(encoding);
 }
 //# sourceMappingURL=sha256.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/internal.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/internal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43831,7 +43831,7 @@ async function computeSha256Hash(content, encoding) {
 
 
 //# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/abort-controller/dist/esm/AbortError.js
+;// CONCATENATED MODULE: ./node_modules/@azure/abort-controller/dist/esm/AbortError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 /**
@@ -43859,12 +43859,12 @@ class AbortError_AbortError extends Error {
     }
 }
 //# sourceMappingURL=AbortError.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/abort-controller/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/abort-controller/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43907,7 +43907,7 @@ function createAbortablePromise(buildPromise, options) {
     });
 }
 //# sourceMappingURL=createAbortablePromise.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-util/dist/esm/delay.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/delay.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43947,7 +43947,7 @@ function delay_calculateRetryDelay(retryAttempt, config) {
     return { retryAfterInMs };
 }
 //# sourceMappingURL=delay.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-util/dist/esm/error.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/error.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -43978,7 +43978,7 @@ function getErrorMessage(e) {
     }
 }
 //# sourceMappingURL=error.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-util/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44110,7 +44110,7 @@ function esm_stringToUint8Array(value, format) {
     return bytesEncoding_stringToUint8Array(value, format);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44139,7 +44139,7 @@ function policies_proxyPolicy_proxyPolicy(proxySettings, options) {
     return proxyPolicy_proxyPolicy(proxySettings, options);
 }
 //# sourceMappingURL=proxyPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/setClientRequestIdPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/setClientRequestIdPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -44164,7 +44164,7 @@ function setClientRequestIdPolicy(requestIdHeaderName = "x-ms-client-request-id"
     };
 }
 //# sourceMappingURL=setClientRequestIdPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44179,7 +44179,7 @@ function policies_agentPolicy_agentPolicy(agent) {
     return agentPolicy_agentPolicy(agent);
 }
 //# sourceMappingURL=agentPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44194,7 +44194,7 @@ function policies_tlsPolicy_tlsPolicy(tlsSettings) {
     return tlsPolicy_tlsPolicy(tlsSettings);
 }
 //# sourceMappingURL=tlsPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-tracing/dist/esm/tracingContext.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/tracingContext.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /** @internal */
@@ -44243,9 +44243,9 @@ class TracingContextImpl {
     }
 }
 //# sourceMappingURL=tracingContext.js.map
-// EXTERNAL MODULE: ../main/node_modules/@azure/core-tracing/dist/commonjs/state.js
-var commonjs_state = __nccwpck_require__(4242);
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-tracing/dist/esm/state.js
+// EXTERNAL MODULE: ./node_modules/@azure/core-tracing/dist/commonjs/state.js
+var commonjs_state = __nccwpck_require__(8914);
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/state.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // @ts-expect-error The recommended approach to sharing module state between ESM and CJS.
@@ -44256,7 +44256,7 @@ var commonjs_state = __nccwpck_require__(4242);
  */
 const state_state = commonjs_state/* state */.w;
 //# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-tracing/dist/esm/instrumenter.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/instrumenter.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44320,7 +44320,7 @@ function getInstrumenter() {
     return state_state.instrumenterImplementation;
 }
 //# sourceMappingURL=instrumenter.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-tracing/dist/esm/tracingClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44399,13 +44399,13 @@ function createTracingClient(options) {
     };
 }
 //# sourceMappingURL=tracingClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-tracing/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44422,7 +44422,7 @@ function esm_restError_isRestError(e) {
     return restError_isRestError(e);
 }
 //# sourceMappingURL=restError.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44554,7 +44554,7 @@ function tryProcessResponse(span, response) {
     }
 }
 //# sourceMappingURL=tracingPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -44588,7 +44588,7 @@ function wrapAbortSignalLike(abortSignalLike) {
     return { abortSignal: controller.signal, cleanup };
 }
 //# sourceMappingURL=wrapAbortSignal.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/wrapAbortSignalLikePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/wrapAbortSignalLikePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44618,7 +44618,7 @@ function wrapAbortSignalLikePolicy() {
     };
 }
 //# sourceMappingURL=wrapAbortSignalLikePolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44673,7 +44673,7 @@ function esm_createPipelineFromOptions_createPipelineFromOptions(options) {
     return pipeline;
 }
 //# sourceMappingURL=createPipelineFromOptions.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44701,7 +44701,7 @@ function esm_defaultHttpClient_createDefaultHttpClient() {
     };
 }
 //# sourceMappingURL=defaultHttpClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44713,7 +44713,7 @@ function esm_httpHeaders_createHttpHeaders(rawHeaders) {
     return httpHeaders_createHttpHeaders(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44729,7 +44729,7 @@ function esm_pipelineRequest_createPipelineRequest(options) {
     return pipelineRequest_createPipelineRequest(options);
 }
 //# sourceMappingURL=pipelineRequest.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/exponentialRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/exponentialRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44745,7 +44745,7 @@ function exponentialRetryPolicy_exponentialRetryPolicy(options = {}) {
     return tspExponentialRetryPolicy(options);
 }
 //# sourceMappingURL=exponentialRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/systemErrorRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/systemErrorRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44763,7 +44763,7 @@ function systemErrorRetryPolicy_systemErrorRetryPolicy(options = {}) {
     return tspSystemErrorRetryPolicy(options);
 }
 //# sourceMappingURL=systemErrorRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/throttlingRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/throttlingRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44785,7 +44785,7 @@ function throttlingRetryPolicy_throttlingRetryPolicy(options = {}) {
     return tspThrottlingRetryPolicy(options);
 }
 //# sourceMappingURL=throttlingRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44805,7 +44805,7 @@ function policies_retryPolicy_retryPolicy(strategies, options = { maxRetries: DE
     });
 }
 //# sourceMappingURL=retryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/util/tokenCycler.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/tokenCycler.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -44972,7 +44972,7 @@ function tokenCycler_createTokenCycler(credential, tokenCyclerOptions) {
     };
 }
 //# sourceMappingURL=tokenCycler.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45208,7 +45208,7 @@ function getCaeChallengeClaims(challenges) {
     return parsedChallenges.find((x) => x.scheme === "Bearer" && x.params.claims && x.params.error === "insufficient_claims")?.params.claims;
 }
 //# sourceMappingURL=bearerTokenAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/auxiliaryAuthenticationHeaderPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/auxiliaryAuthenticationHeaderPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45271,7 +45271,7 @@ function auxiliaryAuthenticationHeaderPolicy(options) {
     };
 }
 //# sourceMappingURL=auxiliaryAuthenticationHeaderPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-rest-pipeline/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45301,7 +45301,7 @@ function auxiliaryAuthenticationHeaderPolicy(options) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-auth/dist/esm/keyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/keyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45314,7 +45314,7 @@ function isKeyCredential(credential) {
     return isObjectWithProperties(credential, ["key"]) && typeof credential.key === "string";
 }
 //# sourceMappingURL=keyCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-auth/dist/esm/azureNamedKeyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/azureNamedKeyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45379,7 +45379,7 @@ function isNamedKeyCredential(credential) {
         typeof credential.name === "string");
 }
 //# sourceMappingURL=azureNamedKeyCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-auth/dist/esm/azureSASCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/azureSASCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45431,7 +45431,7 @@ function isSASCredential(credential) {
     return (isObjectWithProperties(credential, ["signature"]) && typeof credential.signature === "string");
 }
 //# sourceMappingURL=azureSASCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-auth/dist/esm/tokenCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/tokenCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -45467,14 +45467,14 @@ function isTokenCredential(credential) {
         (castCredential.signRequest === undefined || castCredential.getToken.length > 0));
 }
 //# sourceMappingURL=tokenCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-auth/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/index.js
 
 
 
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/policies/disableKeepAlivePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/policies/disableKeepAlivePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const disableKeepAlivePolicyName = "DisableKeepAlivePolicy";
@@ -45494,7 +45494,7 @@ function pipelineContainsDisableKeepAlivePolicy(pipeline) {
     return pipeline.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 //# sourceMappingURL=disableKeepAlivePolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/base64.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/base64.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -45531,7 +45531,7 @@ function base64_decodeStringToString(value) {
     return uint8ArrayToString(stringToUint8Array(value, "base64"), "utf-8");
 }
 //# sourceMappingURL=base64.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/interfaces.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/interfaces.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -45543,7 +45543,7 @@ const XML_ATTRKEY = "$";
  */
 const XML_CHARKEY = "_";
 //# sourceMappingURL=interfaces.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/utils.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -45672,7 +45672,7 @@ function flattenResponse(fullResponse, responseSpec) {
     });
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/serializer.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/serializer.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -46615,9 +46615,9 @@ const MapperTypeNames = {
     UnixTime: "UnixTime",
 };
 //# sourceMappingURL=serializer.js.map
-// EXTERNAL MODULE: ../main/node_modules/@azure/core-client/dist/commonjs/state-cjs.js
-var state_cjs = __nccwpck_require__(8766);
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/state.js
+// EXTERNAL MODULE: ./node_modules/@azure/core-client/dist/commonjs/state-cjs.js
+var state_cjs = __nccwpck_require__(30);
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/state.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // @ts-expect-error The recommended approach to sharing module state between ESM and CJS.
@@ -46628,7 +46628,7 @@ var state_cjs = __nccwpck_require__(8766);
  */
 const esm_state_state = state_cjs/* state */.w;
 //# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/operationHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/operationHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -46727,7 +46727,7 @@ function getOperationRequestInfo(request) {
     return info;
 }
 //# sourceMappingURL=operationHelpers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -46958,7 +46958,7 @@ async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts,
     return operationResponse;
 }
 //# sourceMappingURL=deserializationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/interfaceHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/interfaceHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -46997,7 +46997,7 @@ function getPathStringFromParameter(parameter) {
     return result;
 }
 //# sourceMappingURL=interfaceHelpers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/serializationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/serializationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47149,7 +47149,7 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
     return result;
 }
 //# sourceMappingURL=serializationPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47176,7 +47176,7 @@ function createClientPipeline(options = {}) {
     return pipeline;
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/httpClientCache.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/httpClientCache.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47188,7 +47188,7 @@ function getCachedDefaultHttpClient() {
     return httpClientCache_cachedHttpClient;
 }
 //# sourceMappingURL=httpClientCache.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/urlHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/urlHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47423,13 +47423,13 @@ function appendQueryParams(url, queryParams, sequenceParams, noOverwrite = false
     return parsedUrl.toString();
 }
 //# sourceMappingURL=urlHelpers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const dist_esm_log_logger = esm_createClientLogger("core-client");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/serviceClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/serviceClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47602,7 +47602,7 @@ function getCredentialScopes(options) {
     return undefined;
 }
 //# sourceMappingURL=serviceClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/authorizeRequestOnClaimChallenge.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/authorizeRequestOnClaimChallenge.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47675,7 +47675,7 @@ async function authorizeRequestOnClaimChallenge(onChallengeOptions) {
     return true;
 }
 //# sourceMappingURL=authorizeRequestOnClaimChallenge.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/authorizeRequestOnTenantChallenge.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/authorizeRequestOnTenantChallenge.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -47791,7 +47791,7 @@ function requestToOptions(request) {
     };
 }
 //# sourceMappingURL=authorizeRequestOnTenantChallenge.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-client/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47803,7 +47803,7 @@ function requestToOptions(request) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/util.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/util.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48066,7 +48066,7 @@ class HttpHeaders {
     }
 }
 //# sourceMappingURL=util.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/response.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/response.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48134,7 +48134,7 @@ function response_toPipelineResponse(compatResponse) {
     }
 }
 //# sourceMappingURL=response.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/extendedClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/extendedClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48187,7 +48187,7 @@ class ExtendedServiceClient extends ServiceClient {
     }
 }
 //# sourceMappingURL=extendedClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/policies/requestPolicyFactoryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/policies/requestPolicyFactoryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48239,7 +48239,7 @@ function createRequestPolicyFactoryPolicy(factories) {
     };
 }
 //# sourceMappingURL=requestPolicyFactoryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/httpClientAdapter.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/httpClientAdapter.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48258,7 +48258,7 @@ function convertHttpClient(requestPolicyClient) {
     };
 }
 //# sourceMappingURL=httpClientAdapter.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-http-compat/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -48273,7 +48273,7 @@ function convertHttpClient(requestPolicyClient) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/path-expression-matcher/src/Expression.js
+;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/Expression.js
 /**
  * Expression - Parses and stores a tag pattern expression
  * 
@@ -48506,7 +48506,7 @@ class Expression {
     return this.pattern;
   }
 }
-;// CONCATENATED MODULE: ../main/node_modules/path-expression-matcher/src/Matcher.js
+;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/Matcher.js
 
 
 /**
@@ -49171,7 +49171,7 @@ class Matcher {
   }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-builder/src/util.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/util.js
 
 
 // String(val)/val.toString() drop the sign of -0 (e.g. String(-0) === '0'), silently
@@ -49226,7 +49226,7 @@ function resolveName(name, isAttribute, options, matcher, validator) {
   }
   return isPI ? '?' + result : result;
 }
-;// CONCATENATED MODULE: ../main/node_modules/xml-naming/src/index.js
+;// CONCATENATED MODULE: ./node_modules/xml-naming/src/index.js
 /**
  * xml-naming
  * Validates XML Name productions as defined in the XML 1.0 and 1.1 specifications.
@@ -49609,7 +49609,7 @@ const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = fal
 
   return result || replacement;
 };
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-builder/src/orderedJs2Xml.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/orderedJs2Xml.js
 
 
 
@@ -49955,7 +49955,7 @@ function replaceEntitiesValue(textValue, options) {
     }
     return textValue;
 }
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-builder/src/ignoreAttributes.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
     if (typeof ignoreAttributes === 'function') {
         return ignoreAttributes
@@ -49974,7 +49974,7 @@ function getIgnoreAttributesFn(ignoreAttributes) {
     }
     return () => false
 }
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-builder/src/fxb.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/fxb.js
 
 //parse Empty Node as self closing node
 
@@ -50569,14 +50569,14 @@ function isAttribute(name /*, options*/) {
     return false;
   }
 }
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlbuilder/json2xml.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlbuilder/json2xml.js
 // Re-export from fast-xml-builder for backward compatibility
 
 /* harmony default export */ const json2xml = (Builder);
 
 // If there are any named exports you also want to re-export:
 
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/util.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/util.js
 
 
 const nameStartChar = ':A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
@@ -50638,7 +50638,7 @@ const DANGEROUS_PROPERTY_NAMES = [
 ];
 
 const criticalProperties = ["__proto__", "constructor", "prototype"];
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/validator.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/validator.js
 
 
 
@@ -51156,7 +51156,7 @@ function getLineNumberForPosition(xmlData, index) {
 function getPositionFromMatch(match) {
   return match.startIndex + match[1].length;
 }
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/fxp.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/fxp.js
 
 
 
@@ -51167,7 +51167,7 @@ const XMLValidator = {
   validate: validator_validate
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 
 
 
@@ -51332,7 +51332,7 @@ const buildOptions = function (options) {
   //console.debug(built.processEntities)
   return built;
 };
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 
 
 let METADATA_SYMBOL;
@@ -51388,7 +51388,7 @@ class XmlNode {
   }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 
 
 class DocTypeReader {
@@ -51815,7 +51815,7 @@ function validateEntityName(name, xmlVersion) {
     else
         throw new Error(`Invalid entity name ${name}`);
 }
-;// CONCATENATED MODULE: ../main/node_modules/anynum/digitTable.js
+;// CONCATENATED MODULE: ./node_modules/anynum/digitTable.js
 /**
  * Flat lookup table: maps Unicode code point → ASCII digit (0-9).
  * Only decimal digit characters (Unicode category Nd) are included.
@@ -51933,7 +51933,7 @@ for (const zero of SCRIPT_ZEROS) {
 
 
 
-;// CONCATENATED MODULE: ../main/node_modules/anynum/anynum.js
+;// CONCATENATED MODULE: ./node_modules/anynum/anynum.js
 
 
 
@@ -52069,7 +52069,7 @@ function anynum(str) {
 
 
 /* harmony default export */ const anynum_anynum = (anynum);
-;// CONCATENATED MODULE: ../main/node_modules/strnum/strnum.js
+;// CONCATENATED MODULE: ./node_modules/strnum/strnum.js
 const hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
 const binRegex = /^0b[01]+$/;
 const octRegex = /^0o[0-7]+$/;
@@ -52247,7 +52247,7 @@ function handleInfinity(str, num, options) {
     }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/ignoreAttributes.js
 function ignoreAttributes_getIgnoreAttributesFn(ignoreAttributes) {
     if (typeof ignoreAttributes === 'function') {
         return ignoreAttributes
@@ -52266,7 +52266,7 @@ function ignoreAttributes_getIgnoreAttributesFn(ignoreAttributes) {
     }
     return () => false
 }
-;// CONCATENATED MODULE: ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
+;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/ExpressionSet.js
 /**
  * ExpressionSet - An indexed collection of Expressions for efficient bulk matching
  *
@@ -52493,7 +52493,7 @@ class ExpressionSet {
   }
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/@nodable/entities/src/entities.js
+;// CONCATENATED MODULE: ./node_modules/@nodable/entities/src/entities.js
 // ---------------------------------------------------------------------------
 // Complete HTML5 named entity reference
 // Organized by logical categories for easy maintenance and selective importing
@@ -53633,7 +53633,7 @@ const COMMON_HTML = {
 // Note: NUMERIC_ENTITIES (&#NNN; / &#xHH;) are handled by the scanner directly
 // via String.fromCodePoint() without any map lookup.
 // ---------------------------------------------------------------------------
-;// CONCATENATED MODULE: ../main/node_modules/@nodable/entities/src/EntityDecoder.js
+;// CONCATENATED MODULE: ./node_modules/@nodable/entities/src/EntityDecoder.js
 // ---------------------------------------------------------------------------
 // Built-in named entity map  (name → replacement string)
 // No regex, no {regex,val} objects — just flat key/value pairs.
@@ -54278,7 +54278,7 @@ class EntityDecoder {
     return this._applyNCRAction(effective, token, cp);
   }
 }
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/sql.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/sql.js
 /**
  * SQL context patterns — high-precision rules only.
  *
@@ -54375,7 +54375,7 @@ const SQL_PATTERNS = [
 
 /* harmony default export */ const sql = (SQL_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/sql-strict.js
 /**
  * SQL-STRICT context patterns.
  *
@@ -54424,7 +54424,7 @@ const SQL_STRICT_PATTERNS = [...sql, ...SQL_STRICT_EXTRA];
 
 /* harmony default export */ const sql_strict = (SQL_STRICT_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/util/decode-entities.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/util/decode-entities.js
 /**
  * Decode the HTML character references that matter for markup-context
  * detection.
@@ -54474,7 +54474,7 @@ function decodeEntities(input) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/html.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/html.js
 /**
  * HTML context patterns.
  *
@@ -54578,7 +54578,7 @@ const HTML_PATTERNS = [
 
 /* harmony default export */ const html = (HTML_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/xml.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/xml.js
 /**
  * XML context patterns.
  *
@@ -54659,7 +54659,7 @@ const XML_PATTERNS = [
 
 /* harmony default export */ const xml = (XML_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/svg.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/svg.js
 /**
  * SVG context patterns.
  *
@@ -54742,7 +54742,7 @@ const SVG_PATTERNS = [
 
 /* harmony default export */ const svg = (SVG_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/shell.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/shell.js
 /**
  * SHELL context patterns.
  *
@@ -54849,7 +54849,7 @@ const SHELL_PATTERNS = [
 
 /* harmony default export */ const shell = (SHELL_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/redos.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/redos.js
 /**
  * REDOS context patterns.
  *
@@ -54911,7 +54911,7 @@ const REDOS_PATTERNS = [
 
 /* harmony default export */ const redos = (REDOS_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/nosql.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/nosql.js
 /**
  * NOSQL context patterns.
  *
@@ -55027,7 +55027,7 @@ const NOSQL_PATTERNS = [
 
 /* harmony default export */ const nosql = (NOSQL_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/contexts/log.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/log.js
 /**
  * LOG context patterns.
  *
@@ -55127,7 +55127,7 @@ const LOG_PATTERNS = [
 
 /* harmony default export */ const contexts_log = (LOG_PATTERNS);
 
-;// CONCATENATED MODULE: ../main/node_modules/is-unsafe/src/index.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/index.js
 /**
  * is-unsafe v2
  *
@@ -55421,7 +55421,7 @@ function allUnsafe(value, context) {
 
 /* harmony default export */ const src = ((/* unused pure expression or super */ null && (isUnsafe)));
 
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 
 ///@ts-check
 
@@ -56335,7 +56335,7 @@ function sanitizeName(name, options) {
   }
   return name;
 }
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/node2json.js
 
 
 
@@ -56513,7 +56513,7 @@ function isLeafTag(obj, options) {
 
   return false;
 }
-;// CONCATENATED MODULE: ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 /* global Uint8Array */
 
 
@@ -56591,7 +56591,7 @@ class XMLParser {
         return XmlNode.getMetaDataSymbol();
     }
 }
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-xml/dist/esm/xml.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-xml/dist/esm/xml.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -56603,7 +56603,7 @@ const xml_common_XML_ATTRKEY = "$";
  */
 const xml_common_XML_CHARKEY = "_";
 //# sourceMappingURL=xml.common.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/core-xml/dist/esm/xml.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-xml/dist/esm/xml.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -56682,7 +56682,7 @@ async function parseXML(str, opts = {}) {
     return parsedXml;
 }
 //# sourceMappingURL=xml.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -56693,7 +56693,7 @@ const storage_blob_dist_esm_log_logger = esm_createClientLogger("storage-blob");
 //# sourceMappingURL=log.js.map
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/BuffersStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/BuffersStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -56793,7 +56793,7 @@ class BuffersStream extends external_node_stream_.Readable {
 //# sourceMappingURL=BuffersStream.js.map
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -56889,7 +56889,7 @@ class PooledBuffer {
     }
 }
 //# sourceMappingURL=PooledBuffer.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/BufferScheduler.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/BufferScheduler.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -57168,7 +57168,7 @@ class BufferScheduler {
     }
 }
 //# sourceMappingURL=BufferScheduler.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/crc64.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/crc64.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -59976,7 +59976,7 @@ Crc64Hash.prototype['OnFinal'] = Crc64Hash.prototype.OnFinal = /** @suppress {un
 /* harmony default export */ const crc64 = (NativeCRC64);
 // ESM-EXPORT-END
 
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StorageCRC64Calculator.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageCRC64Calculator.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // @ts-expect-error the crc64 js file is auto generated
@@ -60033,7 +60033,7 @@ class StorageCRC64Calculator {
     }
 }
 //# sourceMappingURL=StorageCRC64Calculator.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/streamHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/streamHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -60045,7 +60045,7 @@ function signalStreamEnd(pushData) {
     pushData(null);
 }
 //# sourceMappingURL=streamHelpers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StructuredMessageEncoding.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageEncoding.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60186,7 +60186,7 @@ class StructuredMessageEncoding {
     }
 }
 //# sourceMappingURL=StructuredMessageEncoding.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60367,7 +60367,7 @@ class StructuredMessageEncodingStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=StructuredMessageEncodingStream.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StructuredMessageDecoding.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageDecoding.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60550,7 +60550,7 @@ class StructuredMessageDecoding {
     }
 }
 //# sourceMappingURL=StructuredMessageDecoding.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StructuredMessageDecodingStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageDecodingStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60630,7 +60630,7 @@ class StructuredMessageDecodingStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=StructuredMessageDecodingStream.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/cache.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/cache.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60642,7 +60642,7 @@ function cache_getCachedDefaultHttpClient() {
     return _defaultHttpClient;
 }
 //# sourceMappingURL=cache.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StorageResponseFormat.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageResponseFormat.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -60663,7 +60663,7 @@ const StorageResponseFormat = {
     Arrow: "Arrow",
 };
 //# sourceMappingURL=StorageResponseFormat.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/RequestPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/RequestPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -60706,7 +60706,7 @@ class BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=RequestPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60744,7 +60744,7 @@ class StorageBrowserPolicy extends BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=StorageBrowserPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StorageBrowserPolicyFactory.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageBrowserPolicyFactory.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60764,7 +60764,7 @@ class StorageBrowserPolicyFactory {
     }
 }
 //# sourceMappingURL=StorageBrowserPolicyFactory.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/CredentialPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/CredentialPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60794,7 +60794,7 @@ class CredentialPolicy extends BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=CredentialPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/AnonymousCredentialPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/AnonymousCredentialPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60815,7 +60815,7 @@ class AnonymousCredentialPolicy extends CredentialPolicy {
     }
 }
 //# sourceMappingURL=AnonymousCredentialPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/credentials/Credential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/Credential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -60834,7 +60834,7 @@ class Credential {
     }
 }
 //# sourceMappingURL=Credential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/credentials/AnonymousCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/AnonymousCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -60857,7 +60857,7 @@ class AnonymousCredential extends Credential {
     }
 }
 //# sourceMappingURL=AnonymousCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/utils/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/utils/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const utils_constants_SDK_VERSION = "12.5.0";
@@ -60922,7 +60922,7 @@ const constants_PathStylePorts = (/* unused pure expression or super */ null && 
     "11104",
 ]));
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -61451,7 +61451,7 @@ function assertResponse(response) {
     throw new TypeError(`Unexpected response object ${response}`);
 }
 //# sourceMappingURL=utils.common.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/utils/SharedKeyComparator.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/utils/SharedKeyComparator.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /*
@@ -61525,7 +61525,7 @@ function isLessThan(lhs, rhs) {
     return false;
 }
 //# sourceMappingURL=SharedKeyComparator.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -61671,7 +61671,7 @@ class StorageSharedKeyCredentialPolicy extends CredentialPolicy {
     }
 }
 //# sourceMappingURL=StorageSharedKeyCredentialPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -61720,7 +61720,7 @@ class StorageSharedKeyCredential extends Credential {
     }
 }
 //# sourceMappingURL=StorageSharedKeyCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -61729,7 +61729,7 @@ class StorageSharedKeyCredential extends Credential {
  */
 const storage_common_dist_esm_log_logger = esm_createClientLogger("storage-common");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyType.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyType.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -61747,7 +61747,7 @@ var StorageRetryPolicyType;
     StorageRetryPolicyType[StorageRetryPolicyType["FIXED"] = 1] = "FIXED";
 })(StorageRetryPolicyType || (StorageRetryPolicyType = {}));
 //# sourceMappingURL=StorageRetryPolicyType.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -61966,7 +61966,7 @@ class StorageRetryPolicy extends BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=StorageRetryPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/StorageRetryPolicyFactory.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageRetryPolicyFactory.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -61995,7 +61995,7 @@ class StorageRetryPolicyFactory {
     }
 }
 //# sourceMappingURL=StorageRetryPolicyFactory.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicyV2.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicyV2.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -62017,7 +62017,7 @@ function storageBrowserPolicy() {
     };
 }
 //# sourceMappingURL=StorageBrowserPolicyV2.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageCorrectContentLengthPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageCorrectContentLengthPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -62045,7 +62045,7 @@ function storageCorrectContentLengthPolicy() {
     };
 }
 //# sourceMappingURL=StorageCorrectContentLengthPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyV2.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyV2.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -62210,7 +62210,7 @@ function storageRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=StorageRetryPolicyV2.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -62343,7 +62343,7 @@ function storageSharedKeyCredentialPolicy(options) {
     };
 }
 //# sourceMappingURL=StorageSharedKeyCredentialPolicyV2.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/policies/StorageRequestFailureDetailsParserPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRequestFailureDetailsParserPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -62390,7 +62390,7 @@ function storageRequestFailureDetailsParserPolicy() {
     };
 }
 //# sourceMappingURL=StorageRequestFailureDetailsParserPolicy.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -62433,7 +62433,7 @@ class UserDelegationKeyCredential {
     }
 }
 //# sourceMappingURL=UserDelegationKeyCredential.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/indexPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/indexPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -62461,12 +62461,12 @@ class UserDelegationKeyCredential {
 
 
 //# sourceMappingURL=indexPlatform.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-common/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const esm_utils_constants_SDK_VERSION = "12.34.0";
@@ -62699,7 +62699,7 @@ const utils_constants_PathStylePorts = [
     "11104",
 ];
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/Pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/Pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -62971,7 +62971,7 @@ function isCoreHttpPolicyFactory(factory) {
     });
 }
 //# sourceMappingURL=Pipeline.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/index.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -63236,7 +63236,7 @@ var KnownStorageErrorCode;
     KnownStorageErrorCode["BlobAccessTierNotSupportedForAccountType"] = "BlobAccessTierNotSupportedForAccountType";
 })(KnownStorageErrorCode || (KnownStorageErrorCode = {}));
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -71828,7 +71828,7 @@ const BlockBlobGetBlockListExceptionHeaders = {
     },
 };
 //# sourceMappingURL=mappers.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -73596,7 +73596,7 @@ const listType = {
     },
 };
 //# sourceMappingURL=parameters.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/service.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/service.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -73921,7 +73921,7 @@ const filterBlobsOperationSpec = {
     serializer: xmlSerializer,
 };
 //# sourceMappingURL=service.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/container.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/container.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -74732,7 +74732,7 @@ const container_getAccountInfoOperationSpec = {
     serializer: container_xmlSerializer,
 };
 //# sourceMappingURL=container.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -75766,7 +75766,7 @@ const setTagsOperationSpec = {
     serializer: blob_xmlSerializer,
 };
 //# sourceMappingURL=blob.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/pageBlob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/pageBlob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -76230,7 +76230,7 @@ const copyIncrementalOperationSpec = {
     serializer: pageBlob_xmlSerializer,
 };
 //# sourceMappingURL=pageBlob.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/appendBlob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/appendBlob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -76459,7 +76459,7 @@ const sealOperationSpec = {
     serializer: appendBlob_xmlSerializer,
 };
 //# sourceMappingURL=appendBlob.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blockBlob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blockBlob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -76838,7 +76838,7 @@ const getBlockListOperationSpec = {
     serializer: blockBlob_xmlSerializer,
 };
 //# sourceMappingURL=blockBlob.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/index.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -76853,7 +76853,7 @@ const getBlockListOperationSpec = {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/storageClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/storageClient.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -76915,7 +76915,7 @@ class StorageClient extends ExtendedServiceClient {
     blockBlob;
 }
 //# sourceMappingURL=storageClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generated/src/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/index.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -76927,7 +76927,7 @@ class StorageClient extends ExtendedServiceClient {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/StorageContextClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/StorageContextClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -76945,7 +76945,7 @@ class StorageContextClient extends StorageClient {
     }
 }
 //# sourceMappingURL=StorageContextClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -77808,7 +77808,7 @@ async function setUploadChecksumParameters(body, contentLength, parameters, uplo
     };
 }
 //# sourceMappingURL=utils.common.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/StorageClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/StorageClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -77861,7 +77861,7 @@ class StorageClient_StorageClient {
     }
 }
 //# sourceMappingURL=StorageClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/tracing.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/tracing.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -77876,7 +77876,7 @@ const tracingClient = createTracingClient({
     namespace: "Microsoft.Storage",
 });
 //# sourceMappingURL=tracing.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/blobListArrowParser.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/blobListArrowParser.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -77889,7 +77889,7 @@ const tracingClient = createTracingClient({
  */
 async function parseBlobListArrowResponse(response) {
     // Load apache-arrow lazily so it is only pulled in when the Arrow format is requested.
-    const { tableFromIPC } = await __nccwpck_require__.e(/* import() */ 275).then(__nccwpck_require__.bind(__nccwpck_require__, 9275));
+    const { tableFromIPC } = await __nccwpck_require__.e(/* import() */ 835).then(__nccwpck_require__.bind(__nccwpck_require__, 1835));
     // Node streams the body into apache-arrow so record batches are read incrementally;
     // the browser reads the whole Blob.
     const table = response.readableStreamBody
@@ -78049,7 +78049,7 @@ function toRecord(value) {
     return Object.fromEntries(entries);
 }
 //# sourceMappingURL=blobListArrowParser.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/blobListXmlParser.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/blobListXmlParser.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -78099,7 +78099,7 @@ async function deserializeListBlobHierarchySegmentXml(response) {
     };
 }
 //# sourceMappingURL=blobListXmlParser.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/BlobSASPermissions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/BlobSASPermissions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -78293,7 +78293,7 @@ class BlobSASPermissions {
     }
 }
 //# sourceMappingURL=BlobSASPermissions.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/ContainerSASPermissions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/ContainerSASPermissions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -78513,7 +78513,7 @@ class ContainerSASPermissions {
     }
 }
 //# sourceMappingURL=ContainerSASPermissions.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/SasIPRange.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/SasIPRange.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -78527,7 +78527,7 @@ function ipRangeToString(ipRange) {
     return ipRange.end ? `${ipRange.start}-${ipRange.end}` : ipRange.start;
 }
 //# sourceMappingURL=SasIPRange.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/SASQueryParameters.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/SASQueryParameters.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -78933,7 +78933,7 @@ class SASQueryParameters {
     }
 }
 //# sourceMappingURL=SASQueryParameters.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/BlobSASSignatureValues.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/BlobSASSignatureValues.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -79861,7 +79861,7 @@ function trimBlobName(blobName) {
     return internalName;
 }
 //# sourceMappingURL=BlobSASSignatureValues.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BlobLeaseClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobLeaseClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -80063,7 +80063,7 @@ class BlobLeaseClient {
     }
 }
 //# sourceMappingURL=BlobLeaseClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -80192,7 +80192,7 @@ class RetriableReadableStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=RetriableReadableStream.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BlobDownloadResponse.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobDownloadResponse.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -80702,7 +80702,7 @@ class BlobDownloadResponse {
     }
 }
 //# sourceMappingURL=BlobDownloadResponse.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const AVRO_SYNC_MARKER_SIZE = 16;
@@ -80710,7 +80710,7 @@ const AVRO_INIT_BYTES = new Uint8Array([79, 98, 106, 1]);
 const AVRO_CODEC_KEY = "avro.codec";
 const AVRO_SCHEMA_KEY = "avro.schema";
 //# sourceMappingURL=AvroConstants.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroParser.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroParser.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 class AvroParser {
@@ -81034,7 +81034,7 @@ class AvroRecordType extends AvroType {
     }
 }
 //# sourceMappingURL=AvroParser.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/utils/utils.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/utils/utils.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 function arraysEqual(a, b) {
@@ -81051,7 +81051,7 @@ function arraysEqual(a, b) {
     return true;
 }
 //# sourceMappingURL=utils.common.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReader.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReader.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // TODO: Do a review of non-interfaces
@@ -81168,7 +81168,7 @@ class AvroReader {
     }
 }
 //# sourceMappingURL=AvroReader.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadable.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadable.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 class AvroReadable {
@@ -81176,7 +81176,7 @@ class AvroReadable {
 //# sourceMappingURL=AvroReadable.js.map
 ;// CONCATENATED MODULE: external "buffer"
 const external_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -81263,14 +81263,14 @@ class AvroReadableFromStream extends AvroReadable {
     }
 }
 //# sourceMappingURL=AvroReadableFromStream.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/internal-avro/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -81387,7 +81387,7 @@ class BlobQuickQueryStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=BlobQuickQueryStream.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BlobQueryResponse.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobQueryResponse.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -81757,7 +81757,7 @@ class BlobQueryResponse {
     }
 }
 //# sourceMappingURL=BlobQueryResponse.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/models.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/models.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -81873,7 +81873,7 @@ function getBlobServiceAccountAudience(storageAccountName) {
     return `https://${storageAccountName}.blob.core.windows.net/.default`;
 }
 //# sourceMappingURL=models.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/PageBlobRangeResponse.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/PageBlobRangeResponse.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -81905,7 +81905,7 @@ function rangeResponseFromModel(response) {
     };
 }
 //# sourceMappingURL=PageBlobRangeResponse.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/logger.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/logger.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -81915,7 +81915,7 @@ function rangeResponseFromModel(response) {
  */
 const logger_logger = esm_createClientLogger("core-lro");
 //# sourceMappingURL=logger.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/poller/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/poller/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 /**
@@ -81927,7 +81927,7 @@ const constants_POLL_INTERVAL_IN_MS = 2000;
  */
 const terminalStates = ["succeeded", "canceled", "failed"];
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/poller/operation.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/poller/operation.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -82094,7 +82094,7 @@ async function operation_pollOperation(inputs) {
     }
 }
 //# sourceMappingURL=operation.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/http/operation.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/http/operation.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -82377,7 +82377,7 @@ async function pollHttpOperation(inputs) {
     });
 }
 //# sourceMappingURL=operation.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/poller/poller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/poller/poller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -82548,7 +82548,7 @@ function poller_buildCreatePoller(inputs) {
     };
 }
 //# sourceMappingURL=poller.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/http/poller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/http/poller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -82593,7 +82593,7 @@ async function createHttpPoller(lro, options) {
     });
 }
 //# sourceMappingURL=poller.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/operation.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/operation.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -82678,7 +82678,7 @@ class GenericPollOperation {
     }
 }
 //# sourceMappingURL=operation.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/poller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/poller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 /**
@@ -83076,7 +83076,7 @@ class Poller {
     }
 }
 //# sourceMappingURL=poller.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/lroEngine.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/lroEngine.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -83106,12 +83106,12 @@ class LroEngine extends Poller {
     }
 }
 //# sourceMappingURL=lroEngine.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/node_modules/@azure/core-lro/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -83131,7 +83131,7 @@ class LroEngine extends Poller {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/pollers/BlobStartCopyFromUrlPoller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/pollers/BlobStartCopyFromUrlPoller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -83266,7 +83266,7 @@ function makeBlobBeginCopyFromURLPollOperation(state) {
     };
 }
 //# sourceMappingURL=BlobStartCopyFromUrlPoller.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/Range.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/Range.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -83288,7 +83288,7 @@ function rangeToString(iRange) {
         : `bytes=${iRange.offset}-`;
 }
 //# sourceMappingURL=Range.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/Batch.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/Batch.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // In browser, during webpack or browserify bundling, this module will be replaced by 'events'
@@ -83421,7 +83421,7 @@ class Batch {
 //# sourceMappingURL=Batch.js.map
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/utils.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -83564,7 +83564,7 @@ async function readStreamToLocalFile(rs, file) {
 const fsStat = external_node_util_namespaceObject.promisify(external_node_fs_namespaceObject.stat);
 const fsCreateReadStream = external_node_fs_namespaceObject.createReadStream;
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/Clients.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/Clients.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -86457,7 +86457,7 @@ class PageBlobClient extends BlobClient {
     }
 }
 //# sourceMappingURL=Clients.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BatchUtils.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BatchUtils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -86473,7 +86473,7 @@ function utf8ByteLength(str) {
     return Buffer.byteLength(str);
 }
 //# sourceMappingURL=BatchUtils.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BatchResponseParser.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BatchResponseParser.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -86616,7 +86616,7 @@ class BatchResponseParser {
     }
 }
 //# sourceMappingURL=BatchResponseParser.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/utils/Mutex.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/Mutex.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 var MutexLockStatus;
@@ -86682,7 +86682,7 @@ class Mutex {
     }
 }
 //# sourceMappingURL=Mutex.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BlobBatch.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobBatch.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -86957,7 +86957,7 @@ function batchHeaderFilterPolicy() {
     };
 }
 //# sourceMappingURL=BlobBatch.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BlobBatchClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobBatchClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -87130,7 +87130,7 @@ class BlobBatchClient {
     }
 }
 //# sourceMappingURL=BlobBatchClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/ContainerClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/ContainerClient.js
 
 
 
@@ -88602,7 +88602,7 @@ class ContainerClient extends StorageClient_StorageClient {
     }
 }
 //# sourceMappingURL=ContainerClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASPermissions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASPermissions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -88828,7 +88828,7 @@ class AccountSASPermissions {
     }
 }
 //# sourceMappingURL=AccountSASPermissions.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASResourceTypes.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASResourceTypes.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -88899,7 +88899,7 @@ class AccountSASResourceTypes {
     }
 }
 //# sourceMappingURL=AccountSASResourceTypes.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASServices.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASServices.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -88978,7 +88978,7 @@ class AccountSASServices {
     }
 }
 //# sourceMappingURL=AccountSASServices.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASSignatureValues.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASSignatureValues.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -89079,7 +89079,7 @@ function generateAccountSASQueryParametersInternal(accountSASSignatureValues, sh
     };
 }
 //# sourceMappingURL=AccountSASSignatureValues.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/BlobServiceClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobServiceClient.js
 
 
 
@@ -89794,7 +89794,7 @@ class BlobServiceClient extends StorageClient_StorageClient {
     }
 }
 //# sourceMappingURL=BlobServiceClient.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/generatedModels.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generatedModels.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /** Known values of {@link EncryptionAlgorithmType} that the service accepts. */
@@ -89803,7 +89803,7 @@ var generatedModels_KnownEncryptionAlgorithmType;
     KnownEncryptionAlgorithmType["AES256"] = "AES256";
 })(generatedModels_KnownEncryptionAlgorithmType || (generatedModels_KnownEncryptionAlgorithmType = {}));
 //# sourceMappingURL=generatedModels.js.map
-;// CONCATENATED MODULE: ../main/node_modules/@azure/storage-blob/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -89829,8 +89829,8 @@ var generatedModels_KnownEncryptionAlgorithmType;
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ../main/node_modules/kafkajs/index.js
-var kafkajs = __nccwpck_require__(5193);
+// EXTERNAL MODULE: ./node_modules/kafkajs/index.js
+var kafkajs = __nccwpck_require__(7801);
 ;// CONCATENATED MODULE: ./src/kafka/client.ts
 /**
  * kafkajs clients for every part of the toolkit that talks to Kafka (platform set-up, measure,
@@ -90415,8 +90415,8 @@ function escapeCell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-// EXTERNAL MODULE: ../main/node_modules/hdr-histogram-js/dist/index.js
-var hdr_histogram_js_dist = __nccwpck_require__(3120);
+// EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
+var hdr_histogram_js_dist = __nccwpck_require__(2960);
 ;// CONCATENATED MODULE: ./src/analysis/latency.ts
 /**
  * End-to-end latency distributions over HdrHistogram (hdr-histogram-js): one histogram per
