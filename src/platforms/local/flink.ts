@@ -23,6 +23,7 @@ import {
   waitFor,
   type ProcessHandle,
   type ProcessRecorder,
+  type RestartOptions,
 } from './processes.js';
 import { localRuntimeDir, optionLines, readRuntimeFile, renderTemplate } from './runtime-files.js';
 
@@ -361,16 +362,7 @@ export async function retainedCheckpoints(checkpointDir: string, jobId: string):
  * process and `taskManagerRestarts` incremented. Returns the cluster unchanged while the
  * TaskManager is alive.
  */
-export async function restartTaskManager(
-  cluster: FlinkCluster,
-  options: {
-    timeoutMs?: number;
-    signal?: AbortSignal;
-    log?: (m: string) => void;
-    onProcess?: ProcessRecorder;
-    env?: NodeJS.ProcessEnv;
-  } = {},
-): Promise<FlinkCluster> {
+export async function restartTaskManager(cluster: FlinkCluster, options: RestartOptions = {}): Promise<FlinkCluster> {
   if (isAlive(cluster.taskManager.pid, cluster.taskManager.startTime)) return cluster;
   options.log?.('Restarting the Flink TaskManager...');
   const env = { ...(options.env ?? process.env), ...cluster.env };
@@ -407,14 +399,7 @@ export async function restartTaskManager(
  */
 export async function restartJobManager(
   cluster: FlinkCluster,
-  options: {
-    timeoutMs?: number;
-    reregisterTimeoutMs?: number;
-    signal?: AbortSignal;
-    log?: (m: string) => void;
-    onProcess?: ProcessRecorder;
-    env?: NodeJS.ProcessEnv;
-  } = {},
+  options: RestartOptions & { reregisterTimeoutMs?: number } = {},
 ): Promise<FlinkCluster> {
   if (isAlive(cluster.jobManager.pid, cluster.jobManager.startTime)) return cluster;
   const log = options.log ?? (() => undefined);

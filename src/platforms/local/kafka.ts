@@ -20,6 +20,7 @@ import {
   waitFor,
   type ProcessHandle,
   type ProcessRecorder,
+  type RestartOptions,
   type StopOutcome,
 } from './processes.js';
 import { localRuntimeDir, readRuntimeFile, renderTemplate } from './runtime-files.js';
@@ -186,7 +187,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
 
 async function launchBroker(
   partial: Omit<KafkaInstance, 'process' | 'startupMs'>,
-  options: { timeoutMs?: number; signal?: AbortSignal; log?: (m: string) => void; onProcess?: ProcessRecorder },
+  options: Omit<RestartOptions, 'env'>,
   env: NodeJS.ProcessEnv,
 ): Promise<KafkaInstance> {
   const started = Date.now();
@@ -260,16 +261,7 @@ export async function createTopics(bootstrapServers: string, topics: TopicSpec[]
  * Starts the broker of `instance` again on its ports and data (after stopKafka, or after it
  * crashed), e.g. for the "broker down mid-run" fault test. Returns the instance with the new pid.
  */
-export async function restartKafka(
-  instance: KafkaInstance,
-  options: {
-    timeoutMs?: number;
-    signal?: AbortSignal;
-    log?: (m: string) => void;
-    onProcess?: ProcessRecorder;
-    env?: NodeJS.ProcessEnv;
-  } = {},
-): Promise<KafkaInstance> {
+export async function restartKafka(instance: KafkaInstance, options: RestartOptions = {}): Promise<KafkaInstance> {
   if (isAlive(instance.process.pid, instance.process.startTime)) return instance;
   options.log?.(`Restarting Kafka ${instance.bootstrapServers}...`);
   const partial: Omit<KafkaInstance, 'process' | 'startupMs'> = {

@@ -23,6 +23,16 @@ export interface ProcessHandle {
  */
 export type ProcessRecorder = (role: string, handle: ProcessHandle) => Promise<void>;
 
+/** How a lost process is started again (restartKafka, restartTaskManager, restartJobManager). */
+export interface RestartOptions {
+  /** How long to wait until the restarted process is ready. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+  onProcess?: ProcessRecorder;
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface StartProcessOptions {
   command: string;
   args: string[];
