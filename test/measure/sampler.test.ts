@@ -33,6 +33,8 @@ beforeAll(async () => {
       { name: 'sampled-out', partitions: 2 },
       { name: 'delay-in', partitions: 1 },
       { name: 'delay-out', partitions: 1 },
+      { name: 'audit-in', partitions: 1 },
+      { name: 'audit-out', partitions: 1 },
     ],
   });
 }, 180_000);
@@ -155,33 +157,41 @@ test('sampled latency reads a bounded number of the newest records, not all of t
   const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'sampled-latency');
   const producer = kafka.producer();
   await producer.connect();
-  const rows: IntervalRow[] = [];
-  const sampling = sampleIntervals(
+  // 30,000 output records with a 50 ms latency each, in bursts over about 3 s: written the moment
+  // the first (empty) row is out, so all of them fall in the second, however late sampling starts.
+  const writeBursts = async () => {
+    for (let burst = 0; burst < 6; burst++) {
+      const now = Date.now();
+      const messages = Array.from({ length: 5000 }, (_, i) => ({
+        ...outRecord(burst * 5000 + i, now, 50, 25),
+        partition: i % 2,
+      }));
+      await producer.send({ topic: 'sampled-out', messages });
+      await sleep(500);
+    }
+  };
+  const writes: Promise<void>[] = [];
+  const result = await sampleIntervals(
     kafka,
     {
       topics: { input: 'sampled-in', output: 'sampled-out', groupId: 'sampled-flink' },
       intervalSeconds: 10,
-      totalSeconds: 10,
+      totalSeconds: 20,
       targetPerSecond: 5000,
       latencyRecords: 'sampled',
     },
-    { onRow: (row) => rows.push(row), onWarning: () => undefined, signal: new AbortController().signal },
+    {
+      onRow: (row) => {
+        if (row.minute === 1) writes.push(writeBursts());
+      },
+      onWarning: () => undefined,
+      signal: new AbortController().signal,
+    },
   );
-  await sleep(1500);
-  // 30,000 output records with a 50 ms latency each, in bursts over about 3 s.
-  for (let burst = 0; burst < 6; burst++) {
-    const now = Date.now();
-    const messages = Array.from({ length: 5000 }, (_, i) => ({
-      ...outRecord(burst * 5000 + i, now, 50, 25),
-      partition: i % 2,
-    }));
-    await producer.send({ topic: 'sampled-out', messages });
-    await sleep(500);
-  }
-  const result = await sampling;
+  await Promise.all(writes);
   await producer.disconnect();
-  expect(result.rows[0]!.outRecords).toBe(30_000); // counts stay exact: they come from offsets
-  const latency = result.rows[0]!.latencyMs!;
+  expect(result.rows.map((row) => row.outRecords)).toEqual([0, 30_000]); // counts stay exact: they come from offsets
+  const latency = result.rows[1]!.latencyMs!;
   expect(latency.processed.count).toBeGreaterThan(0);
   expect(latency.processed.count).toBeLessThan(2_000); // a sample, not 30,000 parses
   expect(latency.processed.p50).toBe(50);
@@ -192,42 +202,51 @@ test('latency from the intended send time = from the actual send time + how late
   const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'send-delay');
   const producer = kafka.producer();
   await producer.connect();
-  const sampling = sampleIntervals(
+  // Every event sent 250.375 ms after its intended time (a slot time keeps microseconds, a Kafka
+  // timestamp whole ms), then spending 5..404 ms in the pipeline: fields as the simulator and the
+  // relay write them. Written the moment the first (empty) row is out: all in the second.
+  const delayMs = 250.375;
+  const pipeline = Array.from({ length: 700 }, (_, i) => 5 + ((i * 37) % 400));
+  const write = async () => {
+    const processedAt = Date.now();
+    const messages = pipeline.map((latency, seq) => {
+      const sentAt = processedAt - latency;
+      return {
+        key: 'contoso://device-id-1',
+        value: JSON.stringify({
+          deviceId: 'contoso://device-id-1',
+          deviceSequenceNumber: seq,
+          createdAt: formatMicros(Math.round((sentAt - delayMs) * 1000)),
+          enqueuedAt: iso(sentAt),
+          processedAt: iso(processedAt),
+        }),
+      };
+    });
+    await producer.send({ topic: 'delay-out', messages });
+  };
+  const writes: Promise<void>[] = [];
+  const result = await sampleIntervals(
     kafka,
     {
       topics: { input: 'delay-in', output: 'delay-out', groupId: 'delay-flink' },
       intervalSeconds: 3,
-      totalSeconds: 3,
+      totalSeconds: 6,
       targetPerSecond: 250,
       latencyRecords: 'all',
     },
-    { onRow: () => undefined, onWarning: () => undefined, signal: new AbortController().signal },
+    {
+      onRow: (row) => {
+        if (row.minute === 1) writes.push(write());
+      },
+      onWarning: () => undefined,
+      signal: new AbortController().signal,
+    },
   );
-  await sleep(1000);
-  // Every event sent 250.375 ms after its intended time (a slot time keeps microseconds, a Kafka
-  // timestamp whole ms), then spending 5..404 ms in the pipeline: fields as the simulator and the
-  // relay write them.
-  const delayMs = 250.375;
-  const processedAt = Date.now();
-  const pipeline = Array.from({ length: 700 }, (_, i) => 5 + ((i * 37) % 400));
-  const messages = pipeline.map((latency, seq) => {
-    const sentAt = processedAt - latency;
-    return {
-      key: 'contoso://device-id-1',
-      value: JSON.stringify({
-        deviceId: 'contoso://device-id-1',
-        deviceSequenceNumber: seq,
-        createdAt: formatMicros(Math.round((sentAt - delayMs) * 1000)),
-        enqueuedAt: iso(sentAt),
-        processedAt: iso(processedAt),
-      }),
-    };
-  });
-  await producer.send({ topic: 'delay-out', messages });
-  const result = await sampling;
+  await Promise.all(writes);
   await producer.disconnect();
 
-  const latency = result.rows[0]!.latencyMs!;
+  expect(result.rows[0]!.latencyMs).toBeNull();
+  const latency = result.rows[1]!.latencyMs!;
   const sorted = [...pipeline].sort((a, b) => a - b);
   const exact = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
   const within = (measured: number, truth: number) =>
@@ -246,12 +265,6 @@ test('the audit counts what the ledger counts from the topics', async () => {
   const kafka = kafkaClient({ bootstrapServers: broker!.bootstrapServers }, 'audit-truth');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: 'audit-in', numPartitions: 1 },
-      { topic: 'audit-out', numPartitions: 1 },
-    ],
-  });
   const producer = kafka.producer();
   await producer.connect();
   const event = (device: number, seq: number) => ({
