@@ -18,6 +18,17 @@ export interface FlinkRestClientOptions {
 }
 
 /** A non-2xx answer; `errors` holds Flink's own error texts (often a Java stack trace). */
+/**
+ * A connection closed or refused before an answer (a JobManager starting behind a proxy, a kept-alive
+ * socket the other side just closed): worth another poll, unlike an answer that says no.
+ */
+function droppedConnection(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } }).code ??
+    (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET'].includes(code);
+}
+
 export class FlinkRestError extends Error {
   override name = 'FlinkRestError';
   constructor(
@@ -277,7 +288,8 @@ export class FlinkRestClient {
       } catch (error) {
         const notUpYet =
           error instanceof SyntaxError ||
-          (error instanceof FlinkRestError && (error.status === 404 || error.status >= 500));
+          (error instanceof FlinkRestError && (error.status === 404 || error.status >= 500)) ||
+          droppedConnection(error);
         if (!notUpYet)
           throw new UserError(`Flink's REST API through ${options.via} failed: ${(error as Error).message}`);
         lastProblem = (error as Error).message.slice(0, 300);
