@@ -15,7 +15,6 @@ import {
   PLATFORMS,
   type CommentPolicy,
   type InputName,
-  type JobName,
   type Mode,
   type PlatformName,
   type RawInputs,
@@ -28,6 +27,16 @@ import {
   minimumMaxDurationMinutes,
 } from './durations.js';
 import { TOOL_VERSION } from '../version.js';
+import { repoRoot } from '../repo-root.js';
+import {
+  builtInJobSpec,
+  PLACEHOLDERS,
+  splitArguments,
+  unknownPlaceholders,
+  userJobName,
+  usesPlaceholder,
+  type JobSpec,
+} from '../flink/job-spec.js';
 
 export interface AzureIdentity {
   clientId: string;
@@ -61,7 +70,10 @@ export interface Config {
   mode: Mode;
   platform: PlatformName;
   tier: Tier;
-  job: JobName;
+  /** The job's name in reports (jobSpec.name): a built-in job's, or the user's jar's. */
+  job: string;
+  /** The job to submit: a built-in one, or the user's own (job-jar). */
+  jobSpec: JobSpec;
   solutionName: string;
   location: string;
   /** Present exactly when the platform is on Azure. */
@@ -196,11 +208,14 @@ export function parseConfig(
     };
   };
 
+  const jobSpec = parseJobSpec(value, optional);
+
   const config: Config = {
     mode,
     platform,
     tier,
-    job: oneOf('job', value('job'), JOBS),
+    job: jobSpec.name,
+    jobSpec,
     solutionName,
     location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
     azure: onAzure ? azureIdentity(raw, platform) : undefined,
@@ -236,7 +251,8 @@ export function parseConfig(
       : undefined,
     syntheticWorkUs,
     ab: mode === 'ab' ? abOptions() : undefined,
-    audit: optional('audit') === undefined ? platform === 'local' : bool('audit', value('audit')),
+    // A user's job is not known to emit one record per event: no audit unless asked (and then refused).
+    audit: optional('audit') === undefined ? platform === 'local' && jobSpec.builtIn : bool('audit', value('audit')),
     reportFile: optional('report-file'),
     summaryFile: optional('summary-file'),
     baselineReport: optional('baseline-report'),
@@ -261,11 +277,104 @@ export function parseConfig(
   return config;
 }
 
+const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/** The built-in job named by 'job', or the user's own when job-jar is given. */
+function parseJobSpec(value: (name: InputName) => string, optional: (name: InputName) => string | undefined): JobSpec {
+  const jar = optional('job-jar');
+  if (!jar) {
+    const stray = (['job-build-command', 'job-class', 'job-args'] as const).find((name) => optional(name));
+    if (stray) {
+      throw new InputError(
+        stray,
+        value(stray),
+        "It describes your own job: set 'job-jar' to its jar as well, or remove it.",
+      );
+    }
+    return builtInJobSpec(oneOf('job', value('job'), JOBS), repoRoot());
+  }
+  if (optional('job') && value('job') !== INPUTS.job.default) {
+    throw new InputError(
+      'job',
+      value('job'),
+      "It names a built-in job, and job-jar gives your own: remove 'job' (your job is named after its jar in reports).",
+    );
+  }
+  if (!/\.jar$/i.test(jar)) {
+    throw new InputError(
+      'job-jar',
+      jar,
+      "Expected the path of a jar file (ending in '.jar'), e.g. 'target/my-job.jar'.",
+    );
+  }
+  const entryClass = optional('job-class');
+  if (entryClass !== undefined && !JAVA_CLASS.test(entryClass)) {
+    throw new InputError(
+      'job-class',
+      entryClass,
+      "Expected a fully qualified Java class name, e.g. 'com.example.MyJob'.",
+    );
+  }
+  let args: string[];
+  try {
+    args = splitArguments(value('job-args'));
+  } catch (error) {
+    throw new InputError(
+      'job-args',
+      value('job-args'),
+      `It has an ${(error as Error).message}: close it, or remove it.`,
+    );
+  }
+  const unknown = unknownPlaceholders(args);
+  if (unknown.length > 0) {
+    throw new InputError(
+      'job-args',
+      value('job-args'),
+      `Unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `{${name}}`).join(', ')}; known: ${Object.keys(
+        PLACEHOLDERS,
+      )
+        .map((name) => `{${name}}`)
+        .join(', ')}.`,
+    );
+  }
+  return {
+    name: userJobName(jar),
+    builtIn: false,
+    dir: path.resolve('.'),
+    buildCommand: optional('job-build-command'),
+    jar,
+    entryClass,
+    args,
+    oneOutputPerInput: false,
+  };
+}
+
 /** Inputs that are each valid but contradict one another. */
 function crossCheck(
   config: Config,
   { explicitSteadyMinutes, explicitInterval }: { explicitSteadyMinutes: boolean; explicitInterval: boolean },
 ): void {
+  if (!config.jobSpec.builtIn) {
+    if (config.audit) {
+      throw new InputError(
+        'audit',
+        'true',
+        "The audit matches every output record to one input event, as the built-in simple-relay emits them; your job's output is its own: remove 'audit'.",
+      );
+    }
+    const synthetic = [
+      config.syntheticWorkUs,
+      config.ab?.baseSyntheticWorkUs ?? 0,
+      config.ab?.headSyntheticWorkUs ?? 0,
+    ];
+    if (synthetic.some((us) => us > 0) && !usesPlaceholder(config.jobSpec, 'syntheticWorkUs')) {
+      throw new InputError(
+        'synthetic-work-us',
+        String(Math.max(...synthetic)),
+        'Synthetic work reaches your own job only through {syntheticWorkUs} in job-args: add it there (your job applies it), or remove it.',
+      );
+    }
+  }
   if (config.wait && config.mode !== 'load') {
     throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
   }

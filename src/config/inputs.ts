@@ -48,7 +48,30 @@ export const INPUTS = {
       'Load tier: 1, 5 or 10 (1,000 / 5,000 / 10,000 events/s with the origin sample sizing), or a whole number of events per second.',
     default: '1',
   },
-  job: { description: `Flink job to benchmark: ${JOBS.join(' | ')}.`, default: 'simple-relay' },
+  job: {
+    description: `Built-in Flink job to benchmark: ${JOBS.join(' | ')}. To benchmark your own job, set job-jar instead (docs/own-job.md).`,
+    default: 'simple-relay',
+  },
+  'job-jar': {
+    description:
+      "Your own Flink job: its jar, relative to the checkout (ab: to each of base and head) or absolute, e.g. 'target/my-job.jar'. Default: the built-in job named by 'job'.",
+    default: '',
+  },
+  'job-build-command': {
+    description:
+      "Your own job: the shell command, run in the checkout (ab: in each of base and head), that builds job-jar, e.g. 'mvn -B -ntp package -DskipTests'; its last lines are shown when it fails. Default: none (job-jar is built already).",
+    default: '',
+  },
+  'job-class': {
+    description:
+      "Your own job: its entry class, e.g. 'com.example.MyJob'. Default: the Main-Class of the jar's manifest.",
+    default: '',
+  },
+  'job-args': {
+    description:
+      'Your own job: its program arguments, split on white space (quote with \' or "), with placeholders the toolkit fills: {bootstrap}, {inputTopic}, {outputTopic}, {groupId} (the consumer group measure reads consumption and lag from), {parallelism}, {syntheticWorkUs}, {runId}.',
+    default: '',
+  },
   'solution-name': {
     description:
       'Prefix of every Azure resource name (3-17 lowercase letters and digits, starting with a letter; it also names a storage account). Required for aks and hdinsight.',

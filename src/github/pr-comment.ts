@@ -5,7 +5,7 @@
  */
 import * as github from '@actions/github';
 import type { Config } from '../config/config.js';
-import type { CommentPolicy, JobName, PlatformName } from '../config/inputs.js';
+import type { CommentPolicy, PlatformName } from '../config/inputs.js';
 import type { Reporter } from '../console/reporter.js';
 import { isABReport, type ABReport } from '../gate/ab/report.js';
 import { COMMENT_LIMIT, fitSections } from '../report/limits.js';
@@ -28,7 +28,7 @@ const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /** What a benchmark report and an A/B report both say about the configuration they measured. */
 export interface BenchmarkConfiguration {
   platform: PlatformName;
-  job: JobName;
+  job: string;
   tier: { name: string; eventsPerSecond: number };
 }
 

@@ -124,7 +124,7 @@ export async function measurePipeline(
   let audit: AuditResult | null = null;
   if (config.audit && !('kafka' in sources)) {
     reporter.info('Audit skipped: the brokers are reachable only from inside the VNet, where the measure agent runs.');
-  } else if (config.audit && config.job === 'simple-relay' && !signal.aborted && 'kafka' in sources) {
+  } else if (config.audit && config.jobSpec.oneOutputPerInput && !signal.aborted && 'kafka' in sources) {
     const result = await auditWindow(sources.kafka, TOPICS, sampled, {
       catchUpTimeoutMs: 60_000,
       signal,
@@ -139,8 +139,8 @@ export async function measurePipeline(
     reporter.info(
       `Audit: ${audit.expectedFromIn} events in, ${audit.uniqueEvents} reached out, ${audit.duplicates} duplicates, ${audit.lost} lost, ${audit.reordered} reordered by the pipeline${audit.inputReordered ? ` (${audit.inputReordered} already out of order on in)` : ''} (${audit.costSeconds.toFixed(1)} CPU s).`,
     );
-  } else if (config.audit && config.job !== 'simple-relay') {
-    reporter.info(`Audit skipped: job ${config.job} emits tags, not one record per event.`);
+  } else if (config.audit && !config.jobSpec.oneOutputPerInput) {
+    reporter.info(`Audit skipped: job ${config.job} does not emit one record per event, as the audit needs.`);
   }
 
   return buildReport({

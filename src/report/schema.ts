@@ -5,7 +5,7 @@
  * every figure. Types only: no I/O, no logic.
  */
 import type { GateThresholds } from '../config/config.js';
-import type { JobName, PlatformName } from '../config/inputs.js';
+import type { PlatformName } from '../config/inputs.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const TOOL_NAME = 'streaming-at-scale';
@@ -299,7 +299,7 @@ export interface BaselineComparison {
  */
 export interface ReportWorkload {
   platform: PlatformName;
-  job: JobName;
+  job: string;
   eventsPerSecond: number;
   partitions: number;
   parallelism: number;
@@ -318,7 +318,7 @@ export interface BenchmarkReport {
   /** The code and the machine measured; absent in reports of older versions. */
   provenance?: Provenance;
   platform: PlatformName;
-  job: JobName;
+  job: string;
   tier: { name: string; eventsPerSecond: number; partitions: number; parallelism: number };
   /** Absent in reports of versions before the A/B gate. */
   workload?: ReportWorkload;

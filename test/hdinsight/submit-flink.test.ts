@@ -16,7 +16,7 @@ import { parseConfig } from '../../src/config/config.js';
 import type { Config } from '../../src/config/config.js';
 import { UserError } from '../../src/errors.js';
 import { jobArguments } from '../../src/flink/job-arguments.js';
-import { JOB_MAIN_CLASS } from '../../src/flink/job-jar.js';
+import { JOB_MAIN_CLASS } from '../../src/flink/job-spec.js';
 import { FlinkRestClient } from '../../src/flink/rest-client.js';
 import { hdinsightState } from '../../src/platforms/hdinsight/state.js';
 import { submitFlinkHdinsight, submitScriptPath } from '../../src/platforms/hdinsight/submit.js';

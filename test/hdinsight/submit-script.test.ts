@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { JOB_MAIN_CLASS } from '../../src/flink/job-jar.js';
+import { JOB_MAIN_CLASS } from '../../src/flink/job-spec.js';
 import { submitScriptPath } from '../../src/platforms/hdinsight/submit.js';
 
 const run = promisify(execFile);

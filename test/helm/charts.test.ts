@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseConfig, type Config } from '../../src/config/config.js';
 import { JOBS, type JobName } from '../../src/config/inputs.js';
 import { jobArguments } from '../../src/flink/job-arguments.js';
-import { JOB_MAIN_CLASS } from '../../src/flink/job-jar.js';
+import { JOB_MAIN_CLASS } from '../../src/flink/job-spec.js';
 import { measureAgentArgs, parseMeasureAgentArgs } from '../../src/measure/agent/args.js';
 import {
   flinkJobChartValues,
@@ -155,6 +155,7 @@ describe.each(TIERS)('tier %s', (tier, parallelism, taskManagers, simulators) =>
       cfg = config(tier, job);
       const { values, secretValues } = flinkJobChartValues(cfg, {
         runId: '20261126-120000-ab12',
+        entryClass: JOB_MAIN_CLASS,
         bootstrapServers: BROKERS,
         storageAccount: 'sasbench01storage',
         checkpointContainer: 'flink',
@@ -295,6 +296,7 @@ describe.each(TIERS)('tier %s', (tier, parallelism, taskManagers, simulators) =>
 it('the chart schemas refuse values out of range or unknown', () => {
   const values = flinkJobChartValues(config('1'), {
     runId: 'r1',
+    entryClass: JOB_MAIN_CLASS,
     bootstrapServers: BROKERS,
     storageAccount: 'sasbench01storage',
     checkpointContainer: 'flink',

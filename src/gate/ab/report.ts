@@ -3,7 +3,7 @@
  * its noise floor, and every run's figures next to the file of that run's own benchmark report.
  * Documented in docs/report-schema.md ("A/B report"). Pure: the mode runs, this assembles.
  */
-import type { JobName, PlatformName } from '../../config/inputs.js';
+import type { PlatformName } from '../../config/inputs.js';
 import type { MeasuredRun } from '../../report/provenance.js';
 import { REPORT_SCHEMA_VERSION, TOOL_NAME, type BenchmarkReport } from '../../report/schema.js';
 import { runFigures, type ABMetricName, type ABSide, type RoundFigures, type RunFigures } from './metrics.js';
@@ -54,7 +54,7 @@ export interface ABReport {
   startedAt: string;
   endedAt: string;
   platform: PlatformName;
-  job: JobName;
+  job: string;
   tier: { name: string; eventsPerSecond: number };
   minutes: number;
   intervalSeconds: number;

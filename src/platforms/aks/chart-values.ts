@@ -6,7 +6,6 @@
  */
 import type { Config } from '../../config/config.js';
 import { INPUT_TOPIC, jobArguments } from '../../flink/job-arguments.js';
-import { JOB_MAIN_CLASS } from '../../flink/job-jar.js';
 import { measureAgentArgs } from '../../measure/agent/args.js';
 import type { AgentMeasurement } from '../../measure/agent/blobs.js';
 
@@ -24,6 +23,8 @@ export interface FlinkJobSecretValues {
 
 export interface FlinkJobRun {
   runId: string;
+  /** The job's entry class (prepareJob). */
+  entryClass: string;
   /** Kafka brokers as reached from the AKS cluster (host:port list). */
   bootstrapServers: string;
   storageAccount: string;
@@ -44,7 +45,7 @@ export function flinkJobChartValues(
     values: {
       ...(run.flinkImage === undefined ? {} : { image: run.flinkImage }),
       runId: run.runId,
-      job: { mainClass: JOB_MAIN_CLASS, args: jobArguments(config, run.bootstrapServers) },
+      job: { mainClass: run.entryClass, args: jobArguments(config, run.bootstrapServers, run.runId) },
       parallelism: config.parallelism,
       storage: { account: run.storageAccount, container: run.checkpointContainer },
     },

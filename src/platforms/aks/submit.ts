@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ArmClients } from '../../azure/clients.js';
 import { JOB_FILES_CONTAINER, openRunStorage } from '../../azure/run-storage.js';
 import { azureState } from '../../azure/state.js';
-import { ensureJobJar } from '../../flink/job-jar.js';
+import { prepareJob } from '../../flink/job-jar.js';
 import { saveRun, type RunState } from '../../run-state/run-state.js';
 import { privateKafkaBrokers } from '../azure/brokers.js';
 import type { ModeContext } from '../platform.js';
@@ -34,7 +34,7 @@ export async function submitFlinkAks(
   const brokers = await privateKafkaBrokers(ctx, state, clients);
   const storageAccount = azureState(state).outputs!.storageAccountName!;
   const storage = await openRunStorage(clients, state, reporter);
-  const jar = await ensureJobJar((message) => reporter.info(message));
+  const { jar, entryClass } = await prepareJob(config.jobSpec, reporter);
   const jarBlob = `${state.runId}/${path.basename(jar)}`;
   await storage.ensureContainer(JOB_FILES_CONTAINER);
   await storage.ensureContainer(CHECKPOINT_CONTAINER);
@@ -46,6 +46,7 @@ export async function submitFlinkAks(
     const release = aksReleases(state.runId).flink;
     const { values, secretValues } = flinkJobChartValues(config, {
       runId: state.runId,
+      entryClass,
       bootstrapServers: brokers,
       storageAccount,
       checkpointContainer: CHECKPOINT_CONTAINER,

@@ -14,7 +14,7 @@ import { JOB_FILES_CONTAINER, openRunStorage } from '../../azure/run-storage.js'
 import { azureState } from '../../azure/state.js';
 import { UserError } from '../../errors.js';
 import { jobArguments } from '../../flink/job-arguments.js';
-import { ensureJobJar, JOB_MAIN_CLASS } from '../../flink/job-jar.js';
+import { prepareJob } from '../../flink/job-jar.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { repoRoot } from '../../repo-root.js';
 import { saveRun, type RunState } from '../../run-state/run-state.js';
@@ -71,7 +71,7 @@ export async function submitFlinkHdinsight(
   reporter.info(`Kafka brokers (private addresses, from Ambari on ${kafka.clusterName}): ${brokers}`);
   state.kafkaBootstrapServers = brokers;
 
-  const jar = await ensureJobJar((message) => reporter.info(message));
+  const { jar, entryClass } = await prepareJob(config.jobSpec, reporter);
   const storage = await openRunStorage(clients, state, reporter);
   await storage.ensureContainer(JOB_FILES_CONTAINER);
   const jarBlob = `${state.runId}/${path.basename(jar)}`;
@@ -89,10 +89,10 @@ export async function submitFlinkHdinsight(
     roles: ['headnode'],
     args: [
       Buffer.from(storage.blobReadUrl(JOB_FILES_CONTAINER, jarBlob, SAS_MINUTES)).toString('base64'),
-      JOB_MAIN_CLASS,
+      entryClass,
       String(config.parallelism),
       applicationName,
-      ...jobArguments(config, brokers),
+      ...jobArguments(config, brokers, state.runId),
     ],
   };
   // The jar's SAS URL travels base64-encoded: mask that form too.

@@ -5,7 +5,7 @@
  */
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { jobArguments } from '../../flink/job-arguments.js';
-import { ensureJobJar, JOB_MAIN_CLASS } from '../../flink/job-jar.js';
+import { prepareJob } from '../../flink/job-jar.js';
 import { UserError } from '../../errors.js';
 import type { RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
@@ -17,9 +17,8 @@ export async function submitLocalJob(ctx: ModeContext, state: RunState): Promise
     throw new UserError(`Run ${state.runId} has no Flink cluster: run 'deploy' first.`);
   }
   const submission: LocalJobSubmission = {
-    jar: await ensureJobJar((message) => reporter.info(message)),
-    entryClass: JOB_MAIN_CLASS,
-    programArgs: jobArguments(config, state.kafkaBootstrapServers),
+    ...(await prepareJob(config.jobSpec, reporter)),
+    programArgs: jobArguments(config, state.kafkaBootstrapServers, state.runId),
     parallelism: config.parallelism,
   };
   const client = new FlinkRestClient(state.flinkRestUrl);
@@ -50,9 +49,8 @@ export async function resumeLocalJob(
   }
   const submission = localState(state).submission ?? {
     // A state written before submissions were recorded: the job as this config would submit it.
-    jar: await ensureJobJar((message) => ctx.reporter.info(message)),
-    entryClass: JOB_MAIN_CLASS,
-    programArgs: jobArguments(ctx.config, state.kafkaBootstrapServers),
+    ...(await prepareJob(ctx.config.jobSpec, ctx.reporter)),
+    programArgs: jobArguments(ctx.config, state.kafkaBootstrapServers, state.runId),
     parallelism: ctx.config.parallelism,
   };
   const client = new FlinkRestClient(state.flinkRestUrl);
