@@ -17,9 +17,14 @@ export const REQUIRED_FULL_MINUTES = 2;
  */
 export const LAG_TOLERANCE_FRACTION_OF_TARGET = 0.01;
 
+/** The job's throughput in a row (report.throughputBasis); the output rate in reports before it. */
+export function throughputOf(row: IntervalRow): number | null {
+  return row.throughputPerSecond === undefined ? row.outRatePerSecond : row.throughputPerSecond;
+}
+
 /** A minute the statistics may use: complete, measured and freshly refreshed. */
-export function isFullMinute(row: IntervalRow): row is IntervalRow & { outRatePerSecond: number } {
-  return !row.partial && !row.gap && !row.stale && row.outRatePerSecond !== null;
+export function isFullMinute(row: IntervalRow): row is IntervalRow & { throughputPerSecond: number } {
+  return !row.partial && !row.gap && !row.stale && throughputOf(row) !== null;
 }
 
 /** Least-squares slope of y over x; null with fewer than two distinct x. */
@@ -69,9 +74,9 @@ export function analyseRampUp(
   const threshold = thresholds.minPercentOfTarget;
   const tolerance = targetEventsPerSecond * LAG_TOLERANCE_FRACTION_OF_TARGET;
   const full = rows.filter(isFullMinute);
-  const percentOf = (row: { outRatePerSecond: number }) => (row.outRatePerSecond / targetEventsPerSecond) * 100;
+  const percentOf = (row: IntervalRow) => (throughputOf(row)! / targetEventsPerSecond) * 100;
   const best = full.reduce<(typeof full)[number] | null>(
-    (top, row) => (top === null || row.outRatePerSecond > top.outRatePerSecond ? row : top),
+    (top, row) => (top === null || throughputOf(row)! > throughputOf(top)! ? row : top),
     null,
   );
 
@@ -148,7 +153,7 @@ export function analyseRampUp(
   const onsetRow = window[0];
   const rampUpSeconds = (Date.parse(onsetRow.start) - Date.parse(rows[0].start)) / 1000;
   const steady = steadyStats(
-    window.map((row) => row.outRatePerSecond),
+    window.map((row) => throughputOf(row)!),
     targetEventsPerSecond,
   );
 

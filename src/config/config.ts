@@ -30,6 +30,7 @@ import { TOOL_VERSION } from '../version.js';
 import { repoRoot } from '../repo-root.js';
 import {
   builtInJobSpec,
+  JOB_NAME,
   PLACEHOLDERS,
   splitArguments,
   unknownPlaceholders,
@@ -305,6 +306,13 @@ function parseJobSpec(value: (name: InputName) => string, optional: (name: Input
       'job-jar',
       jar,
       "Expected the path of a jar file (ending in '.jar'), e.g. 'target/my-job.jar'.",
+    );
+  }
+  if (!JOB_NAME.test(userJobName(jar))) {
+    throw new InputError(
+      'job-jar',
+      jar,
+      'Its file name names the job in reports: use letters, digits, dots, dashes and underscores (e.g. my-job.jar).',
     );
   }
   const entryClass = optional('job-class');

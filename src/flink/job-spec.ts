@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { JobName } from '../config/inputs.js';
+import type { ThroughputBasis } from '../report/schema.js';
 
 export interface JobSpec {
   /** The job's name in reports: the built-in job's, or the user's jar file name without `.jar`. */
@@ -85,6 +86,9 @@ export function splitArguments(text: string): string[] {
   return args;
 }
 
+/** A job's name as reports carry it (and the PR comment shows it): a plain file-name-like word. */
+export const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 /** A user job's name in reports: its jar's file name without the extension. */
 export function userJobName(jar: string): string {
   return path.basename(jar).replace(/\.jar$/i, '');
@@ -117,4 +121,9 @@ export function builtInJobSpec(name: JobName, repoRoot: string): JobSpec {
     ],
     oneOutputPerInput: name === 'simple-relay',
   };
+}
+
+/** A job with one output per input is judged by its output; any other by what it consumed. */
+export function throughputBasisOf(spec: Pick<JobSpec, 'oneOutputPerInput'>): ThroughputBasis {
+  return spec.oneOutputPerInput ? 'output' : 'consumption';
 }

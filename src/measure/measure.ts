@@ -16,9 +16,11 @@ import type {
   FlinkFigures,
   LoadStats,
   MeasurementCost,
+  ThroughputBasis,
 } from '../report/schema.js';
 import type { RunState } from '../run-state/run-state.js';
 import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
+import { throughputBasisOf } from '../flink/job-spec.js';
 import { auditWindow } from './audit.js';
 import {
   latencyRecordsFor,
@@ -63,8 +65,14 @@ export type MeasureSources = CommonSources &
 const TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC, groupId: FLINK_GROUP_ID };
 
 /** The sampling plan of a run: the same here and in the measure agent. */
-export function samplingPlan(run: { minutes: number; intervalSeconds: number; eventsPerSecond: number }): SamplingPlan {
+export function samplingPlan(run: {
+  minutes: number;
+  intervalSeconds: number;
+  eventsPerSecond: number;
+  basis: ThroughputBasis;
+}): SamplingPlan {
   return {
+    basis: run.basis,
     topics: TOPICS,
     intervalSeconds: run.intervalSeconds,
     totalSeconds: run.minutes * 60,
@@ -106,7 +114,12 @@ export async function measurePipeline(
   reporter.info(consoleHeader());
   const sample = 'kafka' in sources ? kafkaSampling(sources.kafka) : sources.sampling;
   const { result: sampled, cost: measurement } = await sample(
-    samplingPlan({ minutes: config.minutes, intervalSeconds: config.intervalSeconds, eventsPerSecond: target }),
+    samplingPlan({
+      minutes: config.minutes,
+      intervalSeconds: config.intervalSeconds,
+      eventsPerSecond: target,
+      basis: throughputBasisOf(config.jobSpec),
+    }),
     {
       onRow: (row) => reporter.info(consoleRow(row)),
       onWarning: (message) => reporter.warning(message),
@@ -165,6 +178,7 @@ export async function measurePipeline(
     endedAt: new Date(sampled.endedAt).toISOString(),
     intervalSeconds: config.intervalSeconds,
     targetEventsPerSecond: target,
+    throughputBasis: throughputBasisOf(config.jobSpec),
     rows: sampled.rows,
     latencyHistograms: sampled.latencyHistograms,
     load: await sources.loadStats(),

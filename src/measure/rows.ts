@@ -1,5 +1,5 @@
 /** Per-interval rows of the report from two offset samples. Pure. */
-import type { FlinkFigures, IntervalRow, LatencySet } from '../report/schema.js';
+import type { FlinkFigures, IntervalRow, LatencySet, ThroughputBasis } from '../report/schema.js';
 import type { OffsetSample } from './offsets.js';
 
 export interface RowInput {
@@ -14,6 +14,10 @@ export interface RowInput {
   to: OffsetSample | undefined;
   latencyMs: LatencySet | null;
   flink?: FlinkFigures;
+  /** What the job's throughput is: its output (one record per input), or what it consumed of `in`. */
+  basis: ThroughputBasis;
+  /** The group's lag in seconds at the end of the interval (timeLagSeconds); null when unknown. */
+  lagSeconds: number | null;
 }
 
 export function intervalRow(input: RowInput): IntervalRow {
@@ -39,6 +43,10 @@ export function intervalRow(input: RowInput): IntervalRow {
       inRatePerSecond: null,
       outRatePerSecond: null,
       lagRecords: null,
+      lagSeconds: null,
+      consumedRecords: null,
+      consumedRatePerSecond: null,
+      throughputPerSecond: null,
       percentOfTarget: null,
     };
   }
@@ -47,6 +55,9 @@ export function intervalRow(input: RowInput): IntervalRow {
   const inRecords = to.inEnd - from.inEnd;
   const outRecords = to.outEnd - from.outEnd;
   const outRatePerSecond = outRecords / seconds;
+  const consumedRecords = to.consumed !== null && from.consumed !== null ? to.consumed - from.consumed : null;
+  const consumedRatePerSecond = consumedRecords === null ? null : consumedRecords / seconds;
+  const throughputPerSecond = input.basis === 'output' ? outRatePerSecond : consumedRatePerSecond;
   return {
     ...base,
     start: new Date(from.at).toISOString(),
@@ -57,6 +68,10 @@ export function intervalRow(input: RowInput): IntervalRow {
     inRatePerSecond: inRecords / seconds,
     outRatePerSecond,
     lagRecords: to.lagRecords,
-    percentOfTarget: (outRatePerSecond / input.targetPerSecond) * 100,
+    lagSeconds: input.lagSeconds,
+    consumedRecords,
+    consumedRatePerSecond,
+    throughputPerSecond,
+    percentOfTarget: throughputPerSecond === null ? null : (throughputPerSecond / input.targetPerSecond) * 100,
   };
 }

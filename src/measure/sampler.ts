@@ -5,8 +5,9 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { emptyLatencyHistograms, latencySet, recordEventLatency, type LatencyHistograms } from '../analysis/latency.js';
+import { timeLagSeconds, type EndSample } from '../analysis/time-lag.js';
 import { errorMessage } from '../errors.js';
-import type { BrokerFigures, FlinkFigures, IntervalRow } from '../report/schema.js';
+import type { BrokerFigures, FlinkFigures, IntervalRow, ThroughputBasis } from '../report/schema.js';
 import { eventTimes, parseRecord } from './event-fields.js';
 import { sampleOffsets, type OffsetSample, type SampledTopics } from './offsets.js';
 import { intervalRow } from './rows.js';
@@ -18,6 +19,7 @@ export interface SamplingPlan {
   totalSeconds: number;
   targetPerSecond: number;
   latencyRecords: LatencyRecords;
+  basis: ThroughputBasis;
 }
 
 export interface SamplingHooks {
@@ -98,6 +100,8 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
   );
 
   const rows: IntervalRow[] = [];
+  // The input's end over time, for the lag in seconds (newest last).
+  const ends: EndSample[] = [first];
   let lastGood: OffsetSample | undefined = first;
   let plannedStart = startedAt;
   try {
@@ -112,6 +116,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
         hooks.onWarning(`Sample of minute ${minute} failed (shown as a gap): ${errorMessage(error)}`);
       }
       const { flink, broker } = await rowFigures(hooks);
+      if (sample) ends.push(sample);
       const set = histograms.get(minute);
       const row = intervalRow({
         minute,
@@ -123,6 +128,8 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
         to: sample,
         latencyMs: set ? latencySet(set) : null,
         flink,
+        basis: plan.basis,
+        lagSeconds: sample?.consumed == null ? null : timeLagSeconds(ends, sample.consumed, sample.at),
       });
       if (broker) row.broker = broker;
       rows.push(row);

@@ -19,6 +19,7 @@ import {
   type Provenance,
   type ReportWorkload,
   type RunCost,
+  type ThroughputBasis,
 } from './schema.js';
 
 export interface ReportInput {
@@ -34,6 +35,7 @@ export interface ReportInput {
   endedAt: string;
   intervalSeconds: number;
   targetEventsPerSecond: number;
+  throughputBasis?: ThroughputBasis;
   rows: IntervalRow[];
   /** Each interval's histograms, by row minute: merged for the steady window and for the whole run. */
   latencyHistograms?: ReadonlyMap<number, LatencyHistograms>;
@@ -66,6 +68,7 @@ export function buildReport(input: ReportInput): BenchmarkReport {
     endedAt: input.endedAt,
     intervalSeconds: input.intervalSeconds,
     targetEventsPerSecond: input.targetEventsPerSecond,
+    ...(input.throughputBasis ? { throughputBasis: input.throughputBasis } : {}),
     rows: input.rows,
     latencyMs: {
       steady: mergedOver(rampUp.steadyMinutes),

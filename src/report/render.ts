@@ -55,7 +55,7 @@ export function renderSections(report: BenchmarkReport, options: RenderOptions =
     { id: 'ramp-up', markdown: renderRampUp(report) },
     { id: 'baseline', markdown: renderBaseline(report) },
     { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
-    { id: 'table', markdown: '### Per-minute table\n\n' + renderTable(report) },
+    { id: 'table', markdown: '### Per-minute table\n\n' + throughputMethod(report) + renderTable(report) },
     { id: 'load-audit', markdown: renderLoadAndAudit(report) },
     { id: 'flink', markdown: renderFlink(report.rows) },
     { id: 'broker', markdown: renderBroker(report.rows) },
@@ -246,9 +246,16 @@ function niceCeiling(value: number): number {
   return step * power;
 }
 
+/** A lag in seconds at the precision it is measured with (interpolated between samples). */
+function seconds(value: number | null, missing: string): string {
+  return value === null ? missing : value.toFixed(1);
+}
+
 export function renderTable(report: BenchmarkReport): string {
   const steady = new Set(report.rampUp.steadyMinutes);
   const withBytes = report.rows.some((row) => row.inBytes !== null || row.outBytes !== null);
+  // Reports before these figures existed have neither: their columns are left out, not dashed.
+  const withConsumed = report.rows.some((row) => row.consumedRatePerSecond !== undefined);
   const header = [
     'Minute',
     'Window (UTC)',
@@ -256,7 +263,9 @@ export function renderTable(report: BenchmarkReport): string {
     'Out records',
     'Out/s',
     '% of target',
+    ...(withConsumed ? ['Consumed/s'] : []),
     'Lag',
+    ...(withConsumed ? ['Lag s'] : []),
     ...(withBytes ? ['In MB', 'Out MB'] : []),
     'p50 ms',
     'p99 ms',
@@ -273,7 +282,9 @@ export function renderTable(report: BenchmarkReport): string {
       count(row.outRecords),
       count(row.outRatePerSecond),
       row.percentOfTarget === null ? '–' : formatPercent(row.percentOfTarget),
+      ...(withConsumed ? [count(row.consumedRatePerSecond ?? null)] : []),
       count(row.lagRecords),
+      ...(withConsumed ? [seconds(row.lagSeconds ?? null, '–')] : []),
       ...(withBytes ? [megabytes(row.inBytes), megabytes(row.outBytes)] : []),
       row.latencyMs ? formatMs(row.latencyMs.processed.p50) : '–',
       row.latencyMs ? formatMs(row.latencyMs.processed.p99) : '–',
@@ -283,6 +294,13 @@ export function renderTable(report: BenchmarkReport): string {
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+/** Which figure is the job's throughput (docs/metrics.md, "Throughput"). */
+export function throughputMethod(report: Pick<BenchmarkReport, 'throughputBasis' | 'job'>): string {
+  return report.throughputBasis === 'consumption'
+    ? `Throughput (% of target, the gate, the ramp-up) is what ${report.job} consumed of \`in\`: its consumer group's committed offsets, so it is right for a job that filters, aggregates or fans out, at the resolution of its commits (its checkpoints). Out records are counted apart.\n\n`
+    : '';
 }
 
 function renderLoadAndAudit(report: BenchmarkReport): string {
@@ -302,6 +320,10 @@ function renderLoadAndAudit(report: BenchmarkReport): string {
         `(${formatCount(audit.expectedFromIn)} expected from in), ${formatCount(audit.duplicates)} duplicates, ` +
         `${formatCount(audit.lost)} lost, ${formatCount(audit.reordered)} reordered by the pipeline` +
         (audit.inputReordered ? ` (${formatCount(audit.inputReordered)} already out of order on in).` : '.'),
+    );
+  } else if (report.throughputBasis === 'consumption') {
+    lines.push(
+      `**Audit:** does not apply: ${report.job} does not write one output record per input event, so loss and duplicates cannot be read from its output.`,
     );
   } else {
     lines.push('**Audit:** off (duplicates, loss and reordering not checked).');
@@ -370,7 +392,9 @@ const CONSOLE_COLUMNS: ReadonlyArray<{ title: string; width: number }> = [
   { title: 'out records', width: 12 },
   { title: 'out/s', width: 9 },
   { title: '% target', width: 8 },
+  { title: 'consumed/s', width: 10 },
   { title: 'lag', width: 11 },
+  { title: 'lag s', width: 6 },
   { title: 'p50 ms', width: 8 },
   { title: 'p99 ms', width: 8 },
   { title: 'p99 from send', width: 13 },
@@ -395,7 +419,9 @@ export function consoleRow(row: IntervalRow): string {
     number(row.outRecords),
     number(row.outRatePerSecond),
     row.percentOfTarget === null ? missing : formatPercent(row.percentOfTarget),
+    number(row.consumedRatePerSecond ?? null),
     number(row.lagRecords),
+    seconds(row.lagSeconds ?? null, missing),
     row.latencyMs ? formatMs(row.latencyMs.processed.p50) : missing,
     row.latencyMs ? formatMs(row.latencyMs.processed.p99) : missing,
     fromSendP99(row, missing),

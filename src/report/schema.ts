@@ -73,6 +73,13 @@ export interface BrokerFigures {
   stale: boolean;
 }
 
+/**
+ * How a job's throughput is measured: 'output', the records it writes to `out` (a job with one
+ * output per input, as the built-in jobs); 'consumption', what its consumer group consumed of `in`
+ * (any job: one that filters, aggregates or fans out is judged by the input it kept up with).
+ */
+export type ThroughputBasis = 'output' | 'consumption';
+
 /** One sampling interval (a minute with the default interval-seconds). */
 export interface IntervalRow {
   /** 1-based index of the interval. */
@@ -94,10 +101,24 @@ export interface IntervalRow {
   outRatePerSecond: number | null;
   /** The Flink consumer group's lag on `in` (end offset - committed offset, summed) at the end of the interval. */
   lagRecords: number | null;
+  /**
+   * The same lag in seconds: how long ago `in` ended where the group's committed position is
+   * (kafka-lag-exporter's time lag, interpolated between samples). Optional fields of a row are
+   * absent in reports written before they existed (added fields: the schema version stays).
+   */
+  lagSeconds?: number | null;
+  /** Records of `in` the job's consumer group committed during the interval, and per second. */
+  consumedRecords?: number | null;
+  consumedRatePerSecond?: number | null;
+  /**
+   * The job's throughput (report.throughputBasis): outRatePerSecond for a job with one output per
+   * input, consumedRatePerSecond otherwise. Absent: outRatePerSecond (reports before it existed).
+   */
+  throughputPerSecond?: number | null;
   /** Bytes appended to `in` / `out`, where the platform exposes them. */
   inBytes: number | null;
   outBytes: number | null;
-  /** outRatePerSecond / target events/s * 100. */
+  /** throughputPerSecond / target events/s * 100. */
   percentOfTarget: number | null;
   /** Latency of sampled events that reached `out` in this interval; null when none was sampled. */
   latencyMs: LatencySet | null;
@@ -326,6 +347,8 @@ export interface BenchmarkReport {
   endedAt: string;
   intervalSeconds: number;
   targetEventsPerSecond: number;
+  /** How the rows' throughputPerSecond was measured; absent (reports before it): 'output'. */
+  throughputBasis?: ThroughputBasis;
   rows: IntervalRow[];
   /** Merged histograms: over the steady window (null without one) and over every measured interval. */
   latencyMs: { steady: LatencySet | null; all: LatencySet | null };

@@ -8,7 +8,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { MAX_AB_ROUNDS, MIN_AB_ROUNDS } from '../config/config.js';
-import { JOBS, PLATFORMS } from '../config/inputs.js';
+import { PLATFORMS } from '../config/inputs.js';
+import { JOB_NAME } from '../flink/job-spec.js';
 import { AB_METRICS, AB_SIDES } from '../gate/ab/metrics.js';
 import { AB_REPORT_KIND, type ABReport } from '../gate/ab/report.js';
 import { AB_METRIC_VERDICTS } from '../gate/ab/statistics.js';
@@ -229,7 +230,7 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
   matching(report.runId, RUN_ID, 'runId');
   if (report.provenance !== undefined) provenance(report.provenance, 'provenance');
   oneOf(report.platform, PLATFORMS, 'platform');
-  oneOf(report.job, JOBS, 'job');
+  matching(report.job, JOB_NAME, 'job');
   const tier = record(report.tier, 'tier');
   matching(tier.name, TIER_NAME, 'tier.name');
   for (const key of ['eventsPerSecond', 'partitions', 'parallelism']) number(tier[key], `tier.${key}`);
@@ -249,6 +250,10 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
       nullableNumber(row[key], `${where}.${key}`);
     }
     for (const key of ['inBytes', 'outBytes', 'percentOfTarget']) nullableNumber(row[key], `${where}.${key}`);
+    // Added later: absent in older reports.
+    for (const key of ['lagSeconds', 'consumedRecords', 'consumedRatePerSecond', 'throughputPerSecond']) {
+      if (row[key] !== undefined) nullableNumber(row[key], `${where}.${key}`);
+    }
     latencySet(row.latencyMs, `${where}.latencyMs`);
     if (row.flink !== undefined) {
       const flink = record(row.flink, `${where}.flink`);
@@ -416,7 +421,7 @@ export function checkUntrustedABReport(value: unknown, source: string): ABReport
   time(report.startedAt, 'startedAt');
   time(report.endedAt, 'endedAt');
   oneOf(report.platform, PLATFORMS, 'platform');
-  oneOf(report.job, JOBS, 'job');
+  matching(report.job, JOB_NAME, 'job');
   const tier = record(report.tier, 'tier');
   matching(tier.name, TIER_NAME, 'tier.name');
   number(tier.eventsPerSecond, 'tier.eventsPerSecond', { min: 0 });

@@ -16,12 +16,13 @@ import {
   rowMinute,
 } from '../../src/measure/agent/blobs.js';
 import { UserError } from '../../src/errors.js';
+import type { JobSpec } from '../../src/flink/job-spec.js';
 
 const RUN = { runId: '20260101-120000-ab12', measurementId: '20260101-121500-cd34' };
 
 test('the arguments a platform builds parse back to the same measurement', () => {
   const args = measureAgentArgs(
-    { minutes: 2.5, intervalSeconds: 30 },
+    { minutes: 2.5, intervalSeconds: 30, jobSpec: { oneOutputPerInput: false } as JobSpec },
     { ...RUN, bootstrapServers: '10.0.0.4:9092,10.0.0.5:9092', eventsPerSecond: 5500 },
   );
   expect(args[0]).toBe('measure-agent');
@@ -33,6 +34,7 @@ test('the arguments a platform builds parse back to the same measurement', () =>
       minutes: 2.5,
       intervalSeconds: 30,
       eventsPerSecond: 5500,
+      basis: 'consumption',
     },
   });
 });
@@ -167,7 +169,7 @@ test('the result survives its blob: histograms, offsets, cost', () => {
         [1, 12],
       ]),
       inStart: new Map([[0, 7]]),
-      lastSample: { at: 1, inEnd: 2, outEnd: 3, lagRecords: null },
+      lastSample: { at: 1, inEnd: 2, outEnd: 3, lagRecords: null, consumed: null },
     },
     cost: { cpuSeconds: 0.5, wallSeconds: 60, cpuPercentOfOneCore: 0.83, latencyRecords: 'all' as const },
   };

@@ -94,11 +94,18 @@ describe('AuditLedger', () => {
 
 describe('intervalRow', () => {
   const t0 = Date.parse('2026-11-26T12:00:00Z');
-  const sample = (seconds: number, inEnd: number, outEnd: number, lagRecords: number | null = 0) => ({
+  const sample = (
+    seconds: number,
+    inEnd: number,
+    outEnd: number,
+    lagRecords: number | null = 0,
+    consumed: number | null = null,
+  ) => ({
     at: t0 + seconds * 1000,
     inEnd,
     outEnd,
     lagRecords,
+    consumed,
   });
 
   it('computes exact counts and rates over the actual interval', () => {
@@ -111,6 +118,8 @@ describe('intervalRow', () => {
       from: sample(60, 60_000, 59_000),
       to: sample(120.5, 120_500, 117_975, 120),
       latencyMs: null,
+      basis: 'output',
+      lagSeconds: null,
     });
     expect(row).toMatchObject({
       minute: 2,
@@ -126,6 +135,46 @@ describe('intervalRow', () => {
     expect(row.end).toBe('2026-11-26T12:02:00.500Z');
   });
 
+  it('judges a job that is not one output per input by what its group consumed, output counted apart', () => {
+    // An aggregating job: 60,000 events consumed, 2,000 window results written.
+    const row = intervalRow({
+      minute: 2,
+      start: t0 + 60_000,
+      end: t0 + 120_000,
+      intervalSeconds: 60,
+      targetPerSecond: 1000,
+      from: sample(60, 60_000, 1_000, 0, 58_000),
+      to: sample(120, 120_000, 3_000, 2_000, 118_000),
+      latencyMs: null,
+      basis: 'consumption',
+      lagSeconds: 2,
+    });
+    expect(row).toMatchObject({
+      outRecords: 2_000,
+      outRatePerSecond: 2_000 / 60,
+      consumedRecords: 60_000,
+      consumedRatePerSecond: 1_000,
+      throughputPerSecond: 1_000,
+      percentOfTarget: 100,
+      lagRecords: 2_000,
+      lagSeconds: 2,
+    });
+    // Before the group's first commit nothing says what it consumed: no throughput, not zero.
+    const early = intervalRow({
+      minute: 1,
+      start: t0,
+      end: t0 + 60_000,
+      intervalSeconds: 60,
+      targetPerSecond: 1000,
+      from: sample(0, 0, 0, null, null),
+      to: sample(60, 60_000, 1_000, 2_000, 58_000),
+      latencyMs: null,
+      basis: 'consumption',
+      lagSeconds: null,
+    });
+    expect(early).toMatchObject({ consumedRecords: null, throughputPerSecond: null, percentOfTarget: null });
+  });
+
   it('shows a failed sample as a gap and labels a short last interval', () => {
     const gap = intervalRow({
       minute: 3,
@@ -136,6 +185,8 @@ describe('intervalRow', () => {
       from: sample(120, 1, 1),
       to: undefined,
       latencyMs: null,
+      basis: 'output',
+      lagSeconds: null,
     });
     expect(gap).toMatchObject({ gap: true, inRecords: null, outRecords: null, percentOfTarget: null });
     const partial = intervalRow({
@@ -147,6 +198,8 @@ describe('intervalRow', () => {
       from: sample(180, 0, 0),
       to: sample(210, 30_000, 30_000),
       latencyMs: null,
+      basis: 'output',
+      lagSeconds: null,
     });
     expect(partial).toMatchObject({ partial: true, gap: false, outRecords: 30_000, percentOfTarget: 100 });
   });

@@ -103,6 +103,7 @@ test('each interval counts exactly the records appended in it; latency percentil
     kafka,
     {
       topics: TOPICS,
+      basis: 'output',
       intervalSeconds,
       totalSeconds: intervalSeconds * schedule.length,
       targetPerSecond: 250,
@@ -175,6 +176,7 @@ test('sampled latency reads a bounded number of the newest records, not all of t
     kafka,
     {
       topics: { input: 'sampled-in', output: 'sampled-out', groupId: 'sampled-flink' },
+      basis: 'output',
       intervalSeconds: 10,
       totalSeconds: 20,
       targetPerSecond: 5000,
@@ -229,6 +231,7 @@ test('latency from the intended send time = from the actual send time + how late
     kafka,
     {
       topics: { input: 'delay-in', output: 'delay-out', groupId: 'delay-flink' },
+      basis: 'output',
       intervalSeconds: 3,
       totalSeconds: 6,
       targetPerSecond: 250,

@@ -4,7 +4,7 @@
  * ramp-up), so a run without a steady state gets the documented substitutes below instead of
  * nothing. Definitions in docs/metrics.md ("A/B gate"). Pure.
  */
-import { isFullMinute } from '../../analysis/ramp-up.js';
+import { isFullMinute, throughputOf } from '../../analysis/ramp-up.js';
 import type { BenchmarkReport, MetricDirection } from '../../report/schema.js';
 
 export const AB_SIDES = ['base', 'head'] as const;
@@ -48,7 +48,7 @@ export const AB_METRICS: readonly ABMetric[] = [
       if (full.length === 0) return null;
       // Not steady: what the run delivered, the mean over every full minute.
       const rate =
-        report.rampUp.steady?.meanPerSecond ?? full.reduce((sum, row) => sum + row.outRatePerSecond, 0) / full.length;
+        report.rampUp.steady?.meanPerSecond ?? full.reduce((sum, row) => sum + throughputOf(row)!, 0) / full.length;
       // One record per interval is the finest rate measured; it keeps a run that delivered nothing
       // comparable as a ratio (a regression of nearly 100%) instead of undefined.
       return Math.max(rate, 1 / report.intervalSeconds);

@@ -8,6 +8,8 @@ import type { Config } from '../../config/config.js';
 import { parseConfig } from '../../config/config.js';
 import { UserError } from '../../errors.js';
 import { newRunId } from '../../run-state/run-state.js';
+import { throughputBasisOf } from '../../flink/job-spec.js';
+import type { ThroughputBasis } from '../../report/schema.js';
 import type { AgentMeasurement } from './blobs.js';
 
 export const MEASURE_AGENT_COMMAND = 'measure-agent';
@@ -20,6 +22,7 @@ export interface MeasureAgentOptions extends AgentMeasurement {
   minutes: number;
   intervalSeconds: number;
   eventsPerSecond: number;
+  basis: ThroughputBasis;
 }
 
 /** A fresh id for one measurement of a run (its blobs' folder): a sortable time stamp and a random part. */
@@ -29,7 +32,7 @@ export function newMeasurementId(now = new Date()): string {
 
 /** The agent's arguments (after the image's `node dist/simulator/index.js`) for one measurement. */
 export function measureAgentArgs(
-  config: Pick<Config, 'minutes' | 'intervalSeconds'>,
+  config: Pick<Config, 'minutes' | 'intervalSeconds' | 'jobSpec'>,
   run: AgentMeasurement & { bootstrapServers: string; eventsPerSecond: number },
 ): string[] {
   return [
@@ -46,6 +49,8 @@ export function measureAgentArgs(
     String(config.intervalSeconds),
     '--events-per-second',
     String(run.eventsPerSecond),
+    '--throughput-basis',
+    throughputBasisOf(config.jobSpec),
   ];
 }
 
@@ -56,6 +61,7 @@ export const MEASURE_AGENT_VALUE_FLAGS = [
   'minutes',
   'interval-seconds',
   'events-per-second',
+  'throughput-basis',
 ] as const;
 const ID = /^[A-Za-z0-9._-]+$/;
 /** For a hand-run agent; a second measurement with the same id overwrites the first one's blobs. */
@@ -63,7 +69,7 @@ const DEFAULT_MEASUREMENT_ID = 'default';
 
 export function measureAgentHelp(): string {
   return `Usage: node dist/simulator/index.js ${MEASURE_AGENT_COMMAND} --bootstrap-servers LIST --run-id ID --minutes N
-         --interval-seconds S --events-per-second N [--measurement-id ID]
+         --interval-seconds S --events-per-second N [--measurement-id ID] [--throughput-basis B]
 
 The measure agent: run inside the virtual network (a Kubernetes Job on AKS, a container instance on
 HDInsight) where the Kafka brokers are reachable, it samples the pipeline exactly as 'measure' does
@@ -80,6 +86,8 @@ Options:
   --minutes N                how long to measure (required, > 0, at most 1440; fractions allowed)
   --interval-seconds S       seconds per row (required, a whole number from 1 to 3600)
   --events-per-second N      the target rate the rows are compared with (required, > 0)
+  --throughput-basis B       output (default: the job writes one record per input) or consumption
+                             (the job's consumer group position on 'in': any other job)
   -h, --help                 this help
 
 Environment:
@@ -136,6 +144,11 @@ export function parseMeasureAgentArgs(
   // The same limits as the toolkit's own inputs, checked by the one validated config.
   const timing = parseConfig({ mode: 'measure', minutes, 'interval-seconds': intervalSeconds });
   const measurementId = typeof values['measurement-id'] === 'string' ? values['measurement-id'].trim() : undefined;
+  const basis = typeof values['throughput-basis'] === 'string' ? values['throughput-basis'].trim() : 'output';
+  if (basis !== 'output' && basis !== 'consumption')
+    throw new UserError(
+      `Invalid value for --throughput-basis: ${JSON.stringify(basis)}. Allowed: output, consumption.`,
+    );
   return {
     kind: 'run',
     options: {
@@ -145,6 +158,7 @@ export function parseMeasureAgentArgs(
       minutes: timing.minutes,
       intervalSeconds: timing.intervalSeconds,
       eventsPerSecond,
+      basis,
     },
   };
 }
