@@ -5138,7 +5138,7 @@ const PartitionAssigners = __nccwpck_require__(9977)
 const AssignerProtocol = __nccwpck_require__(9219)
 const Partitioners = __nccwpck_require__(8514)
 const Compression = __nccwpck_require__(4256)
-const ConfigResourceTypes = __nccwpck_require__(3934)
+const ConfigResourceTypes = __nccwpck_require__(1553)
 const ConfigSource = __nccwpck_require__(5718)
 const AclResourceTypes = __nccwpck_require__(312)
 const AclOperationTypes = __nccwpck_require__(3507)
@@ -5185,7 +5185,7 @@ const {
   KafkaJSAggregateError,
 } = __nccwpck_require__(9657)
 const { staleMetadata } = __nccwpck_require__(4511)
-const CONFIG_RESOURCE_TYPES = __nccwpck_require__(3934)
+const CONFIG_RESOURCE_TYPES = __nccwpck_require__(1553)
 const ACL_RESOURCE_TYPES = __nccwpck_require__(312)
 const ACL_OPERATION_TYPES = __nccwpck_require__(3507)
 const ACL_PERMISSION_TYPES = __nccwpck_require__(7749)
@@ -16104,7 +16104,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3934:
+/***/ 1553:
 /***/ ((module) => {
 
 /**
@@ -21475,7 +21475,7 @@ const encodeResource = ({ type, name, configNames = [] }) => {
 const Decoder = __nccwpck_require__(9049)
 const { failure, createErrorFromCode } = __nccwpck_require__(4511)
 const ConfigSource = __nccwpck_require__(5718)
-const ConfigResourceTypes = __nccwpck_require__(3934)
+const ConfigResourceTypes = __nccwpck_require__(1553)
 
 /**
  * DescribeConfigs Response (Version: 0) => throttle_time_ms [resources]
@@ -38919,7 +38919,26 @@ const INPUTS = {
         description: 'Load tier: 1, 5 or 10 (1,000 / 5,000 / 10,000 events/s with the origin sample sizing), or a whole number of events per second.',
         default: '1',
     },
-    job: { description: `Flink job to benchmark: ${JOBS.join(' | ')}.`, default: 'simple-relay' },
+    job: {
+        description: `Built-in Flink job to benchmark: ${JOBS.join(' | ')}. To benchmark your own job, set job-jar instead (docs/own-job.md).`,
+        default: 'simple-relay',
+    },
+    'job-jar': {
+        description: "Your own Flink job: its jar, relative to the checkout (ab: to each of base and head) or absolute, e.g. 'target/my-job.jar'. Default: the built-in job named by 'job'.",
+        default: '',
+    },
+    'job-build-command': {
+        description: "Your own job: the shell command, run in the checkout (ab: in each of base and head), that builds job-jar, e.g. 'mvn -B -ntp package -DskipTests'; its last lines are shown when it fails. Default: none (job-jar is built already).",
+        default: '',
+    },
+    'job-class': {
+        description: "Your own job: its entry class, e.g. 'com.example.MyJob'. Default: the Main-Class of the jar's manifest.",
+        default: '',
+    },
+    'job-args': {
+        description: 'Your own job: its program arguments, split on white space (quote with \' or "), with placeholders the toolkit fills: {bootstrap}, {inputTopic}, {outputTopic}, {groupId} (the consumer group measure reads consumption and lag from), {parallelism}, {syntheticWorkUs}, {runId}.',
+        default: '',
+    },
     'solution-name': {
         description: 'Prefix of every Azure resource name (3-17 lowercase letters and digits, starting with a letter; it also names a storage account). Required for aks and hdinsight.',
         default: '',
@@ -39222,6 +39241,137 @@ function tiers_tierInput(tier) {
 /** The toolkit's version, written into every report. */
 const version_TOOL_VERSION = '0.1.0';
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/repo-root.ts
+/**
+ * The folder of this project (where package.json, flink-job/ and local-runtime/ are), found from the
+ * running code: src/ under jest, dist/<bundle>/ when bundled.
+ */
+
+
+
+function repo_root_repoRoot(start = external_node_path_default().dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url))) {
+    for (let dir = start;; dir = external_node_path_default().dirname(dir)) {
+        const manifest = external_node_path_default().join(dir, 'package.json');
+        if ((0,external_node_fs_namespaceObject.existsSync)(manifest) &&
+            JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(manifest, 'utf8')).name === 'streaming-at-scale') {
+            return dir;
+        }
+        if (external_node_path_default().dirname(dir) === dir)
+            throw new Error(`Cannot find the streaming-at-scale folder above ${start}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flink/job-spec.ts
+/**
+ * The Flink job a run benchmarks, described one way for the built-in jobs and for a user's own:
+ * the jar (and the command that builds it), its entry class, and its program arguments with
+ * placeholders this toolkit fills at submission ({bootstrap}, {inputTopic}, ...). Pure.
+ */
+
+/** What the toolkit fills into program arguments; see docs/own-job.md. */
+const PLACEHOLDERS = {
+    bootstrap: 'Kafka bootstrap servers, host:port[,host:port...]',
+    inputTopic: 'the topic the load generator writes to',
+    outputTopic: 'the topic the job writes to (measured for output and latency)',
+    groupId: "the job's Kafka consumer group: its committed offsets are how measure sees consumption and lag",
+    parallelism: 'the parallelism input (or the tier default)',
+    syntheticWorkUs: 'the synthetic-work-us input',
+    runId: "the run's id",
+};
+const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+/** Placeholders in `args` that are not known, for a config error; [] when all are. */
+function unknownPlaceholders(args) {
+    const unknown = args.flatMap((arg) => [...arg.matchAll(PLACEHOLDER)].map((match) => match[1]));
+    return [...new Set(unknown.filter((name) => !(name in PLACEHOLDERS)))];
+}
+function usesPlaceholder(spec, name) {
+    return spec.args.some((arg) => arg.includes(`{${name}}`));
+}
+/** The program arguments with every placeholder replaced by its value. */
+function job_spec_fillPlaceholders(args, values) {
+    return args.map((arg) => arg.replace(PLACEHOLDER, (whole, name) => (name in values ? values[name] : whole)));
+}
+/**
+ * Splits a job-args input into arguments: on white space (new lines too, so a YAML block can hold
+ * one per line), with '...' and "..." quoting white space; no escapes or expansion, no shell.
+ * Throws on an unclosed quote.
+ */
+function splitArguments(text) {
+    const args = [];
+    const token = /\s*(?:'([^']*)'|"([^"]*)"|([^\s'"]+)|(['"]))/gy;
+    let current = null;
+    let last = 0;
+    for (let match = token.exec(text); match; match = token.exec(text)) {
+        if (match[4])
+            throw new Error(`unclosed ${match[4]} quote`);
+        // A token right after the previous one (no white space between) continues the same argument.
+        const joined = current !== null && match.index === last && !/^\s/.test(match[0]);
+        const part = match[1] ?? match[2] ?? match[3] ?? '';
+        if (joined)
+            current += part;
+        else {
+            if (current !== null)
+                args.push(current);
+            current = part;
+        }
+        last = token.lastIndex;
+    }
+    if (current !== null)
+        args.push(current);
+    return args;
+}
+/**
+ * The job-args text that splitArguments reads back as exactly `args`: each argument single-quoted,
+ * a single quote inside one given in double quotes (adjacent parts join into one argument).
+ */
+function joinArguments(args) {
+    return args.map((arg) => (arg === '' ? "''" : arg.split(/('+)/).filter(Boolean).map(quotePart).join(''))).join(' ');
+}
+function quotePart(part) {
+    return part.startsWith("'") ? `"${part}"` : /^[\w@%+=:,./{}-]+$/.test(part) ? part : `'${part}'`;
+}
+/** A job's name as reports carry it (and the PR comment shows it): a plain file-name-like word. */
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** A user job's name in reports: its jar's file name without the extension. */
+function userJobName(jar) {
+    return external_node_path_default().basename(jar).replace(/\.jar$/i, '');
+}
+const JOB_MAIN_CLASS = 'com.streamingatscale.flink.JobMain';
+/** The built-in jobs' jar, entry class and arguments: flink-job/README.md. */
+function builtInJobSpec(name, repoRoot) {
+    return {
+        name,
+        builtIn: true,
+        dir: external_node_path_default().join(repoRoot, 'flink-job'),
+        entryClass: JOB_MAIN_CLASS,
+        args: [
+            '--job',
+            name,
+            '--bootstrap-servers',
+            '{bootstrap}',
+            '--input-topic',
+            '{inputTopic}',
+            '--output-topic',
+            '{outputTopic}',
+            '--group-id',
+            '{groupId}',
+            '--parallelism',
+            '{parallelism}',
+            '--synthetic-work-us',
+            '{syntheticWorkUs}',
+        ],
+        oneOutputPerInput: name === 'simple-relay',
+    };
+}
+/** A job with one output per input is judged by its output; any other by what it consumed. */
+function job_spec_throughputBasisOf(spec) {
+    return spec.oneOutputPerInput ? 'output' : 'consumption';
+}
+
 ;// CONCATENATED MODULE: ./src/config/config.ts
 /**
  * The one typed, validated configuration every mode receives. parseConfig is pure: it turns raw
@@ -39229,6 +39379,8 @@ const version_TOOL_VERSION = '0.1.0';
  * names the input, the value given and what is allowed. The process environment is read only for
  * the default simulator image (the GitHub owner that publishes it).
  */
+
+
 
 
 
@@ -39298,11 +39450,13 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
             inconclusiveFails: bool('inconclusive-fails', value('inconclusive-fails')),
         };
     };
+    const jobSpec = parseJobSpec(value, optional);
     const config = {
         mode,
         platform,
         tier,
-        job: oneOf('job', value('job'), JOBS),
+        job: jobSpec.name,
+        jobSpec,
         solutionName,
         location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
         azure: onAzure ? azureIdentity(raw, platform) : undefined,
@@ -39337,7 +39491,8 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
             : undefined,
         syntheticWorkUs,
         ab: mode === 'ab' ? abOptions() : undefined,
-        audit: optional('audit') === undefined ? platform === 'local' : bool('audit', value('audit')),
+        // A user's job is not known to emit one record per event: no audit unless asked (and then refused).
+        audit: optional('audit') === undefined ? platform === 'local' && jobSpec.builtIn : bool('audit', value('audit')),
         reportFile: optional('report-file'),
         summaryFile: optional('summary-file'),
         baselineReport: optional('baseline-report'),
@@ -39361,8 +39516,69 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
     });
     return config;
 }
+const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+/** The built-in job named by 'job', or the user's own when job-jar is given. */
+function parseJobSpec(value, optional) {
+    const jar = optional('job-jar');
+    if (!jar) {
+        const stray = ['job-build-command', 'job-class', 'job-args'].find((name) => optional(name));
+        if (stray) {
+            throw new InputError(stray, value(stray), "It describes your own job: set 'job-jar' to its jar as well, or remove it.");
+        }
+        return builtInJobSpec(oneOf('job', value('job'), JOBS), repo_root_repoRoot());
+    }
+    if (optional('job') && value('job') !== INPUTS.job.default) {
+        throw new InputError('job', value('job'), "It names a built-in job, and job-jar gives your own: remove 'job' (your job is named after its jar in reports).");
+    }
+    if (!/\.jar$/i.test(jar)) {
+        throw new InputError('job-jar', jar, "Expected the path of a jar file (ending in '.jar'), e.g. 'target/my-job.jar'.");
+    }
+    if (!JOB_NAME.test(userJobName(jar))) {
+        throw new InputError('job-jar', jar, 'Its file name names the job in reports: use letters, digits, dots, dashes and underscores (e.g. my-job.jar).');
+    }
+    const entryClass = optional('job-class');
+    if (entryClass !== undefined && !JAVA_CLASS.test(entryClass)) {
+        throw new InputError('job-class', entryClass, "Expected a fully qualified Java class name, e.g. 'com.example.MyJob'.");
+    }
+    let args;
+    try {
+        args = splitArguments(value('job-args'));
+    }
+    catch (error) {
+        throw new InputError('job-args', value('job-args'), `It has an ${error.message}: close it, or remove it.`);
+    }
+    const unknown = unknownPlaceholders(args);
+    if (unknown.length > 0) {
+        throw new InputError('job-args', value('job-args'), `Unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `{${name}}`).join(', ')}; known: ${Object.keys(PLACEHOLDERS)
+            .map((name) => `{${name}}`)
+            .join(', ')}.`);
+    }
+    return {
+        name: userJobName(jar),
+        builtIn: false,
+        dir: external_node_path_default().resolve('.'),
+        buildCommand: optional('job-build-command'),
+        jar,
+        entryClass,
+        args,
+        oneOutputPerInput: false,
+    };
+}
 /** Inputs that are each valid but contradict one another. */
 function crossCheck(config, { explicitSteadyMinutes, explicitInterval }) {
+    if (!config.jobSpec.builtIn) {
+        if (config.audit) {
+            throw new InputError('audit', 'true', "The audit matches every output record to one input event, as the built-in simple-relay emits them; your job's output is its own: remove 'audit'.");
+        }
+        const synthetic = [
+            config.syntheticWorkUs,
+            config.ab?.baseSyntheticWorkUs ?? 0,
+            config.ab?.headSyntheticWorkUs ?? 0,
+        ];
+        if (synthetic.some((us) => us > 0) && !usesPlaceholder(config.jobSpec, 'syntheticWorkUs')) {
+            throw new InputError('synthetic-work-us', String(Math.max(...synthetic)), 'Synthetic work reaches your own job only through {syntheticWorkUs} in job-args: add it there (your job applies it), or remove it.');
+        }
+    }
     if (config.wait && config.mode !== 'load') {
         throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
     }
@@ -39729,6 +39945,7 @@ async function latestRunId(workDir, warn = () => undefined) {
 
 
 
+
 const MEASURE_AGENT_COMMAND = 'measure-agent';
 /** The container URL with a SAS the agent writes to (never on the command line: it is a secret). */
 const CONTAINER_URL_ENV = 'MEASUREMENTS_CONTAINER_URL';
@@ -39752,6 +39969,8 @@ function measureAgentArgs(config, run) {
         String(config.intervalSeconds),
         '--events-per-second',
         String(run.eventsPerSecond),
+        '--throughput-basis',
+        throughputBasisOf(config.jobSpec),
     ];
 }
 const MEASURE_AGENT_VALUE_FLAGS = [
@@ -39761,13 +39980,14 @@ const MEASURE_AGENT_VALUE_FLAGS = [
     'minutes',
     'interval-seconds',
     'events-per-second',
+    'throughput-basis',
 ];
 const ID = /^[A-Za-z0-9._-]+$/;
 /** For a hand-run agent; a second measurement with the same id overwrites the first one's blobs. */
 const DEFAULT_MEASUREMENT_ID = 'default';
 function measureAgentHelp() {
     return `Usage: node dist/simulator/index.js ${MEASURE_AGENT_COMMAND} --bootstrap-servers LIST --run-id ID --minutes N
-         --interval-seconds S --events-per-second N [--measurement-id ID]
+         --interval-seconds S --events-per-second N [--measurement-id ID] [--throughput-basis B]
 
 The measure agent: run inside the virtual network (a Kubernetes Job on AKS, a container instance on
 HDInsight) where the Kafka brokers are reachable, it samples the pipeline exactly as 'measure' does
@@ -39784,6 +40004,8 @@ Options:
   --minutes N                how long to measure (required, > 0, at most 1440; fractions allowed)
   --interval-seconds S       seconds per row (required, a whole number from 1 to 3600)
   --events-per-second N      the target rate the rows are compared with (required, > 0)
+  --throughput-basis B       output (default: the job writes one record per input) or consumption
+                             (the job's consumer group position on 'in': any other job)
   -h, --help                 this help
 
 Environment:
@@ -39835,6 +40057,9 @@ function parseMeasureAgentArgs(argv) {
     // The same limits as the toolkit's own inputs, checked by the one validated config.
     const timing = parseConfig({ mode: 'measure', minutes, 'interval-seconds': intervalSeconds });
     const measurementId = typeof values['measurement-id'] === 'string' ? values['measurement-id'].trim() : undefined;
+    const basis = typeof values['throughput-basis'] === 'string' ? values['throughput-basis'].trim() : 'output';
+    if (basis !== 'output' && basis !== 'consumption')
+        throw new errors_UserError(`Invalid value for --throughput-basis: ${JSON.stringify(basis)}. Allowed: output, consumption.`);
     return {
         kind: 'run',
         options: {
@@ -39844,6 +40069,7 @@ function parseMeasureAgentArgs(argv) {
             minutes: timing.minutes,
             intervalSeconds: timing.intervalSeconds,
             eventsPerSecond,
+            basis,
         },
     };
 }
@@ -83419,8 +83645,6 @@ class Batch {
     }
 }
 //# sourceMappingURL=Batch.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -90079,7 +90303,7 @@ function renderSections(report, options = {}) {
         { id: 'ramp-up', markdown: renderRampUp(report) },
         { id: 'baseline', markdown: renderBaseline(report) },
         { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
-        { id: 'table', markdown: '### Per-minute table\n\n' + renderTable(report) },
+        { id: 'table', markdown: '### Per-minute table\n\n' + throughputMethod(report) + renderTable(report) },
         { id: 'load-audit', markdown: renderLoadAndAudit(report) },
         { id: 'flink', markdown: renderFlink(report.rows) },
         { id: 'broker', markdown: renderBroker(report.rows) },
@@ -90234,9 +90458,15 @@ function niceCeiling(value) {
     const step = [1, 2, 5, 10].find((factor) => factor * power >= value);
     return step * power;
 }
+/** A lag in seconds at the precision it is measured with (interpolated between samples). */
+function seconds(value, missing) {
+    return value === null ? missing : value.toFixed(1);
+}
 function renderTable(report) {
     const steady = new Set(report.rampUp.steadyMinutes);
     const withBytes = report.rows.some((row) => row.inBytes !== null || row.outBytes !== null);
+    // Reports before these figures existed have neither: their columns are left out, not dashed.
+    const withConsumed = report.rows.some((row) => row.consumedRatePerSecond !== undefined);
     const header = [
         'Minute',
         'Window (UTC)',
@@ -90244,7 +90474,9 @@ function renderTable(report) {
         'Out records',
         'Out/s',
         '% of target',
+        ...(withConsumed ? ['Consumed/s'] : []),
         'Lag',
+        ...(withConsumed ? ['Lag s'] : []),
         ...(withBytes ? ['In MB', 'Out MB'] : []),
         'p50 ms',
         'p99 ms',
@@ -90261,7 +90493,9 @@ function renderTable(report) {
             count(row.outRecords),
             count(row.outRatePerSecond),
             row.percentOfTarget === null ? '–' : formatPercent(row.percentOfTarget),
+            ...(withConsumed ? [count(row.consumedRatePerSecond ?? null)] : []),
             count(row.lagRecords),
+            ...(withConsumed ? [seconds(row.lagSeconds ?? null, '–')] : []),
             ...(withBytes ? [megabytes(row.inBytes), megabytes(row.outBytes)] : []),
             row.latencyMs ? formatMs(row.latencyMs.processed.p50) : '–',
             row.latencyMs ? formatMs(row.latencyMs.processed.p99) : '–',
@@ -90271,6 +90505,12 @@ function renderTable(report) {
         lines.push(`| ${cells.join(' | ')} |`);
     }
     return lines.join('\n');
+}
+/** Which figure is the job's throughput (docs/metrics.md, "Throughput"). */
+function throughputMethod(report) {
+    return report.throughputBasis === 'consumption'
+        ? `Throughput (% of target, the gate, the ramp-up) is what ${report.job} consumed of \`in\`: its consumer group's committed offsets, so it is right for a job that filters, aggregates or fans out, at the resolution of its commits (its checkpoints). Out records are counted apart.\n\n`
+        : '';
 }
 function renderLoadAndAudit(report) {
     const lines = [];
@@ -90286,6 +90526,9 @@ function renderLoadAndAudit(report) {
             `(${formatCount(audit.expectedFromIn)} expected from in), ${formatCount(audit.duplicates)} duplicates, ` +
             `${formatCount(audit.lost)} lost, ${formatCount(audit.reordered)} reordered by the pipeline` +
             (audit.inputReordered ? ` (${formatCount(audit.inputReordered)} already out of order on in).` : '.'));
+    }
+    else if (report.throughputBasis === 'consumption') {
+        lines.push(`**Audit:** does not apply: ${report.job} does not write one output record per input event, so loss and duplicates cannot be read from its output.`);
     }
     else {
         lines.push('**Audit:** off (duplicates, loss and reordering not checked).');
@@ -90352,7 +90595,9 @@ const CONSOLE_COLUMNS = [
     { title: 'out records', width: 12 },
     { title: 'out/s', width: 9 },
     { title: '% target', width: 8 },
+    { title: 'consumed/s', width: 10 },
     { title: 'lag', width: 11 },
+    { title: 'lag s', width: 6 },
     { title: 'p50 ms', width: 8 },
     { title: 'p99 ms', width: 8 },
     { title: 'p99 from send', width: 13 },
@@ -90375,7 +90620,9 @@ function render_consoleRow(row) {
         number(row.outRecords),
         number(row.outRatePerSecond),
         row.percentOfTarget === null ? missing : format_formatPercent(row.percentOfTarget),
+        number(row.consumedRatePerSecond ?? null),
         number(row.lagRecords),
+        seconds(row.lagSeconds ?? null, missing),
         row.latencyMs ? format_formatMs(row.latencyMs.processed.p50) : missing,
         row.latencyMs ? format_formatMs(row.latencyMs.processed.p99) : missing,
         fromSendP99(row, missing),
@@ -90570,9 +90817,13 @@ const REQUIRED_FULL_MINUTES = 2;
  * target absorbs that while a job that falls behind by 1 event in 100 is still caught.
  */
 const LAG_TOLERANCE_FRACTION_OF_TARGET = 0.01;
+/** The job's throughput in a row (report.throughputBasis); the output rate in reports before it. */
+function throughputOf(row) {
+    return row.throughputPerSecond === undefined ? row.outRatePerSecond : row.throughputPerSecond;
+}
 /** A minute the statistics may use: complete, measured and freshly refreshed. */
 function ramp_up_isFullMinute(row) {
-    return !row.partial && !row.gap && !row.stale && row.outRatePerSecond !== null;
+    return !row.partial && !row.gap && !row.stale && throughputOf(row) !== null;
 }
 /** Least-squares slope of y over x; null with fewer than two distinct x. */
 function leastSquaresSlope(points) {
@@ -90615,8 +90866,8 @@ function ramp_up_analyseRampUp(rows, targetEventsPerSecond, thresholds) {
     const threshold = thresholds.minPercentOfTarget;
     const tolerance = targetEventsPerSecond * LAG_TOLERANCE_FRACTION_OF_TARGET;
     const full = rows.filter(ramp_up_isFullMinute);
-    const percentOf = (row) => (row.outRatePerSecond / targetEventsPerSecond) * 100;
-    const best = full.reduce((top, row) => (top === null || row.outRatePerSecond > top.outRatePerSecond ? row : top), null);
+    const percentOf = (row) => (throughputOf(row) / targetEventsPerSecond) * 100;
+    const best = full.reduce((top, row) => (top === null || throughputOf(row) > throughputOf(top) ? row : top), null);
     const result = {
         outcome: 'too-short',
         thresholdPercent: threshold,
@@ -90684,7 +90935,7 @@ function ramp_up_analyseRampUp(rows, targetEventsPerSecond, thresholds) {
     const trend = lagTrendPerSecond(window);
     const onsetRow = window[0];
     const rampUpSeconds = (Date.parse(onsetRow.start) - Date.parse(rows[0].start)) / 1000;
-    const steady = steadyStats(window.map((row) => row.outRatePerSecond), targetEventsPerSecond);
+    const steady = steadyStats(window.map((row) => throughputOf(row)), targetEventsPerSecond);
     Object.assign(result, {
         outcome: 'steady',
         steadyFromMinute: onsetRow.minute,
@@ -90961,6 +91212,7 @@ function build_buildReport(input) {
         endedAt: input.endedAt,
         intervalSeconds: input.intervalSeconds,
         targetEventsPerSecond: input.targetEventsPerSecond,
+        ...(input.throughputBasis ? { throughputBasis: input.throughputBasis } : {}),
         rows: input.rows,
         latencyMs: {
             steady: mergedOver(rampUp.steadyMinutes),
@@ -90979,27 +91231,21 @@ function build_buildReport(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/flink/job-arguments.ts
+
 const INPUT_TOPIC = 'in';
 const OUTPUT_TOPIC = 'out';
-/** Consumer group of the job's Kafka source: measure reads its lag. */
+/** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
 const FLINK_GROUP_ID = 'streaming-at-scale-flink';
-function jobArguments(config, bootstrapServers) {
-    return [
-        '--job',
-        config.job,
-        '--bootstrap-servers',
-        bootstrapServers,
-        '--input-topic',
-        INPUT_TOPIC,
-        '--output-topic',
-        OUTPUT_TOPIC,
-        '--group-id',
-        FLINK_GROUP_ID,
-        '--parallelism',
-        String(config.parallelism),
-        '--synthetic-work-us',
-        String(config.syntheticWorkUs),
-    ];
+function jobArguments(config, bootstrapServers, runId = '') {
+    return fillPlaceholders(config.jobSpec.args, {
+        bootstrap: bootstrapServers,
+        inputTopic: INPUT_TOPIC,
+        outputTopic: OUTPUT_TOPIC,
+        groupId: FLINK_GROUP_ID,
+        parallelism: String(config.parallelism),
+        syntheticWorkUs: String(config.syntheticWorkUs),
+        runId,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/measure/topic-reader.ts
@@ -91137,6 +91383,36 @@ async function audit_auditWindow(kafka, topics, window, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/analysis/time-lag.ts
+/**
+ * Lag in seconds, as kafka-lag-exporter defines it: how long ago the input topic's end was where
+ * the consumer group is now. The end offsets sampled over time form a lookup table; the group's
+ * position is interpolated into it (linear between two samples), and the lag is the time from then
+ * to now. Totals over partitions stand in for each partition's offsets: with the load spread evenly
+ * over partitions, as the simulator spreads it, the two agree. Pure.
+ */
+/**
+ * Seconds since the input's end was at `position`, at time `now` (ms); 0 when the group is at the
+ * end. Before the first sample the rate between the first two extrapolates; null when the table
+ * cannot place the position (fewer than two samples, or no records appended between them).
+ */
+function timeLagSeconds(history, position, now) {
+    const last = history.at(-1);
+    if (!last)
+        return null;
+    if (position >= last.inEnd)
+        return 0;
+    // The newest sample at or before the position, and the next one: the position lies between them.
+    let index = history.findLastIndex((sample) => sample.inEnd <= position);
+    if (index < 0)
+        index = 0; // before the table: extrapolate from its first two samples
+    const [from, to] = [history[index], history[index + 1]];
+    if (!to || to.inEnd === from.inEnd)
+        return null;
+    const at = from.at + ((position - from.inEnd) / (to.inEnd - from.inEnd)) * (to.at - from.at);
+    return Math.max(0, (now - at) / 1000);
+}
+
 ;// CONCATENATED MODULE: ./src/measure/event-fields.ts
 /** Reading the few fields measurement needs from an event or an enriched output record. Pure. */
 /**
@@ -91191,13 +91467,16 @@ async function sampleOffsets(admin, topics, now = Date.now) {
     const committedByPartition = new Map((committed.find((t) => t.topic === topics.input)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     // The source commits on checkpoints; until the first one there is nothing to measure lag from.
     const hasCommitted = [...committedByPartition.values()].some((offset) => offset >= 0);
+    const position = (p) => {
+        const done = committedByPartition.get(p.partition) ?? -1;
+        return done >= 0 ? done : Number(p.low);
+    };
+    const inEnd = sumHigh(inOffsets);
+    const consumed = hasCommitted ? inOffsets.reduce((sum, p) => sum + position(p), 0) : null;
     const lagRecords = hasCommitted
-        ? inOffsets.reduce((lag, p) => {
-            const done = committedByPartition.get(p.partition) ?? -1;
-            return lag + Math.max(0, Number(p.high) - (done >= 0 ? done : Number(p.low)));
-        }, 0)
+        ? inOffsets.reduce((lag, p) => lag + Math.max(0, Number(p.high) - position(p)), 0)
         : null;
-    return { at, inEnd: sumHigh(inOffsets), outEnd: sumHigh(outOffsets), lagRecords };
+    return { at, inEnd, outEnd: sumHigh(outOffsets), lagRecords, consumed };
 }
 
 ;// CONCATENATED MODULE: ./src/measure/rows.ts
@@ -91224,6 +91503,10 @@ function intervalRow(input) {
             inRatePerSecond: null,
             outRatePerSecond: null,
             lagRecords: null,
+            lagSeconds: null,
+            consumedRecords: null,
+            consumedRatePerSecond: null,
+            throughputPerSecond: null,
             percentOfTarget: null,
         };
     }
@@ -91232,6 +91515,9 @@ function intervalRow(input) {
     const inRecords = to.inEnd - from.inEnd;
     const outRecords = to.outEnd - from.outEnd;
     const outRatePerSecond = outRecords / seconds;
+    const consumedRecords = to.consumed !== null && from.consumed !== null ? to.consumed - from.consumed : null;
+    const consumedRatePerSecond = consumedRecords === null ? null : consumedRecords / seconds;
+    const throughputPerSecond = input.basis === 'output' ? outRatePerSecond : consumedRatePerSecond;
     return {
         ...base,
         start: new Date(from.at).toISOString(),
@@ -91242,11 +91528,16 @@ function intervalRow(input) {
         inRatePerSecond: inRecords / seconds,
         outRatePerSecond,
         lagRecords: to.lagRecords,
-        percentOfTarget: (outRatePerSecond / input.targetPerSecond) * 100,
+        lagSeconds: input.lagSeconds,
+        consumedRecords,
+        consumedRatePerSecond,
+        throughputPerSecond,
+        percentOfTarget: throughputPerSecond === null ? null : (throughputPerSecond / input.targetPerSecond) * 100,
     };
 }
 
 ;// CONCATENATED MODULE: ./src/measure/sampler.ts
+
 
 
 
@@ -91293,6 +91584,8 @@ async function sampleIntervals(kafka, plan, hooks) {
         recordEventLatency(set, { ...times, processedAt: times.processedAt });
     }, { from: outStart, skipAhead: plan.latencyRecords === 'sampled' ? SKIP_AHEAD : undefined });
     const rows = [];
+    // The input's end over time, for the lag in seconds (newest last).
+    const ends = [first];
     let lastGood = first;
     let plannedStart = startedAt;
     try {
@@ -91309,6 +91602,8 @@ async function sampleIntervals(kafka, plan, hooks) {
                 hooks.onWarning(`Sample of minute ${minute} failed (shown as a gap): ${errorMessage(error)}`);
             }
             const { flink, broker } = await rowFigures(hooks);
+            if (sample)
+                ends.push(sample);
             const set = histograms.get(minute);
             const row = intervalRow({
                 minute,
@@ -91320,6 +91615,8 @@ async function sampleIntervals(kafka, plan, hooks) {
                 to: sample,
                 latencyMs: set ? latency_latencySet(set) : null,
                 flink,
+                basis: plan.basis,
+                lagSeconds: sample?.consumed == null ? null : timeLagSeconds(ends, sample.consumed, sample.at),
             });
             if (broker)
                 row.broker = broker;
@@ -91535,28 +91832,6 @@ function roundCents(usd) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/repo-root.ts
-/**
- * The folder of this project (where package.json, flink-job/ and local-runtime/ are), found from the
- * running code: src/ under jest, dist/<bundle>/ when bundled.
- */
-
-
-
-function repo_root_repoRoot(start = path.dirname(fileURLToPath(import.meta.url))) {
-    for (let dir = start;; dir = path.dirname(dir)) {
-        const manifest = path.join(dir, 'package.json');
-        if (existsSync(manifest) &&
-            JSON.parse(readFileSync(manifest, 'utf8')).name === 'streaming-at-scale') {
-            return dir;
-        }
-        if (path.dirname(dir) === dir)
-            throw new Error(`Cannot find the streaming-at-scale folder above ${start}`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/provenance-io.ts
 /**
  * Reads the facts a report's provenance is made of: this project's git checkout, the GitHub Actions
@@ -91631,10 +91906,12 @@ async function readGit(root) {
 
 
 
+
 const TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC, groupId: FLINK_GROUP_ID };
 /** The sampling plan of a run: the same here and in the measure agent. */
 function samplingPlan(run) {
     return {
+        basis: run.basis,
         topics: TOPICS,
         intervalSeconds: run.intervalSeconds,
         totalSeconds: run.minutes * 60,
@@ -91667,7 +91944,12 @@ async function measurePipeline(ctx, state, sources) {
     reporter.info(`Measuring for ${config.minutes} min, a row every ${config.intervalSeconds} s; target ${target.toLocaleString('en-US')} events/s.`);
     reporter.info(consoleHeader());
     const sample = 'kafka' in sources ? kafkaSampling(sources.kafka) : sources.sampling;
-    const { result: sampled, cost: measurement } = await sample(samplingPlan({ minutes: config.minutes, intervalSeconds: config.intervalSeconds, eventsPerSecond: target }), {
+    const { result: sampled, cost: measurement } = await sample(samplingPlan({
+        minutes: config.minutes,
+        intervalSeconds: config.intervalSeconds,
+        eventsPerSecond: target,
+        basis: throughputBasisOf(config.jobSpec),
+    }), {
         onRow: (row) => reporter.info(consoleRow(row)),
         onWarning: (message) => reporter.warning(message),
         flinkFigures: sources.flinkFigures,
@@ -91682,7 +91964,7 @@ async function measurePipeline(ctx, state, sources) {
     if (config.audit && !('kafka' in sources)) {
         reporter.info('Audit skipped: the brokers are reachable only from inside the VNet, where the measure agent runs.');
     }
-    else if (config.audit && config.job === 'simple-relay' && !signal.aborted && 'kafka' in sources) {
+    else if (config.audit && config.jobSpec.oneOutputPerInput && !signal.aborted && 'kafka' in sources) {
         const result = await auditWindow(sources.kafka, TOPICS, sampled, {
             catchUpTimeoutMs: 60_000,
             signal,
@@ -91694,8 +91976,8 @@ async function measurePipeline(ctx, state, sources) {
         audit = figures;
         reporter.info(`Audit: ${audit.expectedFromIn} events in, ${audit.uniqueEvents} reached out, ${audit.duplicates} duplicates, ${audit.lost} lost, ${audit.reordered} reordered by the pipeline${audit.inputReordered ? ` (${audit.inputReordered} already out of order on in)` : ''} (${audit.costSeconds.toFixed(1)} CPU s).`);
     }
-    else if (config.audit && config.job !== 'simple-relay') {
-        reporter.info(`Audit skipped: job ${config.job} emits tags, not one record per event.`);
+    else if (config.audit && !config.jobSpec.oneOutputPerInput) {
+        reporter.info(`Audit skipped: job ${config.job} does not emit one record per event, as the audit needs.`);
     }
     return buildReport({
         toolVersion: TOOL_VERSION,
@@ -91719,6 +92001,7 @@ async function measurePipeline(ctx, state, sources) {
         endedAt: new Date(sampled.endedAt).toISOString(),
         intervalSeconds: config.intervalSeconds,
         targetEventsPerSecond: target,
+        throughputBasis: throughputBasisOf(config.jobSpec),
         rows: sampled.rows,
         latencyHistograms: sampled.latencyHistograms,
         load: await sources.loadStats(),

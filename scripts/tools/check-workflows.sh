@@ -8,7 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 actionlint=$(bash scripts/tools/install-actionlint.sh)
 check_jsonschema=$(bash scripts/tools/install-check-jsonschema.sh)
 shopt -s nullglob
-workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
+# The examples' workflows too: they are what a user repository copies.
+workflows=(.github/workflows/*.yml .github/workflows/*.yaml examples/*/.github/workflows/*.yml)
 
 echo "==> actionlint (${#workflows[@]} workflows)"
 "$actionlint" "${workflows[@]}"

@@ -86,6 +86,18 @@ export function splitArguments(text: string): string[] {
   return args;
 }
 
+/**
+ * The job-args text that splitArguments reads back as exactly `args`: each argument single-quoted,
+ * a single quote inside one given in double quotes (adjacent parts join into one argument).
+ */
+export function joinArguments(args: readonly string[]): string {
+  return args.map((arg) => (arg === '' ? "''" : arg.split(/('+)/).filter(Boolean).map(quotePart).join(''))).join(' ');
+}
+
+function quotePart(part: string): string {
+  return part.startsWith("'") ? `"${part}"` : /^[\w@%+=:,./{}-]+$/.test(part) ? part : `'${part}'`;
+}
+
 /** A job's name as reports carry it (and the PR comment shows it): a plain file-name-like word. */
 export const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 

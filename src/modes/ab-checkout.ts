@@ -1,17 +1,21 @@
 /**
- * One benchmark run of one checkout, for mode ab: the checkout's own command line (its
- * bin/streaming-at-scale.js, so the base runs the base's code: its Flink job, simulator and
- * measurement) runs `run` on the local platform; its output goes to the log, prefixed, and to a
- * log file beside its report.
+ * One benchmark run of one checkout, for mode ab, as `run` on the local platform; its output goes
+ * to the log, prefixed, and to a log file beside its report. Which command line runs it:
+ * - comparing checkouts of this project (the built-in jobs): the checkout's own
+ *   bin/streaming-at-scale.js, so the base runs the base's code: its Flink job, simulator, measurement;
+ * - comparing checkouts of a user's repository (job-jar): this toolkit's, the same for both sides,
+ *   with the jar each side's build produced, so the comparison measures the user's change alone.
  */
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Config } from '../config/config.js';
 import { envVarFor, INPUT_NAMES } from '../config/inputs.js';
+import type { PreparedJob } from '../flink/job-jar.js';
+import { joinArguments } from '../flink/job-spec.js';
 import { tierInput } from '../config/tiers.js';
 import type { Reporter } from '../console/reporter.js';
 import { UserError } from '../errors.js';
@@ -19,8 +23,19 @@ import { UserError } from '../errors.js';
 const CHECKOUT_COMMAND = path.join('bin', 'streaming-at-scale.js');
 const CHECKOUT_BUNDLE = path.join('dist', 'cli', 'index.js');
 
-/** Refuses a folder that is not a checkout of this project, naming the input that pointed there. */
-export function checkCheckout(folder: string, input: 'base' | 'head'): void {
+/**
+ * Refuses a folder that is not a checkout of this project (or, with the user's own job, not a
+ * folder at all), naming the input that pointed there.
+ */
+export function checkCheckout(folder: string, input: 'base' | 'head', ownJob = false): void {
+  if (ownJob) {
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw new UserError(
+        `Input '${input}': '${folder}' is not a folder; point it at the folder where the ${input} of your repository is checked out.`,
+      );
+    }
+    return;
+  }
   const missing = [CHECKOUT_COMMAND, CHECKOUT_BUNDLE].filter((file) => !existsSync(path.join(folder, file)));
   if (missing.length > 0) {
     throw new UserError(
@@ -39,7 +54,6 @@ export async function checkoutCommit(folder: string): Promise<string | null> {
   }
 }
 
-/** The tier as an input value: the preset's name, or the custom rate. */
 /**
  * The `run` command line of one A/B run. Every figure that defines the workload is passed
  * explicitly (the effective sizing too), so both checkouts run what this invocation was asked for
@@ -48,12 +62,20 @@ export async function checkoutCommit(folder: string): Promise<string | null> {
  */
 export function runArguments(
   config: Config,
-  run: { syntheticWorkUs: number; reportFile: string; workDir: string },
+  run: { syntheticWorkUs: number; reportFile: string; workDir: string; ownJob?: PreparedJob },
 ): string[] {
+  // The user's job as that side's build produced it: built once before the rounds, not per run.
+  const job: Array<[string, string]> = run.ownJob
+    ? [
+        ['job-jar', run.ownJob.jar],
+        ['job-class', run.ownJob.entryClass],
+        ['job-args', joinArguments(config.jobSpec.args)],
+      ]
+    : [['job', config.job]];
   const inputs: Array<[string, string | number | boolean]> = [
     ['platform', config.platform],
     ['tier', tierInput(config.tier)],
-    ['job', config.job],
+    ...job,
     ['partitions', config.partitions],
     ['parallelism', config.parallelism],
     ['simulator-instances', config.simulatorInstances],
@@ -67,7 +89,8 @@ export function runArguments(
     ['work-dir', run.workDir],
     ['comment', 'never'],
   ];
-  return ['run', ...inputs.flatMap(([name, value]) => [`--${name}`, String(value)])];
+  // `--name=value`: a value may start with a dash (job-args does).
+  return ['run', ...inputs.map(([name, value]) => `--${name}=${String(value)}`)];
 }
 
 /**
@@ -87,7 +110,10 @@ export function runEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 export interface CheckoutRunOptions {
+  /** The run's working folder: the checkout. */
   checkout: string;
+  /** The command line that runs it: the checkout's own when undefined (see the top of this file). */
+  command?: string;
   args: string[];
   /** Prefixes every line the run prints, e.g. "[round 1 base]". */
   label: string;
@@ -101,7 +127,8 @@ export interface CheckoutRunOptions {
 export async function runCheckout(options: CheckoutRunOptions): Promise<number | null> {
   await mkdir(path.dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile);
-  const child = spawn(process.execPath, [path.join(options.checkout, CHECKOUT_COMMAND), ...options.args], {
+  const command = options.command ?? path.join(options.checkout, CHECKOUT_COMMAND);
+  const child = spawn(process.execPath, [command, ...options.args], {
     cwd: options.checkout,
     env: runEnvironment(process.env),
     stdio: ['ignore', 'pipe', 'pipe'],

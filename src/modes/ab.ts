@@ -9,7 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ABOptions } from '../config/config.js';
-import { UserError } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
+import { prepareJob, type PreparedJob } from '../flink/job-jar.js';
+import { repoRoot } from '../repo-root.js';
 import { commentSubject } from '../github/pr-comment.js';
 import { decideAfterRounds, type ConfirmationDecision } from '../gate/ab/confirmation.js';
 import { sidesInOrder } from '../gate/ab/interleaving.js';
@@ -30,8 +32,9 @@ import { checkCheckout, checkoutCommit, runArguments, runCheckout } from './ab-c
 export async function abMode(ctx: ModeContext): Promise<ABReport> {
   const { config, reporter } = ctx;
   const options = config.ab!; // parseConfig sets it in mode ab
-  checkCheckout(options.base, 'base');
-  checkCheckout(options.head, 'head');
+  const ownJob = !config.jobSpec.builtIn;
+  checkCheckout(options.base, 'base', ownJob);
+  checkCheckout(options.head, 'head', ownJob);
   const dir = path.resolve(config.workDir, `ab-${newRunId()}`);
   const reportFile = path.resolve(config.reportFile ?? path.join(dir, 'ab-report.json'));
 
@@ -90,6 +93,7 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
   };
   const runs: ABRunResult[] = [];
   let stoppedEarly: string | null = null;
+  const ownJobs = config.jobSpec.builtIn ? undefined : await buildSides(ctx, options);
 
   /** Runs one round; false when a run was invalid (the verdict can only be inconclusive then). */
   const runRound = async (round: number, why: string): Promise<boolean> => {
@@ -97,7 +101,9 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
     reporter.info(`A/B round ${round} (${why}): ${order.join(', then ')}.`);
     for (const [index, side] of order.entries()) {
       if (signal.aborted) throw new UserError('A/B comparison cancelled: the runs so far are in ' + dir + '.');
-      runs.push(await runSide(ctx, options, dir, round, side, index === 0 ? 1 : 2));
+      runs.push(
+        await runSide(ctx, options, dir, { round, side, position: index === 0 ? 1 : 2, ownJob: ownJobs?.[side] }),
+      );
       const problems = runsProblems(runs);
       if (problems.length > 0) {
         stoppedEarly = `Stopped after round ${round}, ${side}: the measurement is invalid, so no further run can make it conclusive.`;
@@ -167,23 +173,41 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
   });
 }
 
+/**
+ * The user's job of each side, built once in its checkout before the rounds (one build when base
+ * and head are the same folder); a side whose build fails stops the comparison with its error.
+ */
+async function buildSides(ctx: ModeContext, options: ABOptions): Promise<Record<ABSide, PreparedJob>> {
+  const build = (side: ABSide) => {
+    const dir = side === 'base' ? options.base : options.head;
+    return ctx.reporter.group(`A/B: the ${side}'s job (${dir})`, () =>
+      prepareJob({ ...ctx.config.jobSpec, dir }, ctx.reporter).catch((error: unknown) => {
+        throw new UserError(`A/B ${side} (${dir}): ${errorMessage(error)}`);
+      }),
+    );
+  };
+  const base = await build('base');
+  return { base, head: await build('head') };
+}
+
 async function runSide(
   ctx: ModeContext,
   options: ABOptions,
   dir: string,
-  round: number,
-  side: ABSide,
-  position: 1 | 2,
+  run: { round: number; side: ABSide; position: 1 | 2; ownJob?: PreparedJob },
 ): Promise<ABRunResult> {
   const { config, reporter, signal } = ctx;
+  const { round, side, position, ownJob } = run;
   const checkout = side === 'base' ? options.base : options.head;
   const syntheticWorkUs = side === 'base' ? options.baseSyntheticWorkUs : options.headSyntheticWorkUs;
   const name = `round-${round}-${side}`;
   const reportFile = path.join(dir, `${name}.json`);
   const logFile = path.join(dir, `${name}.log`);
-  const args = runArguments(config, { syntheticWorkUs, reportFile, workDir: path.join(dir, 'runs') });
+  const args = runArguments(config, { syntheticWorkUs, reportFile, workDir: path.join(dir, 'runs'), ownJob });
+  // A user's job runs under this toolkit's command line on both sides (ab-checkout.ts).
+  const command = ownJob ? path.join(repoRoot(), 'bin', 'streaming-at-scale.js') : undefined;
   const exitCode = await reporter.group(`A/B round ${round}: ${side} (${checkout})`, () =>
-    runCheckout({ checkout, args, label: `[${round} ${side}]`, logFile, reporter, signal }),
+    runCheckout({ checkout, command, args, label: `[${round} ${side}]`, logFile, reporter, signal }),
   );
   if (signal.aborted) throw new UserError(`A/B comparison cancelled during round ${round}, ${side}.`);
   let report;

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { InputError } from '../../src/errors.js';
 import { jobArguments } from '../../src/flink/job-arguments.js';
-import { splitArguments, unknownPlaceholders } from '../../src/flink/job-spec.js';
+import { joinArguments, splitArguments, unknownPlaceholders } from '../../src/flink/job-spec.js';
 import { REPO_ROOT } from '../helpers/processes.js';
 
 const OWN_JOB: RawInputs = {
@@ -131,4 +131,14 @@ describe('the job a run submits', () => {
     expect((thrown as InputError).input).toBe(input);
     expect((thrown as InputError).message).toMatch(message);
   });
+});
+
+test('joinArguments gives the job-args text that splits back to the same arguments', () => {
+  for (const args of [
+    [],
+    ['--a', '1'],
+    ['two words', '', "it's", `both ' and "`, "''", '{bootstrap}', '--x=a,b', '$HOME', 'a\nb'],
+  ]) {
+    expect(splitArguments(joinArguments(args))).toEqual(args);
+  }
 });
