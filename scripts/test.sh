@@ -27,9 +27,10 @@ for component in kafka flink; do
   mvn -B -ntp -q -Dstyle.color=never -f "local-runtime/$component/pom.xml" dependency:resolve
 done
 
-# Two test files at a time (jest.config.js), except the A/B end-to-end test: it compares timings of
-# two sides, so it runs alone afterwards, with nothing of ours beside it.
-echo "==> jest: every test file but the A/B end-to-end test"
-npm test -- --testPathIgnorePatterns test/e2e/ab-local.test.ts
-echo "==> jest: the A/B end-to-end test, alone"
-npm test -- test/e2e/ab-local.test.ts
+# Two test files at a time (jest.config.js), except the A/B end-to-end tests: they compare timings
+# of two sides, so they run afterwards, one at a time, with nothing of ours beside them.
+AB_TESTS=(test/e2e/ab-local.test.ts test/e2e/own-job-ab.test.ts)
+echo "==> jest: every test file but the A/B end-to-end tests"
+npm test -- "${AB_TESTS[@]/#/--testPathIgnorePatterns=}"
+echo "==> jest: the A/B end-to-end tests, one at a time"
+npm test -- --maxWorkers=1 "${AB_TESTS[@]}"

@@ -38935,6 +38935,10 @@ const INPUTS = {
         description: "Your own job: its entry class, e.g. 'com.example.MyJob'. Default: the Main-Class of the jar's manifest.",
         default: '',
     },
+    'latency-field': {
+        description: "Your own job: the JSON field of its output records (a dotted path, e.g. 'window.createdAt') holding the input event's createdAt (ISO 8601, or epoch milliseconds) that the record stems from; end-to-end latency runs from it to the record's append time on the output topic. Output without it has no latency figures.",
+        default: 'createdAt',
+    },
     'job-args': {
         description: 'Your own job: its program arguments, split on white space (quote with \' or "), with placeholders the toolkit fills: {bootstrap}, {inputTopic}, {outputTopic}, {groupId} (the consumer group measure reads consumption and lag from), {parallelism}, {syntheticWorkUs}, {runId}.',
         default: '',
@@ -39272,6 +39276,8 @@ function repo_root_repoRoot(start = external_node_path_default().dirname((0,exte
  * placeholders this toolkit fills at submission ({bootstrap}, {inputTopic}, ...). Pure.
  */
 
+/** The output field a user's job carries the event's createdAt in, by default: the event's own. */
+const DEFAULT_CREATED_FIELD = 'createdAt';
 /** What the toolkit fills into program arguments; see docs/own-job.md. */
 const PLACEHOLDERS = {
     bootstrap: 'Kafka bootstrap servers, host:port[,host:port...]',
@@ -39365,6 +39371,7 @@ function builtInJobSpec(name, repoRoot) {
             '{syntheticWorkUs}',
         ],
         oneOutputPerInput: name === 'simple-relay',
+        latency: { createdField: [DEFAULT_CREATED_FIELD], end: 'processedAt' },
     };
 }
 /** A job with one output per input is judged by its output; any other by what it consumed. */
@@ -39521,7 +39528,8 @@ const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 function parseJobSpec(value, optional) {
     const jar = optional('job-jar');
     if (!jar) {
-        const stray = ['job-build-command', 'job-class', 'job-args'].find((name) => optional(name));
+        const stray = ['job-build-command', 'job-class', 'job-args'].find((name) => optional(name)) ??
+            (value('latency-field') !== INPUTS['latency-field'].default ? 'latency-field' : undefined);
         if (stray) {
             throw new InputError(stray, value(stray), "It describes your own job: set 'job-jar' to its jar as well, or remove it.");
         }
@@ -39562,7 +39570,15 @@ function parseJobSpec(value, optional) {
         entryClass,
         args,
         oneOutputPerInput: false,
+        latency: { createdField: latencyField(value('latency-field')), end: 'append-time' },
     };
+}
+function latencyField(text) {
+    const keys = text.split('.');
+    if (keys.some((key) => !/^[A-Za-z_$][\w$-]*$/.test(key))) {
+        throw new InputError('latency-field', text, "Expected a JSON field name, or a dotted path of them (e.g. 'createdAt' or 'window.createdAt').");
+    }
+    return keys;
 }
 /** Inputs that are each valid but contradict one another. */
 function crossCheck(config, { explicitSteadyMinutes, explicitInterval }) {
@@ -39971,6 +39987,10 @@ function measureAgentArgs(config, run) {
         String(run.eventsPerSecond),
         '--throughput-basis',
         throughputBasisOf(config.jobSpec),
+        '--latency-field',
+        config.jobSpec.latency.createdField.join('.'),
+        '--latency-end',
+        config.jobSpec.latency.end,
     ];
 }
 const MEASURE_AGENT_VALUE_FLAGS = [
@@ -39981,6 +40001,8 @@ const MEASURE_AGENT_VALUE_FLAGS = [
     'interval-seconds',
     'events-per-second',
     'throughput-basis',
+    'latency-field',
+    'latency-end',
 ];
 const ID = /^[A-Za-z0-9._-]+$/;
 /** For a hand-run agent; a second measurement with the same id overwrites the first one's blobs. */
@@ -39988,6 +40010,7 @@ const DEFAULT_MEASUREMENT_ID = 'default';
 function measureAgentHelp() {
     return `Usage: node dist/simulator/index.js ${MEASURE_AGENT_COMMAND} --bootstrap-servers LIST --run-id ID --minutes N
          --interval-seconds S --events-per-second N [--measurement-id ID] [--throughput-basis B]
+         [--latency-field PATH] [--latency-end E]
 
 The measure agent: run inside the virtual network (a Kubernetes Job on AKS, a container instance on
 HDInsight) where the Kafka brokers are reachable, it samples the pipeline exactly as 'measure' does
@@ -40006,6 +40029,8 @@ Options:
   --events-per-second N      the target rate the rows are compared with (required, > 0)
   --throughput-basis B       output (default: the job writes one record per input) or consumption
                              (the job's consumer group position on 'in': any other job)
+  --latency-field PATH       output records' field (dotted path) with the event's createdAt (default createdAt)
+  --latency-end E            processedAt (default: the record's field) or append-time (its Kafka timestamp)
   -h, --help                 this help
 
 Environment:
@@ -40060,6 +40085,10 @@ function parseMeasureAgentArgs(argv) {
     const basis = typeof values['throughput-basis'] === 'string' ? values['throughput-basis'].trim() : 'output';
     if (basis !== 'output' && basis !== 'consumption')
         throw new errors_UserError(`Invalid value for --throughput-basis: ${JSON.stringify(basis)}. Allowed: output, consumption.`);
+    const end = typeof values['latency-end'] === 'string' ? values['latency-end'].trim() : 'processedAt';
+    if (end !== 'processedAt' && end !== 'append-time')
+        throw new errors_UserError(`Invalid value for --latency-end: ${JSON.stringify(end)}. Allowed: processedAt, append-time.`);
+    const field = typeof values['latency-field'] === 'string' ? values['latency-field'].trim() : 'createdAt';
     return {
         kind: 'run',
         options: {
@@ -40070,6 +40099,7 @@ function parseMeasureAgentArgs(argv) {
             intervalSeconds: timing.intervalSeconds,
             eventsPerSecond,
             basis,
+            latency: { createdField: field.split('.'), end },
         },
     };
 }
@@ -90117,6 +90147,168 @@ function format_plural(count, singular, pluralForm = `${singular}s`) {
     return `${format_formatCount(count)} ${count === 1 ? singular : pluralForm}`;
 }
 
+;// CONCATENATED MODULE: ./src/analysis/ramp-up.ts
+
+/** Two points are the fewest that give a lag trend, so the fewest full minutes that can tell anything. */
+const REQUIRED_FULL_MINUTES = 2;
+/**
+ * "Lag stops growing" means the least-squares lag slope over the steady window is at most this
+ * fraction of the target rate. Lag sampled once a minute jitters by a poll batch or two; 1% of the
+ * target absorbs that while a job that falls behind by 1 event in 100 is still caught.
+ */
+const LAG_TOLERANCE_FRACTION_OF_TARGET = 0.01;
+/** The job's throughput in a row (report.throughputBasis); the output rate in reports before it. */
+function ramp_up_throughputOf(row) {
+    return row.throughputPerSecond === undefined ? row.outRatePerSecond : row.throughputPerSecond;
+}
+/** A minute the statistics may use: complete, measured and freshly refreshed. */
+function ramp_up_isFullMinute(row) {
+    return !row.partial && !row.gap && !row.stale && ramp_up_throughputOf(row) !== null;
+}
+/** Least-squares slope of y over x; null with fewer than two distinct x. */
+function leastSquaresSlope(points) {
+    if (points.length < 2)
+        return null;
+    const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+    const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+    let covariance = 0;
+    let varianceX = 0;
+    for (const [x, y] of points) {
+        covariance += (x - meanX) * (y - meanY);
+        varianceX += (x - meanX) ** 2;
+    }
+    return varianceX === 0 ? null : covariance / varianceX;
+}
+/** Lag slope in records per second over the rows that measured lag, timed at each row's end. */
+function lagTrendPerSecond(rows) {
+    const points = rows
+        .filter((row) => row.lagRecords !== null)
+        .map((row) => [Date.parse(row.end) / 1000, row.lagRecords]);
+    return leastSquaresSlope(points);
+}
+/**
+ * A minute in which lag changed faster than this fraction of the target rate (either way) has not
+ * settled: lag still growing at the end of ramp-up, or the backlog draining with output above the
+ * target. Well above the lag's minute-to-minute jitter, so only a real ramp or drain qualifies.
+ */
+const UNSETTLED_FRACTION_OF_TARGET = 0.05;
+/** Lag changed during this row (since the previous row that measured lag) faster than the unsettled rate. */
+function isUnsettled(rows, row, targetEventsPerSecond) {
+    const index = rows.indexOf(row);
+    const previous = rows.slice(0, index).findLast((earlier) => earlier.lagRecords !== null);
+    if (!previous || row.lagRecords === null)
+        return false;
+    const seconds = (Date.parse(row.end) - Date.parse(previous.end)) / 1000;
+    const change = (row.lagRecords - previous.lagRecords) / seconds;
+    return Math.abs(change) > targetEventsPerSecond * UNSETTLED_FRACTION_OF_TARGET;
+}
+function ramp_up_analyseRampUp(rows, targetEventsPerSecond, thresholds) {
+    const threshold = thresholds.minPercentOfTarget;
+    const tolerance = targetEventsPerSecond * LAG_TOLERANCE_FRACTION_OF_TARGET;
+    const full = rows.filter(ramp_up_isFullMinute);
+    const percentOf = (row) => (ramp_up_throughputOf(row) / targetEventsPerSecond) * 100;
+    const best = full.reduce((top, row) => (top === null || ramp_up_throughputOf(row) > ramp_up_throughputOf(top) ? row : top), null);
+    const result = {
+        outcome: 'too-short',
+        thresholdPercent: threshold,
+        lagToleranceRecordsPerSecond: tolerance,
+        fullMinutes: full.length,
+        requiredFullMinutes: REQUIRED_FULL_MINUTES,
+        steadyFromMinute: null,
+        steadyMinutes: [],
+        rampUpSeconds: null,
+        rampUpMinutes: null,
+        steady: null,
+        keepsUp: null,
+        lagTrendPerSecond: null,
+        bestMinute: best && { minute: best.minute, percentOfTarget: percentOf(best) },
+        verdict: '',
+    };
+    const thresholdText = formatPercent(threshold).replace('.0%', '%');
+    if (full.length < REQUIRED_FULL_MINUTES) {
+        result.verdict = `Too short to tell: ${plural(full.length, 'full minute')} measured, ${REQUIRED_FULL_MINUTES} needed.`;
+        return result;
+    }
+    if (best === null || percentOf(best) < threshold) {
+        result.outcome = 'never-reached';
+        result.verdict = `Never reached ${thresholdText} of target: best minute ${formatPercent(percentOf(best))}.`;
+        return result;
+    }
+    // The output tail: the full minutes after the last one below the threshold.
+    const lastBelow = full.findLastIndex((row) => percentOf(row) < threshold);
+    const tail = full.slice(lastBelow + 1);
+    if (tail.length < REQUIRED_FULL_MINUTES) {
+        const last = full[full.length - 1];
+        result.outcome = 'not-sustained';
+        result.verdict =
+            tail.length === 1
+                ? `Not steady yet: only the last full minute (minute ${last.minute}) held ${thresholdText} of target.`
+                : `Not sustained: minute ${best.minute} reached ${formatPercent(percentOf(best))} of target but the last full minute (${last.minute}) fell to ${formatPercent(percentOf(last))}.`;
+        return result;
+    }
+    // Onset: the earliest start of a tail suffix (>= 2 minutes) over which lag does not grow.
+    const tailTrend = lagTrendPerSecond(tail);
+    const starts = Array.from({ length: tail.length - REQUIRED_FULL_MINUTES + 1 }, (_, start) => start);
+    const trendFrom = (start) => lagTrendPerSecond(tail.slice(start));
+    let onset = starts.find((start) => {
+        const trend = trendFrom(start);
+        return trend !== null && trend <= tolerance;
+    });
+    // Unsettled leading minutes (lag still climbing, or the ramp-up backlog draining with output above
+    // target) are ramp-up, not steady state: they leave the window while enough minutes remain.
+    if (onset !== undefined) {
+        while (onset + REQUIRED_FULL_MINUTES < tail.length &&
+            isUnsettled(rows, tail[onset], targetEventsPerSecond) &&
+            (trendFrom(onset + 1) ?? 0) <= tolerance) {
+            onset++;
+        }
+    }
+    if (onset === undefined && tailTrend !== null) {
+        result.outcome = 'degrading';
+        result.keepsUp = false;
+        result.lagTrendPerSecond = tailTrend;
+        result.verdict = `Degrading: lag grows by ${formatCount(tailTrend)} records/s; the job does not keep up.`;
+        return result;
+    }
+    // Lag not measured at all: the output alone decides the onset, and keeping up stays unknown.
+    const window = tail.slice(onset ?? 0);
+    const trend = lagTrendPerSecond(window);
+    const onsetRow = window[0];
+    const rampUpSeconds = (Date.parse(onsetRow.start) - Date.parse(rows[0].start)) / 1000;
+    const steady = steadyStats(window.map((row) => ramp_up_throughputOf(row)), targetEventsPerSecond);
+    Object.assign(result, {
+        outcome: 'steady',
+        steadyFromMinute: onsetRow.minute,
+        steadyMinutes: window.map((row) => row.minute),
+        rampUpSeconds,
+        rampUpMinutes: rampUpSeconds / 60,
+        steady,
+        keepsUp: trend === null ? null : true,
+        lagTrendPerSecond: trend,
+    });
+    const rampUpText = rampUpSeconds > 0 ? `after ${formatDuration(rampUpSeconds)} ramp-up` : 'with no ramp-up';
+    const lagText = trend === null
+        ? 'lag not measured: cannot tell whether it keeps up'
+        : trend < -tolerance
+            ? `lag shrinking by ${formatCount(-trend)} records/s: keeps up`
+            : 'lag flat: keeps up';
+    result.verdict =
+        `Steady from minute ${onsetRow.minute} ${rampUpText}: ${formatCount(steady.meanPerSecond)} events/s mean ` +
+            `(${formatPercent(steady.meanPercentOfTarget)} of target), ${lagText}.`;
+    return result;
+}
+function steadyStats(rates, targetEventsPerSecond) {
+    const mean = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+    const variance = rates.reduce((sum, rate) => sum + (rate - mean) ** 2, 0) / rates.length;
+    return {
+        meanPerSecond: mean,
+        minPerSecond: Math.min(...rates),
+        maxPerSecond: Math.max(...rates),
+        stddevPerSecond: Math.sqrt(variance),
+        meanPercentOfTarget: (mean / targetEventsPerSecond) * 100,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/provenance.ts
 /** Older baselines are flagged: runner images, JDKs and dependencies move on within weeks. */
 const BASELINE_MAX_AGE_DAYS = 7;
@@ -90288,6 +90480,7 @@ function inline(text) {
  */
 
 
+
 const CHECK_LABELS = {
     'sustained-throughput': 'Sustained throughput',
     'keeps-up': 'Keeps up',
@@ -90302,8 +90495,12 @@ function renderSections(report, options = {}) {
         { id: 'gate', markdown: renderGate(report.gate.reasons) },
         { id: 'ramp-up', markdown: renderRampUp(report) },
         { id: 'baseline', markdown: renderBaseline(report) },
-        { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
-        { id: 'table', markdown: '### Per-minute table\n\n' + throughputMethod(report) + renderTable(report) },
+        {
+            id: 'chart',
+            markdown: `### ${report.throughputBasis === 'consumption' ? 'Throughput' : 'Output'} per interval\n\n` +
+                renderChart(report),
+        },
+        { id: 'table', markdown: '### Per-minute table\n\n' + measurementMethods(report) + renderTable(report) },
         { id: 'load-audit', markdown: renderLoadAndAudit(report) },
         { id: 'flink', markdown: renderFlink(report.rows) },
         { id: 'broker', markdown: renderBroker(report.rows) },
@@ -90437,12 +90634,12 @@ function changeText(metric) {
  */
 function renderChart(report) {
     const labels = report.rows.map((row) => `"${row.minute}${row.gap ? ' gap' : row.partial ? ' partial' : ''}"`);
-    const rates = report.rows.map((row) => Math.round(row.outRatePerSecond ?? 0));
+    const rates = report.rows.map((row) => Math.round(throughputOf(row) ?? 0));
     const top = niceCeiling(Math.max(report.targetEventsPerSecond, ...rates) * 1.1);
     return [
         '```mermaid',
         'xychart-beta',
-        '  title "Output events/s per interval (bars) and target (line)"',
+        `  title "${report.throughputBasis === 'consumption' ? 'Consumed' : 'Output'} events/s per interval (bars) and target (line)"`,
         `  x-axis "Interval (${report.intervalSeconds} s)" [${labels.join(', ')}]`,
         `  y-axis "events/s" 0 --> ${top}`,
         `  bar [${rates.join(', ')}]`,
@@ -90506,11 +90703,17 @@ function renderTable(report) {
     }
     return lines.join('\n');
 }
-/** Which figure is the job's throughput (docs/metrics.md, "Throughput"). */
-function throughputMethod(report) {
-    return report.throughputBasis === 'consumption'
-        ? `Throughput (% of target, the gate, the ramp-up) is what ${report.job} consumed of \`in\`: its consumer group's committed offsets, so it is right for a job that filters, aggregates or fans out, at the resolution of its commits (its checkpoints). Out records are counted apart.\n\n`
-        : '';
+/**
+ * Which figure is the job's throughput and where its latency comes from, when not the built-in
+ * relay's way (docs/metrics.md, "Throughput" and "Latency").
+ */
+function measurementMethods(report) {
+    const lines = [];
+    if (report.throughputBasis === 'consumption')
+        lines.push(`Throughput (% of target, the gate, the ramp-up) is what ${report.job} consumed of \`in\`: its consumer group's committed offsets, so it is right for a job that filters, aggregates or fans out, at the resolution of its commits (its checkpoints). Out records are counted apart.`);
+    if (report.latencySource?.end === 'append-time')
+        lines.push(`Latency runs from each output record's \`${report.latencySource.createdField}\` to the moment it was appended to \`out\` (its Kafka timestamp); output without that field has none.`);
+    return lines.map((line) => line + '\n\n').join('');
 }
 function renderLoadAndAudit(report) {
     const lines = [];
@@ -90807,168 +91010,6 @@ function latency_latencySet(histograms) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/analysis/ramp-up.ts
-
-/** Two points are the fewest that give a lag trend, so the fewest full minutes that can tell anything. */
-const REQUIRED_FULL_MINUTES = 2;
-/**
- * "Lag stops growing" means the least-squares lag slope over the steady window is at most this
- * fraction of the target rate. Lag sampled once a minute jitters by a poll batch or two; 1% of the
- * target absorbs that while a job that falls behind by 1 event in 100 is still caught.
- */
-const LAG_TOLERANCE_FRACTION_OF_TARGET = 0.01;
-/** The job's throughput in a row (report.throughputBasis); the output rate in reports before it. */
-function throughputOf(row) {
-    return row.throughputPerSecond === undefined ? row.outRatePerSecond : row.throughputPerSecond;
-}
-/** A minute the statistics may use: complete, measured and freshly refreshed. */
-function ramp_up_isFullMinute(row) {
-    return !row.partial && !row.gap && !row.stale && throughputOf(row) !== null;
-}
-/** Least-squares slope of y over x; null with fewer than two distinct x. */
-function leastSquaresSlope(points) {
-    if (points.length < 2)
-        return null;
-    const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
-    const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
-    let covariance = 0;
-    let varianceX = 0;
-    for (const [x, y] of points) {
-        covariance += (x - meanX) * (y - meanY);
-        varianceX += (x - meanX) ** 2;
-    }
-    return varianceX === 0 ? null : covariance / varianceX;
-}
-/** Lag slope in records per second over the rows that measured lag, timed at each row's end. */
-function lagTrendPerSecond(rows) {
-    const points = rows
-        .filter((row) => row.lagRecords !== null)
-        .map((row) => [Date.parse(row.end) / 1000, row.lagRecords]);
-    return leastSquaresSlope(points);
-}
-/**
- * A minute in which lag changed faster than this fraction of the target rate (either way) has not
- * settled: lag still growing at the end of ramp-up, or the backlog draining with output above the
- * target. Well above the lag's minute-to-minute jitter, so only a real ramp or drain qualifies.
- */
-const UNSETTLED_FRACTION_OF_TARGET = 0.05;
-/** Lag changed during this row (since the previous row that measured lag) faster than the unsettled rate. */
-function isUnsettled(rows, row, targetEventsPerSecond) {
-    const index = rows.indexOf(row);
-    const previous = rows.slice(0, index).findLast((earlier) => earlier.lagRecords !== null);
-    if (!previous || row.lagRecords === null)
-        return false;
-    const seconds = (Date.parse(row.end) - Date.parse(previous.end)) / 1000;
-    const change = (row.lagRecords - previous.lagRecords) / seconds;
-    return Math.abs(change) > targetEventsPerSecond * UNSETTLED_FRACTION_OF_TARGET;
-}
-function ramp_up_analyseRampUp(rows, targetEventsPerSecond, thresholds) {
-    const threshold = thresholds.minPercentOfTarget;
-    const tolerance = targetEventsPerSecond * LAG_TOLERANCE_FRACTION_OF_TARGET;
-    const full = rows.filter(ramp_up_isFullMinute);
-    const percentOf = (row) => (throughputOf(row) / targetEventsPerSecond) * 100;
-    const best = full.reduce((top, row) => (top === null || throughputOf(row) > throughputOf(top) ? row : top), null);
-    const result = {
-        outcome: 'too-short',
-        thresholdPercent: threshold,
-        lagToleranceRecordsPerSecond: tolerance,
-        fullMinutes: full.length,
-        requiredFullMinutes: REQUIRED_FULL_MINUTES,
-        steadyFromMinute: null,
-        steadyMinutes: [],
-        rampUpSeconds: null,
-        rampUpMinutes: null,
-        steady: null,
-        keepsUp: null,
-        lagTrendPerSecond: null,
-        bestMinute: best && { minute: best.minute, percentOfTarget: percentOf(best) },
-        verdict: '',
-    };
-    const thresholdText = formatPercent(threshold).replace('.0%', '%');
-    if (full.length < REQUIRED_FULL_MINUTES) {
-        result.verdict = `Too short to tell: ${plural(full.length, 'full minute')} measured, ${REQUIRED_FULL_MINUTES} needed.`;
-        return result;
-    }
-    if (best === null || percentOf(best) < threshold) {
-        result.outcome = 'never-reached';
-        result.verdict = `Never reached ${thresholdText} of target: best minute ${formatPercent(percentOf(best))}.`;
-        return result;
-    }
-    // The output tail: the full minutes after the last one below the threshold.
-    const lastBelow = full.findLastIndex((row) => percentOf(row) < threshold);
-    const tail = full.slice(lastBelow + 1);
-    if (tail.length < REQUIRED_FULL_MINUTES) {
-        const last = full[full.length - 1];
-        result.outcome = 'not-sustained';
-        result.verdict =
-            tail.length === 1
-                ? `Not steady yet: only the last full minute (minute ${last.minute}) held ${thresholdText} of target.`
-                : `Not sustained: minute ${best.minute} reached ${formatPercent(percentOf(best))} of target but the last full minute (${last.minute}) fell to ${formatPercent(percentOf(last))}.`;
-        return result;
-    }
-    // Onset: the earliest start of a tail suffix (>= 2 minutes) over which lag does not grow.
-    const tailTrend = lagTrendPerSecond(tail);
-    const starts = Array.from({ length: tail.length - REQUIRED_FULL_MINUTES + 1 }, (_, start) => start);
-    const trendFrom = (start) => lagTrendPerSecond(tail.slice(start));
-    let onset = starts.find((start) => {
-        const trend = trendFrom(start);
-        return trend !== null && trend <= tolerance;
-    });
-    // Unsettled leading minutes (lag still climbing, or the ramp-up backlog draining with output above
-    // target) are ramp-up, not steady state: they leave the window while enough minutes remain.
-    if (onset !== undefined) {
-        while (onset + REQUIRED_FULL_MINUTES < tail.length &&
-            isUnsettled(rows, tail[onset], targetEventsPerSecond) &&
-            (trendFrom(onset + 1) ?? 0) <= tolerance) {
-            onset++;
-        }
-    }
-    if (onset === undefined && tailTrend !== null) {
-        result.outcome = 'degrading';
-        result.keepsUp = false;
-        result.lagTrendPerSecond = tailTrend;
-        result.verdict = `Degrading: lag grows by ${formatCount(tailTrend)} records/s; the job does not keep up.`;
-        return result;
-    }
-    // Lag not measured at all: the output alone decides the onset, and keeping up stays unknown.
-    const window = tail.slice(onset ?? 0);
-    const trend = lagTrendPerSecond(window);
-    const onsetRow = window[0];
-    const rampUpSeconds = (Date.parse(onsetRow.start) - Date.parse(rows[0].start)) / 1000;
-    const steady = steadyStats(window.map((row) => throughputOf(row)), targetEventsPerSecond);
-    Object.assign(result, {
-        outcome: 'steady',
-        steadyFromMinute: onsetRow.minute,
-        steadyMinutes: window.map((row) => row.minute),
-        rampUpSeconds,
-        rampUpMinutes: rampUpSeconds / 60,
-        steady,
-        keepsUp: trend === null ? null : true,
-        lagTrendPerSecond: trend,
-    });
-    const rampUpText = rampUpSeconds > 0 ? `after ${formatDuration(rampUpSeconds)} ramp-up` : 'with no ramp-up';
-    const lagText = trend === null
-        ? 'lag not measured: cannot tell whether it keeps up'
-        : trend < -tolerance
-            ? `lag shrinking by ${formatCount(-trend)} records/s: keeps up`
-            : 'lag flat: keeps up';
-    result.verdict =
-        `Steady from minute ${onsetRow.minute} ${rampUpText}: ${formatCount(steady.meanPerSecond)} events/s mean ` +
-            `(${formatPercent(steady.meanPercentOfTarget)} of target), ${lagText}.`;
-    return result;
-}
-function steadyStats(rates, targetEventsPerSecond) {
-    const mean = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
-    const variance = rates.reduce((sum, rate) => sum + (rate - mean) ** 2, 0) / rates.length;
-    return {
-        meanPerSecond: mean,
-        minPerSecond: Math.min(...rates),
-        maxPerSecond: Math.max(...rates),
-        stddevPerSecond: Math.sqrt(variance),
-        meanPercentOfTarget: (mean / targetEventsPerSecond) * 100,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/gate/baseline.ts
 const COMPARED_METRICS = [
     {
@@ -91213,6 +91254,7 @@ function build_buildReport(input) {
         intervalSeconds: input.intervalSeconds,
         targetEventsPerSecond: input.targetEventsPerSecond,
         ...(input.throughputBasis ? { throughputBasis: input.throughputBasis } : {}),
+        ...(input.latencySource ? { latencySource: input.latencySource } : {}),
         rows: input.rows,
         latencyMs: {
             steady: mergedOver(rampUp.steadyMinutes),
@@ -91414,7 +91456,6 @@ function timeLagSeconds(history, position, now) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/event-fields.ts
-/** Reading the few fields measurement needs from an event or an enriched output record. Pure. */
 /**
  * Parses an ISO-8601 UTC timestamp keeping sub-millisecond digits (Date.parse drops them):
  * '2026-11-26T12:00:00.000123Z' -> ms since epoch + 0.123.
@@ -91443,16 +91484,39 @@ function event_fields_eventIdentity(record) {
         return undefined;
     return { deviceId, seq: deviceSequenceNumber };
 }
-function eventTimes(record) {
-    const time = (field) => {
-        const text = record[field];
-        const parsed = typeof text === 'string' ? parseIsoTimestamp(text) : NaN;
-        return Number.isNaN(parsed) ? undefined : parsed;
-    };
-    const createdAt = time('createdAt');
+/** Epoch milliseconds below this (September 2001) are not a time stamp of an event of today. */
+const EARLIEST_EPOCH_MS = 1e12;
+/** An ISO-8601 UTC text or epoch milliseconds, as ms since epoch; undefined for anything else. */
+function timeValue(value) {
+    const parsed = typeof value === 'string'
+        ? parseIsoTimestamp(value)
+        : typeof value === 'number' && value >= EARLIEST_EPOCH_MS
+            ? value
+            : NaN;
+    return Number.isNaN(parsed) ? undefined : parsed;
+}
+/** The value at a path of keys in nested objects; undefined where the path does not lead. */
+function at(record, path) {
+    let value = record;
+    for (const key of path) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+/**
+ * The times an output record's latency is measured between (LatencySource): its createdAt (at
+ * the source's field), and processedAt, the record's own field or its append time on the output
+ * topic (`appendTimeMs`, its Kafka timestamp). Undefined when the record lacks them.
+ */
+function eventTimes(record, source = { createdField: ['createdAt'], end: 'processedAt' }, appendTimeMs) {
+    const createdAt = timeValue(at(record, source.createdField));
     if (createdAt === undefined)
         return undefined;
-    return { createdAt, enqueuedAt: time('enqueuedAt'), processedAt: time('processedAt') };
+    if (source.end === 'append-time')
+        return { createdAt, processedAt: appendTimeMs };
+    return { createdAt, enqueuedAt: timeValue(record.enqueuedAt), processedAt: timeValue(record.processedAt) };
 }
 
 ;// CONCATENATED MODULE: ./src/measure/offsets.ts
@@ -91574,7 +91638,7 @@ async function sampleIntervals(kafka, plan, hooks) {
     const histograms = new Map();
     const latencyReader = await topic_reader_readTopic(kafka, plan.topics.output, (message) => {
         const record = event_fields_parseRecord(message.value);
-        const times = record && eventTimes(record);
+        const times = record && eventTimes(record, plan.latency, Number(message.timestamp));
         if (!times?.processedAt || times.processedAt < startedAt)
             return;
         const minute = Math.min(intervals, Math.floor((times.processedAt - startedAt) / intervalMs) + 1);
@@ -91912,6 +91976,7 @@ const TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC, groupId: FLINK_GROUP_
 function samplingPlan(run) {
     return {
         basis: run.basis,
+        latency: run.latency,
         topics: TOPICS,
         intervalSeconds: run.intervalSeconds,
         totalSeconds: run.minutes * 60,
@@ -91949,6 +92014,7 @@ async function measurePipeline(ctx, state, sources) {
         intervalSeconds: config.intervalSeconds,
         eventsPerSecond: target,
         basis: throughputBasisOf(config.jobSpec),
+        latency: config.jobSpec.latency,
     }), {
         onRow: (row) => reporter.info(consoleRow(row)),
         onWarning: (message) => reporter.warning(message),
@@ -92002,6 +92068,10 @@ async function measurePipeline(ctx, state, sources) {
         intervalSeconds: config.intervalSeconds,
         targetEventsPerSecond: target,
         throughputBasis: throughputBasisOf(config.jobSpec),
+        latencySource: {
+            createdField: config.jobSpec.latency.createdField.join('.'),
+            end: config.jobSpec.latency.end,
+        },
         rows: sampled.rows,
         latencyHistograms: sampled.latencyHistograms,
         load: await sources.loadStats(),

@@ -87,9 +87,13 @@ function shortened(text: string, limit = ECHO_LIMIT): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length.toLocaleString('en-US')} characters)`;
 }
 
+/** Inputs whose value is a command line of its own, so it usually starts with `--`. */
+const COMMAND_LINE_INPUTS: readonly InputName[] = ['job-args', 'job-build-command'];
+
 /**
  * Joins `--input value` into `--input=value`, so a value may start with a dash (`--tier -5` is then
- * rejected by the config with a useful message), and turns a bare `--wait` into `--wait=true`.
+ * rejected by the config with a useful message; `--job-args "--bootstrap-servers {bootstrap}"` is
+ * taken whole), and turns a bare `--wait` into `--wait=true`.
  */
 function withFlagValues(argv: string[]): string[] {
   const joined: string[] = [];
@@ -99,7 +103,11 @@ function withFlagValues(argv: string[]): string[] {
     const known = (INPUT_NAMES as string[]).includes(name ?? '');
     if (known && FLAG_INPUTS.includes(name as InputName) && (next === undefined || next.startsWith('--'))) {
       joined.push(`${argv[i]}=true`);
-    } else if (known && next !== undefined && !next.startsWith('--')) {
+    } else if (
+      known &&
+      next !== undefined &&
+      (!next.startsWith('--') || COMMAND_LINE_INPUTS.includes(name as InputName))
+    ) {
       joined.push(`${argv[i]}=${next}`);
       i++;
     } else {

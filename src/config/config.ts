@@ -284,7 +284,9 @@ const JAVA_CLASS = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 function parseJobSpec(value: (name: InputName) => string, optional: (name: InputName) => string | undefined): JobSpec {
   const jar = optional('job-jar');
   if (!jar) {
-    const stray = (['job-build-command', 'job-class', 'job-args'] as const).find((name) => optional(name));
+    const stray =
+      (['job-build-command', 'job-class', 'job-args'] as const).find((name) => optional(name)) ??
+      (value('latency-field') !== INPUTS['latency-field'].default ? 'latency-field' : undefined);
     if (stray) {
       throw new InputError(
         stray,
@@ -354,7 +356,20 @@ function parseJobSpec(value: (name: InputName) => string, optional: (name: Input
     entryClass,
     args,
     oneOutputPerInput: false,
+    latency: { createdField: latencyField(value('latency-field')), end: 'append-time' },
   };
+}
+
+function latencyField(text: string): string[] {
+  const keys = text.split('.');
+  if (keys.some((key) => !/^[A-Za-z_$][\w$-]*$/.test(key))) {
+    throw new InputError(
+      'latency-field',
+      text,
+      "Expected a JSON field name, or a dotted path of them (e.g. 'createdAt' or 'window.createdAt').",
+    );
+  }
+  return keys;
 }
 
 /** Inputs that are each valid but contradict one another. */

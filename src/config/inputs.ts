@@ -67,6 +67,11 @@ export const INPUTS = {
       "Your own job: its entry class, e.g. 'com.example.MyJob'. Default: the Main-Class of the jar's manifest.",
     default: '',
   },
+  'latency-field': {
+    description:
+      "Your own job: the JSON field of its output records (a dotted path, e.g. 'window.createdAt') holding the input event's createdAt (ISO 8601, or epoch milliseconds) that the record stems from; end-to-end latency runs from it to the record's append time on the output topic. Output without it has no latency figures.",
+    default: 'createdAt',
+  },
   'job-args': {
     description:
       'Your own job: its program arguments, split on white space (quote with \' or "), with placeholders the toolkit fills: {bootstrap}, {inputTopic}, {outputTopic}, {groupId} (the consumer group measure reads consumption and lag from), {parallelism}, {syntheticWorkUs}, {runId}.',

@@ -26,7 +26,23 @@ export interface JobSpec {
    * applies, and the output rate is the job's throughput. Other jobs are judged by what they consume.
    */
   oneOutputPerInput: boolean;
+  /** How an output record's end-to-end latency is read (LatencySource). */
+  latency: LatencySource;
 }
+
+/**
+ * End-to-end latency of an output record: from the input event's creation time, carried in the
+ * record's JSON at `createdField` (a path of keys), to `end`: 'processedAt', the time the built-in
+ * jobs write beside it; or 'append-time', when the record was appended to the output topic (its
+ * Kafka timestamp: the local platform creates `out` with LogAppendTime), for any other job.
+ */
+export interface LatencySource {
+  createdField: string[];
+  end: 'processedAt' | 'append-time';
+}
+
+/** The output field a user's job carries the event's createdAt in, by default: the event's own. */
+export const DEFAULT_CREATED_FIELD = 'createdAt';
 
 /** What the toolkit fills into program arguments; see docs/own-job.md. */
 export const PLACEHOLDERS = {
@@ -132,6 +148,7 @@ export function builtInJobSpec(name: JobName, repoRoot: string): JobSpec {
       '{syntheticWorkUs}',
     ],
     oneOutputPerInput: name === 'simple-relay',
+    latency: { createdField: [DEFAULT_CREATED_FIELD], end: 'processedAt' },
   };
 }
 

@@ -1,4 +1,5 @@
 /** Reading the few fields measurement needs from an event or an enriched output record. Pure. */
+import type { LatencySource } from '../flink/job-spec.js';
 
 export interface EventIdentity {
   deviceId: string;
@@ -39,13 +40,42 @@ export function eventIdentity(record: Record<string, unknown>): EventIdentity | 
   return { deviceId, seq: deviceSequenceNumber as number };
 }
 
-export function eventTimes(record: Record<string, unknown>): EventTimes | undefined {
-  const time = (field: string): number | undefined => {
-    const text = record[field];
-    const parsed = typeof text === 'string' ? parseIsoTimestamp(text) : NaN;
-    return Number.isNaN(parsed) ? undefined : parsed;
-  };
-  const createdAt = time('createdAt');
+/** Epoch milliseconds below this (September 2001) are not a time stamp of an event of today. */
+const EARLIEST_EPOCH_MS = 1e12;
+
+/** An ISO-8601 UTC text or epoch milliseconds, as ms since epoch; undefined for anything else. */
+function timeValue(value: unknown): number | undefined {
+  const parsed =
+    typeof value === 'string'
+      ? parseIsoTimestamp(value)
+      : typeof value === 'number' && value >= EARLIEST_EPOCH_MS
+        ? value
+        : NaN;
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** The value at a path of keys in nested objects; undefined where the path does not lead. */
+function at(record: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The times an output record's latency is measured between (LatencySource): its createdAt (at
+ * the source's field), and processedAt, the record's own field or its append time on the output
+ * topic (`appendTimeMs`, its Kafka timestamp). Undefined when the record lacks them.
+ */
+export function eventTimes(
+  record: Record<string, unknown>,
+  source: LatencySource = { createdField: ['createdAt'], end: 'processedAt' },
+  appendTimeMs?: number,
+): EventTimes | undefined {
+  const createdAt = timeValue(at(record, source.createdField));
   if (createdAt === undefined) return undefined;
-  return { createdAt, enqueuedAt: time('enqueuedAt'), processedAt: time('processedAt') };
+  if (source.end === 'append-time') return { createdAt, processedAt: appendTimeMs };
+  return { createdAt, enqueuedAt: timeValue(record.enqueuedAt), processedAt: timeValue(record.processedAt) };
 }

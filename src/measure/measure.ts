@@ -20,7 +20,7 @@ import type {
 } from '../report/schema.js';
 import type { RunState } from '../run-state/run-state.js';
 import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
-import { throughputBasisOf } from '../flink/job-spec.js';
+import { throughputBasisOf, type LatencySource } from '../flink/job-spec.js';
 import { auditWindow } from './audit.js';
 import {
   latencyRecordsFor,
@@ -70,9 +70,11 @@ export function samplingPlan(run: {
   intervalSeconds: number;
   eventsPerSecond: number;
   basis: ThroughputBasis;
+  latency: LatencySource;
 }): SamplingPlan {
   return {
     basis: run.basis,
+    latency: run.latency,
     topics: TOPICS,
     intervalSeconds: run.intervalSeconds,
     totalSeconds: run.minutes * 60,
@@ -119,6 +121,7 @@ export async function measurePipeline(
       intervalSeconds: config.intervalSeconds,
       eventsPerSecond: target,
       basis: throughputBasisOf(config.jobSpec),
+      latency: config.jobSpec.latency,
     }),
     {
       onRow: (row) => reporter.info(consoleRow(row)),
@@ -179,6 +182,10 @@ export async function measurePipeline(
     intervalSeconds: config.intervalSeconds,
     targetEventsPerSecond: target,
     throughputBasis: throughputBasisOf(config.jobSpec),
+    latencySource: {
+      createdField: config.jobSpec.latency.createdField.join('.'),
+      end: config.jobSpec.latency.end,
+    },
     rows: sampled.rows,
     latencyHistograms: sampled.latencyHistograms,
     load: await sources.loadStats(),

@@ -6,6 +6,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { emptyLatencyHistograms, latencySet, recordEventLatency, type LatencyHistograms } from '../analysis/latency.js';
 import { timeLagSeconds, type EndSample } from '../analysis/time-lag.js';
+import type { LatencySource } from '../flink/job-spec.js';
 import { errorMessage } from '../errors.js';
 import type { BrokerFigures, FlinkFigures, IntervalRow, ThroughputBasis } from '../report/schema.js';
 import { eventTimes, parseRecord } from './event-fields.js';
@@ -20,6 +21,7 @@ export interface SamplingPlan {
   targetPerSecond: number;
   latencyRecords: LatencyRecords;
   basis: ThroughputBasis;
+  latency: LatencySource;
 }
 
 export interface SamplingHooks {
@@ -89,7 +91,7 @@ export async function sampleIntervals(kafka: Kafka, plan: SamplingPlan, hooks: S
     plan.topics.output,
     (message) => {
       const record = parseRecord(message.value);
-      const times = record && eventTimes(record);
+      const times = record && eventTimes(record, plan.latency, Number(message.timestamp));
       if (!times?.processedAt || times.processedAt < startedAt) return;
       const minute = Math.min(intervals, Math.floor((times.processedAt - startedAt) / intervalMs) + 1);
       let set = histograms.get(minute);

@@ -5,6 +5,7 @@ import { SkippedError } from '../azure/errors.js';
 import { defaultAzureDeps } from '../azure/session.js';
 import { teardownAzureMode } from '../azure/teardown.js';
 import type { Mode } from '../config/inputs.js';
+import { prepareJob } from '../flink/job-jar.js';
 import type { ModeContext } from '../platforms/platform.js';
 import { lockRun } from '../run-state/lock.js';
 import { latestRunId, newRunId, runDirOf } from '../run-state/run-state.js';
@@ -24,7 +25,11 @@ const MODE_HANDLERS: Record<Mode, (ctx: ModeContext) => Promise<unknown>> = {
       locked.config.platform === 'local' ? teardown(locked) : teardownAzureMode(locked, defaultAzureDeps()),
     ),
   cleanup: (ctx) => cleanupAzure(ctx, defaultAzureDeps()),
-  run: (ctx) => withRunLock(ctx, 'creates', runAll),
+  // A jar that does not build or lacks its class fails first, before any run folder or process.
+  run: async (ctx) => {
+    await ctx.reporter.group('job', () => prepareJob(ctx.config.jobSpec, ctx.reporter));
+    return withRunLock(ctx, 'creates', runAll);
+  },
   ab: (ctx) => abMode(ctx),
   comment: (ctx) => commentMode(ctx),
 };

@@ -3,7 +3,6 @@
  * a failed stage and after Ctrl-C too; its own failure is reported but never hides the first error.
  */
 import { errorMessage } from '../errors.js';
-import { prepareJob } from '../flink/job-jar.js';
 import type { ModeContext } from '../platforms/platform.js';
 import type { RunState } from '../run-state/run-state.js';
 import { searchMaxThroughput } from './capacity.js';
@@ -12,8 +11,6 @@ import { deploy, load, LOAD_MARGIN_SECONDS, measure, submitFlink, teardown } fro
 export async function runAll(ctx: ModeContext): Promise<void> {
   let state: RunState | undefined;
   try {
-    // A jar that does not build or lacks its class fails here, before anything is deployed.
-    await ctx.reporter.group('job', () => prepareJob(ctx.config.jobSpec, ctx.reporter));
     state = await ctx.reporter.group('deploy', () => deploy(ctx));
     const deployed = state;
     await ctx.reporter.group('submit-flink', () => submitFlink(ctx, deployed));

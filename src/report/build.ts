@@ -36,6 +36,7 @@ export interface ReportInput {
   intervalSeconds: number;
   targetEventsPerSecond: number;
   throughputBasis?: ThroughputBasis;
+  latencySource?: BenchmarkReport['latencySource'];
   rows: IntervalRow[];
   /** Each interval's histograms, by row minute: merged for the steady window and for the whole run. */
   latencyHistograms?: ReadonlyMap<number, LatencyHistograms>;
@@ -69,6 +70,7 @@ export function buildReport(input: ReportInput): BenchmarkReport {
     intervalSeconds: input.intervalSeconds,
     targetEventsPerSecond: input.targetEventsPerSecond,
     ...(input.throughputBasis ? { throughputBasis: input.throughputBasis } : {}),
+    ...(input.latencySource ? { latencySource: input.latencySource } : {}),
     rows: input.rows,
     latencyMs: {
       steady: mergedOver(rampUp.steadyMinutes),

@@ -3,6 +3,7 @@
  * printed live while measuring. Pure: a report in, text out. Figures are defined in
  * docs/metrics.md.
  */
+import { throughputOf } from '../analysis/ramp-up.js';
 import { formatChange, formatCount, formatDecimal, formatDuration, formatMs, formatPercent } from './format.js';
 import { baselineLine, NO_BASELINE_LINE, provenanceText } from './provenance.js';
 import type {
@@ -54,8 +55,13 @@ export function renderSections(report: BenchmarkReport, options: RenderOptions =
     { id: 'gate', markdown: renderGate(report.gate.reasons) },
     { id: 'ramp-up', markdown: renderRampUp(report) },
     { id: 'baseline', markdown: renderBaseline(report) },
-    { id: 'chart', markdown: '### Output per interval\n\n' + renderChart(report) },
-    { id: 'table', markdown: '### Per-minute table\n\n' + throughputMethod(report) + renderTable(report) },
+    {
+      id: 'chart',
+      markdown:
+        `### ${report.throughputBasis === 'consumption' ? 'Throughput' : 'Output'} per interval\n\n` +
+        renderChart(report),
+    },
+    { id: 'table', markdown: '### Per-minute table\n\n' + measurementMethods(report) + renderTable(report) },
     { id: 'load-audit', markdown: renderLoadAndAudit(report) },
     { id: 'flink', markdown: renderFlink(report.rows) },
     { id: 'broker', markdown: renderBroker(report.rows) },
@@ -224,12 +230,12 @@ function changeText(metric: MetricComparison): string {
  */
 export function renderChart(report: BenchmarkReport): string {
   const labels = report.rows.map((row) => `"${row.minute}${row.gap ? ' gap' : row.partial ? ' partial' : ''}"`);
-  const rates = report.rows.map((row) => Math.round(row.outRatePerSecond ?? 0));
+  const rates = report.rows.map((row) => Math.round(throughputOf(row) ?? 0));
   const top = niceCeiling(Math.max(report.targetEventsPerSecond, ...rates) * 1.1);
   return [
     '```mermaid',
     'xychart-beta',
-    '  title "Output events/s per interval (bars) and target (line)"',
+    `  title "${report.throughputBasis === 'consumption' ? 'Consumed' : 'Output'} events/s per interval (bars) and target (line)"`,
     `  x-axis "Interval (${report.intervalSeconds} s)" [${labels.join(', ')}]`,
     `  y-axis "events/s" 0 --> ${top}`,
     `  bar [${rates.join(', ')}]`,
@@ -296,11 +302,21 @@ export function renderTable(report: BenchmarkReport): string {
   return lines.join('\n');
 }
 
-/** Which figure is the job's throughput (docs/metrics.md, "Throughput"). */
-export function throughputMethod(report: Pick<BenchmarkReport, 'throughputBasis' | 'job'>): string {
-  return report.throughputBasis === 'consumption'
-    ? `Throughput (% of target, the gate, the ramp-up) is what ${report.job} consumed of \`in\`: its consumer group's committed offsets, so it is right for a job that filters, aggregates or fans out, at the resolution of its commits (its checkpoints). Out records are counted apart.\n\n`
-    : '';
+/**
+ * Which figure is the job's throughput and where its latency comes from, when not the built-in
+ * relay's way (docs/metrics.md, "Throughput" and "Latency").
+ */
+export function measurementMethods(report: Pick<BenchmarkReport, 'throughputBasis' | 'latencySource' | 'job'>): string {
+  const lines: string[] = [];
+  if (report.throughputBasis === 'consumption')
+    lines.push(
+      `Throughput (% of target, the gate, the ramp-up) is what ${report.job} consumed of \`in\`: its consumer group's committed offsets, so it is right for a job that filters, aggregates or fans out, at the resolution of its commits (its checkpoints). Out records are counted apart.`,
+    );
+  if (report.latencySource?.end === 'append-time')
+    lines.push(
+      `Latency runs from each output record's \`${report.latencySource.createdField}\` to the moment it was appended to \`out\` (its Kafka timestamp); output without that field has none.`,
+    );
+  return lines.map((line) => line + '\n\n').join('');
 }
 
 function renderLoadAndAudit(report: BenchmarkReport): string {

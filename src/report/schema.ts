@@ -349,6 +349,12 @@ export interface BenchmarkReport {
   targetEventsPerSecond: number;
   /** How the rows' throughputPerSecond was measured; absent (reports before it): 'output'. */
   throughputBasis?: ThroughputBasis;
+  /**
+   * Where latency is read (src/flink/job-spec.ts, LatencySource): from the output record's field
+   * `createdField` (a dotted path) to its `processedAt` field or its append time on `out`; absent
+   * (reports before it): createdAt to processedAt.
+   */
+  latencySource?: { createdField: string; end: 'processedAt' | 'append-time' };
   rows: IntervalRow[];
   /** Merged histograms: over the steady window (null without one) and over every measured interval. */
   latencyMs: { steady: LatencySet | null; all: LatencySet | null };

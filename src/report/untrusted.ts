@@ -238,6 +238,13 @@ export function checkUntrustedReport(report: BenchmarkReport, source: string): B
   time(report.endedAt, 'endedAt');
   number(report.intervalSeconds, 'intervalSeconds');
   number(report.targetEventsPerSecond, 'targetEventsPerSecond');
+  // Added later: absent in older reports.
+  if (report.throughputBasis !== undefined) oneOf(report.throughputBasis, ['output', 'consumption'], 'throughputBasis');
+  if (report.latencySource !== undefined) {
+    const source = record(report.latencySource, 'latencySource');
+    matching(source.createdField, /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)*$/, 'latencySource.createdField');
+    oneOf(source.end, ['processedAt', 'append-time'], 'latencySource.end');
+  }
 
   array(report.rows, MAX_ROWS, 'rows').forEach((value, index) => {
     const where = `rows[${index}]`;

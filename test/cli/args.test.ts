@@ -10,6 +10,18 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('takes a job-args or job-build-command value that starts with a dash whole', () => {
+    expect(
+      parseCommandLine(
+        ['run', '--job-args', '--bootstrap-servers {bootstrap}', '--job-build-command', '--x', '--tier', '1'],
+        {},
+      ),
+    ).toEqual({
+      kind: 'mode',
+      inputs: { mode: 'run', 'job-args': '--bootstrap-servers {bootstrap}', 'job-build-command': '--x', tier: '1' },
+    });
+  });
+
   it('accepts bare boolean flags', () => {
     expect(parseCommandLine(['load', '--wait', '--tier', '2000'], {})).toEqual({
       kind: 'mode',

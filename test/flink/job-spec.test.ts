@@ -77,7 +77,12 @@ describe('the job a run submits', () => {
       entryClass: undefined,
       args: expect.any(Array),
       oneOutputPerInput: false,
+      latency: { createdField: ['createdAt'], end: 'append-time' },
     });
+    expect(parseConfig({ ...OWN_JOB, 'latency-field': 'window.createdAt' }).jobSpec.latency.createdField).toEqual([
+      'window',
+      'createdAt',
+    ]);
     expect(config.audit).toBe(false);
     expect(jobArguments(config, 'h1:9092,h2:9092', 'r1')).toEqual([
       '--bootstrap-servers',
@@ -113,6 +118,8 @@ describe('the job a run submits', () => {
       /Unknown placeholder \{topic\}; known: \{bootstrap\}, \{inputTopic\}/,
     ],
     ['the audit', { ...OWN_JOB, audit: 'true' }, 'audit', /one input event/],
+    ['a latency field that is no JSON path', { ...OWN_JOB, 'latency-field': 'a..b' }, 'latency-field', /dotted path/],
+    ['a latency field for a built-in job', { mode: 'run', 'latency-field': 'ts' }, 'latency-field', /set 'job-jar'/],
     [
       'synthetic work the job never gets',
       { ...OWN_JOB, mode: 'ab', 'head-synthetic-work-us': '100' },

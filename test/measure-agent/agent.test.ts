@@ -357,7 +357,13 @@ test("an agent that cannot reach Kafka writes error.json, exits with the reason,
       pollMs: 200,
       graceMs: 10_000,
     },
-    samplingPlan({ minutes: MINUTES, intervalSeconds: INTERVAL_SECONDS, eventsPerSecond: RATE, basis: 'output' }),
+    samplingPlan({
+      minutes: MINUTES,
+      intervalSeconds: INTERVAL_SECONDS,
+      eventsPerSecond: RATE,
+      basis: 'output',
+      latency: { createdField: ['createdAt'], end: 'processedAt' },
+    }),
     { onRow: () => undefined, onWarning: () => undefined, signal: new AbortController().signal },
   );
   const agentError = await agent.catch((error: unknown) => error);
@@ -375,7 +381,13 @@ test('an agent that stops writing makes measure fail after two intervals and the
   const { container } = await runStorage(maskingReporter());
   const measurementId = newMeasurementId();
   const prefix = measurementPrefix({ runId: state.runId, measurementId });
-  const plan = samplingPlan({ minutes: MINUTES, intervalSeconds: 1, eventsPerSecond: RATE, basis: 'output' });
+  const plan = samplingPlan({
+    minutes: MINUTES,
+    intervalSeconds: 1,
+    eventsPerSecond: RATE,
+    basis: 'output',
+    latency: { createdField: ['createdAt'], end: 'processedAt' },
+  });
   const put = (name: string, content: object) => {
     const body = JSON.stringify(content);
     return container.getBlockBlobClient(prefix + name).upload(body, body.length);
@@ -439,7 +451,13 @@ test('measure stops reading when aborted and keeps the rows it has', async () =>
   setTimeout(() => controller.abort(), 500);
   const result = await readAgentResults(
     { container, runId: state.runId, measurementId: newMeasurementId(), agent: 'nobody', pollMs: 100, graceMs: 60_000 },
-    samplingPlan({ minutes: MINUTES, intervalSeconds: INTERVAL_SECONDS, eventsPerSecond: RATE, basis: 'output' }),
+    samplingPlan({
+      minutes: MINUTES,
+      intervalSeconds: INTERVAL_SECONDS,
+      eventsPerSecond: RATE,
+      basis: 'output',
+      latency: { createdField: ['createdAt'], end: 'processedAt' },
+    }),
     { onRow: () => undefined, onWarning: () => undefined, signal: controller.signal },
   );
   expect(result.result.rows).toEqual([]);

@@ -22,7 +22,14 @@ const RUN = { runId: '20260101-120000-ab12', measurementId: '20260101-121500-cd3
 
 test('the arguments a platform builds parse back to the same measurement', () => {
   const args = measureAgentArgs(
-    { minutes: 2.5, intervalSeconds: 30, jobSpec: { oneOutputPerInput: false } as JobSpec },
+    {
+      minutes: 2.5,
+      intervalSeconds: 30,
+      jobSpec: {
+        oneOutputPerInput: false,
+        latency: { createdField: ['window', 'createdAt'], end: 'append-time' },
+      } as JobSpec,
+    },
     { ...RUN, bootstrapServers: '10.0.0.4:9092,10.0.0.5:9092', eventsPerSecond: 5500 },
   );
   expect(args[0]).toBe('measure-agent');
@@ -35,6 +42,7 @@ test('the arguments a platform builds parse back to the same measurement', () =>
       intervalSeconds: 30,
       eventsPerSecond: 5500,
       basis: 'consumption',
+      latency: { createdField: ['window', 'createdAt'], end: 'append-time' },
     },
   });
 });

@@ -31,6 +31,23 @@ describe('event fields', () => {
     expect(times.enqueuedAt! - times.createdAt).toBeCloseTo(9.75, 3);
   });
 
+  it("a user's job: createdAt at a dotted path (ISO or epoch ms), to the record's append time", () => {
+    const source = { createdField: ['window', 'createdAt'], end: 'append-time' as const };
+    const appended = Date.parse('2026-11-26T12:00:01Z');
+    const iso = eventTimes(
+      { window: { createdAt: '2026-11-26T12:00:00.500Z' }, processedAt: 'ignored' },
+      source,
+      appended,
+    );
+    expect(iso).toEqual({ createdAt: appended - 500, processedAt: appended });
+    expect(eventTimes({ window: { createdAt: appended - 250 } }, source, appended)).toEqual({
+      createdAt: appended - 250,
+      processedAt: appended,
+    });
+    expect(eventTimes({ window: 'x' }, source, appended)).toBeUndefined();
+    expect(eventTimes({ createdAt: '2026-11-26T12:00:00Z' }, source, appended)).toBeUndefined();
+  });
+
   it('rejects what is not an event', () => {
     expect(parseRecord(Buffer.from('not json'))).toBeUndefined();
     expect(parseRecord(null)).toBeUndefined();

@@ -3,6 +3,7 @@
  * Flink: the test writes `out` itself, with known timestamps), then each interval's counts must be
  * exact and the latency percentiles within the histogram's stated precision of the exact ones.
  */
+import { builtInJobSpec } from '../../src/flink/job-spec.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,8 @@ import { auditWindow } from '../../src/measure/audit.js';
 import { sampleIntervals } from '../../src/measure/sampler.js';
 import { startKafka, stopKafka, type KafkaInstance } from '../../src/platforms/local/kafka.js';
 import type { IntervalRow } from '../../src/report/schema.js';
+
+const BUILT_IN_LATENCY = builtInJobSpec('simple-relay', '.').latency;
 
 const TOPICS = { input: 'in', output: 'out', groupId: 'ground-truth-flink' };
 let runDir: string;
@@ -104,6 +107,7 @@ test('each interval counts exactly the records appended in it; latency percentil
     {
       topics: TOPICS,
       basis: 'output',
+      latency: BUILT_IN_LATENCY,
       intervalSeconds,
       totalSeconds: intervalSeconds * schedule.length,
       targetPerSecond: 250,
@@ -177,6 +181,7 @@ test('sampled latency reads a bounded number of the newest records, not all of t
     {
       topics: { input: 'sampled-in', output: 'sampled-out', groupId: 'sampled-flink' },
       basis: 'output',
+      latency: BUILT_IN_LATENCY,
       intervalSeconds: 10,
       totalSeconds: 20,
       targetPerSecond: 5000,
@@ -232,6 +237,7 @@ test('latency from the intended send time = from the actual send time + how late
     {
       topics: { input: 'delay-in', output: 'delay-out', groupId: 'delay-flink' },
       basis: 'output',
+      latency: BUILT_IN_LATENCY,
       intervalSeconds: 3,
       totalSeconds: 6,
       targetPerSecond: 250,

@@ -35,6 +35,33 @@ describe('runArguments', () => {
   });
 });
 
+test("a user's job: each run gets the jar its side built, its entry class and the same job-args, never a build", () => {
+  const jobArgs = `--bootstrap-servers {bootstrap} --name 'two words' --quote "it's"`;
+  const config = parseConfig({
+    mode: 'ab',
+    'job-jar': 'target/my-job.jar',
+    'job-build-command': 'mvn -B package',
+    'job-args': jobArgs,
+  });
+  const args = runArguments(config, {
+    syntheticWorkUs: 0,
+    reportFile: '/tmp/r.json',
+    workDir: '/tmp/w',
+    ownJob: { jar: '/checkouts/head/target/my-job.jar', entryClass: 'com.example.MyJob' },
+  });
+  const run = parsedBack(args);
+  expect(run.jobSpec).toMatchObject({
+    name: 'my-job',
+    builtIn: false,
+    jar: '/checkouts/head/target/my-job.jar',
+    entryClass: 'com.example.MyJob',
+    buildCommand: undefined,
+    args: config.jobSpec.args,
+  });
+  expect(config.jobSpec.args).toEqual(['--bootstrap-servers', '{bootstrap}', '--name', 'two words', '--quote', "it's"]);
+  expect(workloadOf(run)).toEqual(workloadOf(config));
+});
+
 describe('runEnvironment', () => {
   test("keeps the machine's environment, drops what belongs to the A/B step itself", () => {
     const env = runEnvironment({

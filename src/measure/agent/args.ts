@@ -8,7 +8,7 @@ import type { Config } from '../../config/config.js';
 import { parseConfig } from '../../config/config.js';
 import { UserError } from '../../errors.js';
 import { newRunId } from '../../run-state/run-state.js';
-import { throughputBasisOf } from '../../flink/job-spec.js';
+import { throughputBasisOf, type LatencySource } from '../../flink/job-spec.js';
 import type { ThroughputBasis } from '../../report/schema.js';
 import type { AgentMeasurement } from './blobs.js';
 
@@ -23,6 +23,7 @@ export interface MeasureAgentOptions extends AgentMeasurement {
   intervalSeconds: number;
   eventsPerSecond: number;
   basis: ThroughputBasis;
+  latency: LatencySource;
 }
 
 /** A fresh id for one measurement of a run (its blobs' folder): a sortable time stamp and a random part. */
@@ -51,6 +52,10 @@ export function measureAgentArgs(
     String(run.eventsPerSecond),
     '--throughput-basis',
     throughputBasisOf(config.jobSpec),
+    '--latency-field',
+    config.jobSpec.latency.createdField.join('.'),
+    '--latency-end',
+    config.jobSpec.latency.end,
   ];
 }
 
@@ -62,6 +67,8 @@ export const MEASURE_AGENT_VALUE_FLAGS = [
   'interval-seconds',
   'events-per-second',
   'throughput-basis',
+  'latency-field',
+  'latency-end',
 ] as const;
 const ID = /^[A-Za-z0-9._-]+$/;
 /** For a hand-run agent; a second measurement with the same id overwrites the first one's blobs. */
@@ -70,6 +77,7 @@ const DEFAULT_MEASUREMENT_ID = 'default';
 export function measureAgentHelp(): string {
   return `Usage: node dist/simulator/index.js ${MEASURE_AGENT_COMMAND} --bootstrap-servers LIST --run-id ID --minutes N
          --interval-seconds S --events-per-second N [--measurement-id ID] [--throughput-basis B]
+         [--latency-field PATH] [--latency-end E]
 
 The measure agent: run inside the virtual network (a Kubernetes Job on AKS, a container instance on
 HDInsight) where the Kafka brokers are reachable, it samples the pipeline exactly as 'measure' does
@@ -88,6 +96,8 @@ Options:
   --events-per-second N      the target rate the rows are compared with (required, > 0)
   --throughput-basis B       output (default: the job writes one record per input) or consumption
                              (the job's consumer group position on 'in': any other job)
+  --latency-field PATH       output records' field (dotted path) with the event's createdAt (default createdAt)
+  --latency-end E            processedAt (default: the record's field) or append-time (its Kafka timestamp)
   -h, --help                 this help
 
 Environment:
@@ -149,6 +159,10 @@ export function parseMeasureAgentArgs(
     throw new UserError(
       `Invalid value for --throughput-basis: ${JSON.stringify(basis)}. Allowed: output, consumption.`,
     );
+  const end = typeof values['latency-end'] === 'string' ? values['latency-end'].trim() : 'processedAt';
+  if (end !== 'processedAt' && end !== 'append-time')
+    throw new UserError(`Invalid value for --latency-end: ${JSON.stringify(end)}. Allowed: processedAt, append-time.`);
+  const field = typeof values['latency-field'] === 'string' ? values['latency-field'].trim() : 'createdAt';
   return {
     kind: 'run',
     options: {
@@ -159,6 +173,7 @@ export function parseMeasureAgentArgs(
       intervalSeconds: timing.intervalSeconds,
       eventsPerSecond,
       basis,
+      latency: { createdField: field.split('.'), end },
     },
   };
 }

@@ -3,6 +3,7 @@
  * the simulator as detached Node processes. What each stage started is recorded in the run state
  * at once, so teardown can stop it whatever failed later.
  */
+import { INPUT_TOPIC, OUTPUT_TOPIC } from '../../flink/job-arguments.js';
 import path from 'node:path';
 import { errorMessage } from '../../errors.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
@@ -34,7 +35,16 @@ export const localPlatform: Platform = {
       const [kafka, flink] = await Promise.allSettled([
         startKafka({
           runDir: state.runDir,
-          topics: ['in', 'out'].map((name) => ({ name, partitions: config.partitions })),
+          topics: [
+            { name: INPUT_TOPIC, partitions: config.partitions },
+            // The broker stamps each output record with its append time: the end of any job's
+            // latency (LatencySource 'append-time'); `in` keeps the simulator's send time.
+            {
+              name: OUTPUT_TOPIC,
+              partitions: config.partitions,
+              config: { 'message.timestamp.type': 'LogAppendTime' },
+            },
+          ],
           log,
           signal,
           onProcess,

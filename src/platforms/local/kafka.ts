@@ -30,6 +30,8 @@ const run = promisify(execFile);
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Topic-level configs, e.g. message.timestamp.type. */
+  config?: Record<string, string>;
 }
 
 export interface StartKafkaOptions {
@@ -242,6 +244,7 @@ export async function createTopics(bootstrapServers: string, topics: TopicSpec[]
       topic: t.name,
       numPartitions: t.partitions,
       replicationFactor: 1,
+      configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
     }));
     await admin.createTopics({ topics: specs, waitForLeaders: true, timeout: 30_000 });
     // A leader in the metadata is not yet a leader that serves: right after the broker starts,
