@@ -88,8 +88,18 @@ test('run: the build command builds the job, the report judges it by what it con
     expect(row.lagSeconds).not.toBeNull();
     expect(row.lagSeconds!).toBeLessThan(10);
   }
+  // Latency from each count's createdAt (its device's latest event in the window) to its append on
+  // out: the window closes on its end, and a device sends once a second, so its latest event is
+  // 0-1 s old then: p50 about 0.5 s, p99 about 1 s, plus what the pipeline adds (on a quiet 2-core
+  // machine p50 0.66 s, p99 1.8 s); a relay's would be tens of milliseconds.
+  expect(report.latencySource).toEqual({ createdField: 'createdAt', end: 'append-time' });
+  const latency = report.latencyMs.steady!.processed;
+  expect(latency.p50).toBeGreaterThan(250);
+  expect(latency.p50).toBeLessThan(1500);
+  expect(latency.p99).toBeGreaterThan(800);
+  expect(latency.p99).toBeLessThan(5000);
   console.log(
-    `own job: consumed ${report.rampUp.steady!.meanPerSecond.toFixed(0)}/s of ${RATE}/s, wrote ${outPerSecond.toFixed(0)}/s, ` +
+    `own job: latency p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms; consumed ${report.rampUp.steady!.meanPerSecond.toFixed(0)}/s of ${RATE}/s, wrote ${outPerSecond.toFixed(0)}/s, ` +
       `lag ${steady.map((row) => row.lagSeconds!.toFixed(1)).join(' ')} s`,
   );
   expect(processesOf(root)).toEqual([]);
