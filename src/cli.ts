@@ -1,7 +1,6 @@
 /** Entry point of the command line (dist/cli/index.js, started by bin/streaming-at-scale.js). */
 import { parseCommandLine, helpText } from './cli/args.js';
-import { parseConfig } from './config/config.js';
-import { checkPaths } from './config/paths.js';
+import { loadConfig } from './config/load.js';
 import { cliReporter } from './console/reporter.js';
 import { FORCED_EXIT_CODE, onStopSignals } from './console/stop-signals.js';
 import { errorMessage } from './errors.js';
@@ -19,8 +18,7 @@ async function main(): Promise<number> {
   }
   secrets = [request.inputs['github-token'] ?? ''];
   for (const warning of request.warnings ?? []) console.warn(`warning: ${warning}`);
-  const config = parseConfig(request.inputs);
-  await checkPaths(config);
+  const config = await loadConfig(request.inputs);
   onStopSignals(controller, (message) => console.warn(`\n${message}`));
   await runMode({ config, reporter: cliReporter(), signal: controller.signal });
   // A mode that stopped early on a signal (a measurement cut short) still failed its caller.

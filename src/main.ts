@@ -1,7 +1,6 @@
 /** The action: inputs from the workflow step, the same modes as the CLI. */
 import * as core from '@actions/core';
-import { parseConfig } from './config/config.js';
-import { checkPaths } from './config/paths.js';
+import { loadConfig } from './config/load.js';
 import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
 import { actionReporter } from './console/reporter.js';
 import { onStopSignals } from './console/stop-signals.js';
@@ -26,8 +25,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = inputsFromAction();
     secrets = [inputs['github-token'] ?? ''];
-    const config = parseConfig(inputs);
-    await checkPaths(config);
+    const config = await loadConfig(inputs);
     await runMode({ config, reporter: actionReporter, signal: controller.signal });
     if (controller.signal.aborted) throw controller.signal.reason;
   } catch (error) {

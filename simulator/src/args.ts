@@ -2,8 +2,10 @@
  * The simulator's command line: `node dist/simulator/index.js --bootstrap-servers host:port
  * --events-per-second N [...]`. Pure: the caller passes argv and the environment.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../src/errors.js';
+import { parseWorkload } from './workload.js';
 import {
   MEASURE_AGENT_COMMAND,
   MEASURE_AGENT_VALUE_FLAGS,
@@ -56,6 +58,7 @@ const STRING_FLAGS = [
   'sasl-mechanism',
   'sasl-username',
   'client-id',
+  'workload-file',
 ] as const;
 
 const OPTION_TO_FLAG: Record<string, string> = {
@@ -78,7 +81,9 @@ final stats. Stops after --duration-seconds or --max-events (whichever first), o
 
 Options:
   --bootstrap-servers LIST      Kafka brokers, comma-separated host:port (required)
-  --topic NAME                  topic to produce to; it must exist (default ${DEFAULTS.topic})
+  --topic NAME                  topic to produce to; it must exist (default ${DEFAULTS.topic}, or the workload's input topic)
+  --workload-file FILE          events from this workload (YAML or JSON, simulator/workload.schema.json) instead of
+                                the built-in IoT event; --devices, --more-data-fields, --duplicate-every then do not apply
   --events-per-second N         original events per second, total over all instances (required, > 0)
   --instance-index I            this instance, 0-based (default 0)
   --instance-count N            instances sharing the rate, the devices and --max-events (default 1)
@@ -167,6 +172,19 @@ export function parseSimulatorArgs(argv: string[], env: NodeJS.ProcessEnv = {}):
   }
   const str = (flag: string) => values[flag] as string | undefined;
   if (str('topic') !== undefined) options.topic = str('topic');
+  const workloadFile = str('workload-file');
+  if (workloadFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(workloadFile, 'utf8');
+    } catch (error) {
+      throw new UserError(
+        `Cannot read --workload-file ${workloadFile}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+      );
+    }
+    options.workload = parseWorkload(text, workloadFile);
+    options.topic ??= options.workload.topics.input;
+  }
   if (str('client-id') !== undefined) options.clientId = str('client-id');
   if (str('acks') !== undefined) {
     const acks = str('acks')!.trim();

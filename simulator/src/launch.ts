@@ -13,6 +13,8 @@ export interface SimulatorLaunch {
   durationSeconds: number;
   statsFile?: string;
   statsIntervalSeconds?: number;
+  /** A workload file (absolute path) whose template the events follow. */
+  workloadFile?: string;
 }
 
 /** The arguments after `node dist/simulator/index.js`. */
@@ -26,5 +28,6 @@ export function simulatorArgs(launch: SimulatorLaunch): string[] {
     ...(launch.statsIntervalSeconds === undefined
       ? []
       : ['--stats-interval-seconds', String(launch.statsIntervalSeconds)]),
+    ...(launch.workloadFile === undefined ? [] : ['--workload-file', launch.workloadFile]),
   ];
 }

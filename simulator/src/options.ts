@@ -3,6 +3,7 @@
  * per-instance form the runner uses (ResolvedOptions). Pure.
  */
 import { UserError } from '../../src/errors.js';
+import type { Workload } from './workload.js';
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
@@ -50,6 +51,11 @@ export interface SimulatorOptions {
   maxInFlight?: number;
   /** How long to wait for the brokers when connecting (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Events from this workload's template (workload.ts) instead of the built-in IoT event: its
+   * key, ids and duplicates then replace devices, moreDataFields and duplicateEvery.
+   */
+  workload?: Workload;
 }
 
 export interface ResolvedOptions {
@@ -78,6 +84,7 @@ export interface ResolvedOptions {
   sasl?: { mechanism: SaslMechanism; username: string; password: string };
   clientId: string;
   maxBatchEvents: number;
+  workload?: Workload;
   maxInFlight: number;
   connectTimeoutMs: number;
 }
@@ -229,5 +236,6 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     maxBatchEvents: int('maxBatchEvents', options.maxBatchEvents ?? DEFAULTS.maxBatchEvents, 1),
     maxInFlight: int('maxInFlight', options.maxInFlight ?? DEFAULTS.maxInFlight, 1),
     connectTimeoutMs: int('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, 1),
+    workload: options.workload,
   };
 }

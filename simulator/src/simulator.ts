@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, CompressionTypes, logLevel, type Message, type Producer, type SASLOptions } from 'kafkajs';
 import { UserError } from '../../src/errors.js';
 import { EventFactory, sendTimestamp } from './events.js';
+import { TemplateEventFactory, type EventSource } from './template-events.js';
 import { MemoizedDefaultPartitioner } from './partitioner.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { RateSchedule } from './schedule.js';
@@ -146,12 +147,17 @@ export async function runSimulator(options: SimulatorOptions, hooks: SimulatorHo
   const now = hooks.now ?? monotonicEpochMs;
   const producer = await connect(resolved);
 
-  const factory = new EventFactory({
-    deviceStart: resolved.deviceStart,
-    deviceCount: resolved.deviceCount,
-    moreDataFields: resolved.moreDataFields,
-    duplicateEvery: resolved.duplicateEvery,
-  });
+  const factory: EventSource = resolved.workload
+    ? new TemplateEventFactory(resolved.workload, {
+        instanceIndex: resolved.instanceIndex,
+        instanceCount: resolved.instanceCount,
+      })
+    : new EventFactory({
+        deviceStart: resolved.deviceStart,
+        deviceCount: resolved.deviceCount,
+        moreDataFields: resolved.moreDataFields,
+        duplicateEvery: resolved.duplicateEvery,
+      });
   const startMs = now();
   hooks.onStart?.();
   const schedule = new RateSchedule({

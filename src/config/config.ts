@@ -27,6 +27,7 @@ import {
   minimumMaxDurationMinutes,
 } from './durations.js';
 import { TOOL_VERSION } from '../version.js';
+import { DEFAULT_WORKLOAD, type Workload } from '../../simulator/src/workload.js';
 import { repoRoot } from '../repo-root.js';
 import {
   builtInJobSpec,
@@ -75,6 +76,12 @@ export interface Config {
   job: string;
   /** The job to submit: a built-in one, or the user's own (job-jar). */
   jobSpec: JobSpec;
+  /** The load's event template, key, duplicates and topics (load.ts reads workload-file). */
+  workload: Workload;
+  /** The workload file, absolute; undefined for the built-in IoT event. */
+  workloadFile?: string;
+  /** The run's input and output topics (the workload's). */
+  topics: { input: string; output: string };
   solutionName: string;
   location: string;
   /** Present exactly when the platform is on Azure. */
@@ -153,6 +160,7 @@ export function parseConfig(
   raw: RawInputs,
   env: NodeJS.ProcessEnv = process.env,
   cores: number = availableParallelism(),
+  workload: Workload = DEFAULT_WORKLOAD,
 ): Config {
   const value = (name: InputName): string => (raw[name] ?? INPUTS[name].default).trim();
   const optional = (name: InputName): string | undefined => value(name) || undefined;
@@ -217,6 +225,9 @@ export function parseConfig(
     tier,
     job: jobSpec.name,
     jobSpec,
+    workload,
+    workloadFile: optional('workload-file') && path.resolve(value('workload-file')),
+    topics: { input: workload.topics.input, output: workload.topics.output },
     solutionName,
     location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
     azure: onAzure ? azureIdentity(raw, platform) : undefined,
@@ -397,6 +408,13 @@ function crossCheck(
         'Synthetic work reaches your own job only through {syntheticWorkUs} in job-args: add it there (your job applies it), or remove it.',
       );
     }
+  }
+  if (config.workloadFile && config.platform !== 'local') {
+    throw new InputError(
+      'workload-file',
+      config.workloadFile,
+      `A workload of your own runs on platform 'local' for now: the simulators of '${config.platform}' send the built-in IoT event. Remove it, or benchmark locally.`,
+    );
   }
   if (config.wait && config.mode !== 'load') {
     throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);

@@ -52,6 +52,11 @@ export const INPUTS = {
     description: `Built-in Flink job to benchmark: ${JOBS.join(' | ')}. To benchmark your own job, set job-jar instead (docs/own-job.md).`,
     default: 'simple-relay',
   },
+  'workload-file': {
+    description:
+      "The load: a workload file (YAML or JSON; docs/workload.md, simulator/workload.schema.json) naming the topics, partitions, rate or tier, key field, duplicates and the event template. Its rate and partitions apply where 'tier' and 'partitions' are not given. Default: the seed's IoT event (simulator/workloads/iot.yaml). Platform local.",
+    default: '',
+  },
   'job-jar': {
     description:
       "Your own Flink job: its jar, relative to the checkout (ab: to each of base and head) or absolute, e.g. 'target/my-job.jar'. Default: the built-in job named by 'job'.",

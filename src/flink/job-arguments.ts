@@ -2,6 +2,7 @@
 import type { Config } from '../config/config.js';
 import { fillPlaceholders } from './job-spec.js';
 
+/** The built-in workload's topics: the Azure platforms always use them. */
 export const INPUT_TOPIC = 'in';
 export const OUTPUT_TOPIC = 'out';
 /** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
@@ -10,15 +11,16 @@ export const FLINK_GROUP_ID = 'streaming-at-scale-flink';
 export function jobArguments(
   config: Pick<Config, 'jobSpec' | 'parallelism' | 'syntheticWorkUs'>,
   bootstrapServers: string,
-  runId = '',
+  run: { runId?: string; topics?: { input: string; output: string } } = {},
 ): string[] {
+  const topics = run.topics ?? { input: INPUT_TOPIC, output: OUTPUT_TOPIC };
   return fillPlaceholders(config.jobSpec.args, {
     bootstrap: bootstrapServers,
-    inputTopic: INPUT_TOPIC,
-    outputTopic: OUTPUT_TOPIC,
+    inputTopic: topics.input,
+    outputTopic: topics.output,
     groupId: FLINK_GROUP_ID,
     parallelism: String(config.parallelism),
     syntheticWorkUs: String(config.syntheticWorkUs),
-    runId,
+    runId: run.runId ?? '',
   });
 }

@@ -18,7 +18,7 @@ import type {
   MeasurementCost,
   ThroughputBasis,
 } from '../report/schema.js';
-import type { RunState } from '../run-state/run-state.js';
+import { runTopics, type RunState } from '../run-state/run-state.js';
 import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
 import { throughputBasisOf, type LatencySource } from '../flink/job-spec.js';
 import { auditWindow } from './audit.js';
@@ -62,8 +62,6 @@ export type MeasureSources = CommonSources &
       }
   );
 
-const TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC, groupId: FLINK_GROUP_ID };
-
 /** The sampling plan of a run: the same here and in the measure agent. */
 export function samplingPlan(run: {
   minutes: number;
@@ -71,11 +69,13 @@ export function samplingPlan(run: {
   eventsPerSecond: number;
   basis: ThroughputBasis;
   latency: LatencySource;
+  /** The run's topics; the built-in 'in' and 'out' when absent (the measure agent's runs). */
+  topics?: { input: string; output: string };
 }): SamplingPlan {
   return {
     basis: run.basis,
     latency: run.latency,
-    topics: TOPICS,
+    topics: { ...(run.topics ?? { input: INPUT_TOPIC, output: OUTPUT_TOPIC }), groupId: FLINK_GROUP_ID },
     intervalSeconds: run.intervalSeconds,
     totalSeconds: run.minutes * 60,
     targetPerSecond: run.eventsPerSecond,
@@ -122,6 +122,7 @@ export async function measurePipeline(
       eventsPerSecond: target,
       basis: throughputBasisOf(config.jobSpec),
       latency: config.jobSpec.latency,
+      topics: runTopics(state),
     }),
     {
       onRow: (row) => reporter.info(consoleRow(row)),
@@ -141,7 +142,8 @@ export async function measurePipeline(
   if (config.audit && !('kafka' in sources)) {
     reporter.info('Audit skipped: the brokers are reachable only from inside the VNet, where the measure agent runs.');
   } else if (config.audit && config.jobSpec.oneOutputPerInput && !signal.aborted && 'kafka' in sources) {
-    const result = await auditWindow(sources.kafka, TOPICS, sampled, {
+    const topics = { ...runTopics(state), groupId: FLINK_GROUP_ID };
+    const result = await auditWindow(sources.kafka, topics, sampled, {
       catchUpTimeoutMs: 60_000,
       signal,
       log: (message) => reporter.info(message),

@@ -88,6 +88,8 @@ export function runArguments(
     ['report-file', run.reportFile],
     ['work-dir', run.workDir],
     ['comment', 'never'],
+    // The same load on both sides: the workload this invocation was given.
+    ...(config.workloadFile ? [['workload-file', config.workloadFile] as [string, string]] : []),
   ];
   // `--name=value`: a value may start with a dash (job-args does).
   return ['run', ...inputs.map(([name, value]) => `--${name}=${String(value)}`)];

@@ -330,6 +330,8 @@ export interface ReportWorkload {
   audit: boolean;
   /** The job option a change under test may vary: shown, not hashed. */
   syntheticWorkUs: number;
+  /** A workload file's name and content hash (`readings.yaml#0123456789ab`); absent: the built-in IoT event. */
+  workload?: string;
 }
 
 export interface BenchmarkReport {

@@ -1,4 +1,7 @@
 /** The workload a report records (ReportWorkload), from the config that ran it. Pure. */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Workload } from '../../simulator/src/workload.js';
 import type { Config } from '../config/config.js';
 import type { ReportWorkload } from './schema.js';
 
@@ -15,7 +18,14 @@ export type WorkloadConfig = Pick<
   | 'intervalSeconds'
   | 'audit'
   | 'syntheticWorkUs'
+  | 'workloadFile'
+  | 'workload'
 >;
+
+/** A workload file as reports name it: its file name and a hash of what it describes. */
+export function workloadName(file: string, workload: Workload): string {
+  return `${path.basename(file)}#${createHash('sha256').update(JSON.stringify(workload)).digest('hex').slice(0, 12)}`;
+}
 
 /** The workload a report records, from the config that ran it. */
 export function workloadOf(config: WorkloadConfig): ReportWorkload {
@@ -30,5 +40,6 @@ export function workloadOf(config: WorkloadConfig): ReportWorkload {
     intervalSeconds: config.intervalSeconds,
     audit: config.audit,
     syntheticWorkUs: config.syntheticWorkUs,
+    ...(config.workloadFile ? { workload: workloadName(config.workloadFile, config.workload) } : {}),
   };
 }

@@ -36,6 +36,15 @@ export interface RunState {
   tornDownAt?: string;
   /** Load started by mode `load`. */
   load?: { startedAt: string; eventsPerSecond: number; durationSeconds: number };
+  /** The run's topics, as deploy created them from the workload; absent: the built-in 'in' and 'out'. */
+  topics?: { input: string; output: string };
+  /** The workload file deploy was given (absolute); absent: the built-in IoT event. */
+  workloadFile?: string;
+}
+
+/** The run's topics: what deploy created, the built-in ones for runs without a workload of their own. */
+export function runTopics(state: Pick<RunState, 'topics'>): { input: string; output: string } {
+  return state.topics ?? { input: 'in', output: 'out' };
 }
 
 export function newRunId(now = new Date()): string {
@@ -137,6 +146,7 @@ export async function createRun(config: Config): Promise<RunState> {
     createdAt: new Date().toISOString(),
     runDir,
     ...runSizing(config),
+    ...(config.workloadFile ? { topics: config.topics, workloadFile: config.workloadFile } : {}),
     platformState: {},
   };
   await saveRun(state);

@@ -7,7 +7,7 @@
  * device and 5-second window. The bad cases (a failing build, a missing jar or class, a job that
  * fails on start) each give one clear error and leave nothing running.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -103,6 +103,62 @@ test('run: the build command builds the job, the report judges it by what it con
       `lag ${steady.map((row) => row.lagSeconds!.toFixed(1)).join(' ')} s`,
   );
   expect(processesOf(root)).toEqual([]);
+}, 600_000);
+
+test('a workload file of its own: its topics, partitions, rate, key and event shape reach the load, the job and the figures', async () => {
+  // 200 devices at 800 events/s, no duplicates, 300-byte events, on topics of its own.
+  const workloadFile = path.join(root, 'readings.yaml');
+  await writeFile(
+    workloadFile,
+    [
+      'topics: { input: readings, output: counts, partitions: 3 }',
+      'rate: { eventsPerSecond: 800 }',
+      'key: deviceId',
+      'duplicates: 0',
+      'event:',
+      '  deviceId: { pattern: { prefix: "sensor-", count: 200 } }',
+      '  reading: { number: { min: -20, max: 40 } }',
+      '  site: { choice: { values: [north, south], weights: [3, 1] } }',
+      '  createdAt: { timestamp: {} }',
+      '  filler: { padding: { toBytes: 300 } }',
+    ].join('\n'),
+  );
+  const reportFile = path.join(root, 'workload-report.json');
+  const result = await cli([
+    'run',
+    ...EXAMPLE_JOB_INPUTS,
+    '--workload-file',
+    workloadFile,
+    '--parallelism',
+    '1',
+    '--simulator-instances',
+    '1',
+    '--minutes',
+    '0.5',
+    '--interval-seconds',
+    '5',
+    '--report-file',
+    reportFile,
+  ]);
+  const output = result.stdout + result.stderr;
+  expect({ code: result.code, tail: output.slice(-2000) }).toEqual({ code: 0, tail: expect.any(String) });
+  expect(output).toContain('readings');
+  const report = JSON.parse(await readFile(reportFile, 'utf8')) as BenchmarkReport;
+  expect(report.targetEventsPerSecond).toBe(800);
+  expect(report.tier.partitions).toBe(3);
+  expect(report.workload!.workload).toMatch(/^readings\.yaml#[0-9a-f]{12}$/);
+  expect(report.gate.verdict).toBe('pass');
+  const steady = report.rows.filter((row) => report.rampUp.steadyMinutes.includes(row.minute));
+  expect(report.rampUp.steady!.meanPerSecond / 800).toBeGreaterThan(0.9);
+  // One count per device and window: 200 devices every 5 s.
+  const outPerSecond = steady.reduce((sum, row) => sum + row.outRecords!, 0) / (steady.length * 5);
+  expect(outPerSecond).toBeGreaterThan(40 * 0.7);
+  expect(outPerSecond).toBeLessThan(40 * 1.3);
+  // No duplicates asked for: every record on the input topic is one the simulator had acknowledged.
+  expect(report.load!.acknowledged).toBeGreaterThan(0);
+  console.log(
+    `workload: consumed ${report.rampUp.steady!.meanPerSecond.toFixed(0)}/s of 800/s, wrote ${outPerSecond.toFixed(1)}/s`,
+  );
 }, 600_000);
 
 describe('a job that cannot run: one clear error, before anything is deployed where it can be', () => {

@@ -84,7 +84,7 @@ describe('the job a run submits', () => {
       'createdAt',
     ]);
     expect(config.audit).toBe(false);
-    expect(jobArguments(config, 'h1:9092,h2:9092', 'r1')).toEqual([
+    expect(jobArguments(config, 'h1:9092,h2:9092', { runId: 'r1' })).toEqual([
       '--bootstrap-servers',
       'h1:9092,h2:9092',
       '--input-topic',

@@ -45,7 +45,7 @@ export function flinkJobChartValues(
     values: {
       ...(run.flinkImage === undefined ? {} : { image: run.flinkImage }),
       runId: run.runId,
-      job: { mainClass: run.entryClass, args: jobArguments(config, run.bootstrapServers, run.runId) },
+      job: { mainClass: run.entryClass, args: jobArguments(config, run.bootstrapServers, { runId: run.runId }) },
       parallelism: config.parallelism,
       storage: { account: run.storageAccount, container: run.checkpointContainer },
     },

@@ -92,7 +92,7 @@ export async function submitFlinkHdinsight(
       entryClass,
       String(config.parallelism),
       applicationName,
-      ...jobArguments(config, brokers, state.runId),
+      ...jobArguments(config, brokers, { runId: state.runId }),
     ],
   };
   // The jar's SAS URL travels base64-encoded: mask that form too.

@@ -3,12 +3,11 @@
  * the simulator as detached Node processes. What each stage started is recorded in the run state
  * at once, so teardown can stop it whatever failed later.
  */
-import { INPUT_TOPIC, OUTPUT_TOPIC } from '../../flink/job-arguments.js';
 import path from 'node:path';
 import { errorMessage } from '../../errors.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { saveLocalRunForPost } from '../../run-state/post-state.js';
-import { createRun, deleteRunDir, saveRun, type RunState } from '../../run-state/run-state.js';
+import { runTopics, createRun, deleteRunDir, saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext, Platform } from '../platform.js';
 import { startFlink, stopFlink } from './flink.js';
 import { startKafka, stopKafka } from './kafka.js';
@@ -36,11 +35,11 @@ export const localPlatform: Platform = {
         startKafka({
           runDir: state.runDir,
           topics: [
-            { name: INPUT_TOPIC, partitions: config.partitions },
+            { name: runTopics(state).input, partitions: config.partitions },
             // The broker stamps each output record with its append time: the end of any job's
             // latency (LatencySource 'append-time'); `in` keeps the simulator's send time.
             {
-              name: OUTPUT_TOPIC,
+              name: runTopics(state).output,
               partitions: config.partitions,
               config: { 'message.timestamp.type': 'LogAppendTime' },
             },

@@ -7,10 +7,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
-import { INPUT_TOPIC } from '../../flink/job-arguments.js';
 import { repoRoot } from '../../repo-root.js';
 import type { LoadStats } from '../../report/schema.js';
-import type { RunState } from '../../run-state/run-state.js';
+import { runTopics, type RunState } from '../../run-state/run-state.js';
 import { simulatorArgs } from '../../../simulator/src/launch.js';
 import type { StatsFile } from '../../../simulator/src/stats-file.js';
 import type { ModeContext } from '../platform.js';
@@ -67,7 +66,8 @@ export async function startLocalLoad(
         entry,
         ...simulatorArgs({
           bootstrapServers: state.kafkaBootstrapServers,
-          topic: INPUT_TOPIC,
+          topic: runTopics(state).input,
+          workloadFile: state.workloadFile,
           eventsPerSecond: state.eventsPerSecond,
           instanceIndex: index,
           instanceCount: count,

@@ -7,7 +7,7 @@ import { FlinkRestClient } from '../../flink/rest-client.js';
 import { jobArguments } from '../../flink/job-arguments.js';
 import { prepareJob } from '../../flink/job-jar.js';
 import { UserError } from '../../errors.js';
-import type { RunState } from '../../run-state/run-state.js';
+import { runTopics, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext } from '../platform.js';
 import { localState, type LocalJobSubmission } from './state.js';
 
@@ -18,7 +18,7 @@ export async function submitLocalJob(ctx: ModeContext, state: RunState): Promise
   }
   const submission: LocalJobSubmission = {
     ...(await prepareJob(config.jobSpec, reporter)),
-    programArgs: jobArguments(config, state.kafkaBootstrapServers, state.runId),
+    programArgs: jobArguments(config, state.kafkaBootstrapServers, { runId: state.runId, topics: runTopics(state) }),
     parallelism: config.parallelism,
   };
   const client = new FlinkRestClient(state.flinkRestUrl);
@@ -50,7 +50,10 @@ export async function resumeLocalJob(
   const submission = localState(state).submission ?? {
     // A state written before submissions were recorded: the job as this config would submit it.
     ...(await prepareJob(ctx.config.jobSpec, ctx.reporter)),
-    programArgs: jobArguments(ctx.config, state.kafkaBootstrapServers, state.runId),
+    programArgs: jobArguments(ctx.config, state.kafkaBootstrapServers, {
+      runId: state.runId,
+      topics: runTopics(state),
+    }),
     parallelism: ctx.config.parallelism,
   };
   const client = new FlinkRestClient(state.flinkRestUrl);
