@@ -1,19 +1,21 @@
 /**
- * The A/B gate on a user's repository, as its pull request workflow calls it: base and head are two
- * checkouts of the example repository (examples/windowed-count), the head's parse step made slower
- * by 2 ms of CPU per event (at most 500 events/s at parallelism 1, of a 1,000 events/s load). Each
- * side is built by the user's build command in its own checkout; this toolkit runs both. The head
- * fails after a confirmation pair. Runs alone (scripts/test.sh): it compares timings.
+ * The A/B gate on a user's repository, as its pull request workflow calls it: the action's bundle
+ * (dist/index.js) run as the Actions runner runs it, with the inputs of the example repository's own
+ * workflow (examples/windowed-count/.github/workflows/benchmark.yml, job ab), shortened for the test.
+ * Base and head are two checkouts of the example, side by side in the workspace as the workflow
+ * checks them out; the head's parse step is made slower by 2 ms of CPU per event (at most 500
+ * events/s at parallelism 1, of a 1,000 events/s load). Each side is built by the user's build
+ * command in its own checkout; this toolkit runs both. The head fails after a confirmation pair, and
+ * the step's outputs and summary say so. Runs alone (scripts/test.sh): it compares timings.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ABReport } from '../../src/gate/ab/report.js';
 import type { BenchmarkReport } from '../../src/report/schema.js';
-import { copyExample, EXAMPLE_JOB_INPUTS } from '../helpers/example-repo.js';
-import { processesOf, REPO_ROOT, runCommand } from '../helpers/processes.js';
+import { copyExample, exampleActionInputs } from '../helpers/example-repo.js';
+import { actionEnvironment, processesOf, REPO_ROOT, runCommand } from '../helpers/processes.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'streaming-at-scale.js');
 const RUN_TIMEOUT_MS = 25 * 60_000;
 let root: string;
 
@@ -32,38 +34,24 @@ test(
     const base = await copyExample(path.join(root, 'base'));
     const head = await copyExample(path.join(root, 'head'), 2000);
     const reportFile = path.join(root, 'ab-report.json');
-    // As the example's workflow: the checkouts side by side in the workspace, the step run from it.
-    const result = await runCommand(
-      process.execPath,
-      [
-        BIN,
-        'ab',
-        '--base',
-        'base',
-        '--head',
-        'head',
-        ...EXAMPLE_JOB_INPUTS,
-        '--rounds',
-        '2',
-        '--tier',
-        '1000',
-        '--partitions',
-        '2',
-        '--parallelism',
-        '1',
-        '--simulator-instances',
-        '1',
-        '--minutes',
-        '0.5',
-        '--interval-seconds',
-        '5',
-        '--work-dir',
-        path.join(root, 'work'),
-        '--report-file',
-        reportFile,
-      ],
-      { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeoutMs: RUN_TIMEOUT_MS },
-    );
+    const step = await actionEnvironment({
+      ...exampleActionInputs('ab'),
+      // Shorter than the workflow's: 2 rounds of 30-s runs, a row every 5 s, a small load.
+      rounds: '2',
+      tier: '1000',
+      partitions: '2',
+      parallelism: '1',
+      'simulator-instances': '1',
+      minutes: '0.5',
+      'interval-seconds': '5',
+      'work-dir': path.join(root, 'work'),
+      'report-file': reportFile,
+    });
+    const result = await runCommand(process.execPath, [path.join(REPO_ROOT, 'dist', 'index.js')], {
+      cwd: root,
+      env: { ...step.env, HOME: process.env.HOME },
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     const output = result.stdout + result.stderr;
     const report = JSON.parse(await readFile(reportFile, 'utf8').catch(() => 'null')) as ABReport | null;
     expect({ code: result.code, verdict: report?.verdict, tail: output.slice(-1500) }).toEqual({
@@ -75,7 +63,9 @@ test(
     expect(output).toContain(`Building the job in ${base}`);
     expect(output).toContain(`Building the job in ${head}`);
     expect(output.split('Building the job in').length - 1).toBe(2);
-    expect(output).toMatch(/error: A\/B gate failed: Sustained throughput: head -\d+\.\d% vs base/);
+    expect(output).toMatch(/^::error::A\/B gate failed: Sustained throughput: head -\d+\.\d% vs base/m);
+    expect(await step.outputs()).toMatch(/^verdict<<.*\nfail\n/m);
+    expect(await step.summary()).toContain('windowed-count');
     expect(report!.job).toBe('windowed-count');
     expect(report!.confirmation).toEqual({ ran: true, suspected: expect.arrayContaining(['sustained-throughput']) });
     const throughput = report!.comparisons.find((comparison) => comparison.metric === 'sustained-throughput')!;
