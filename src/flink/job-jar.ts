@@ -67,6 +67,9 @@ export async function ensureJobJar(log: (message: string) => void, root = repoRo
   return jar;
 }
 
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point
+const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
+
 /** Lines of a failed build shown in its error. */
 const BUILD_ERROR_LINES = 25;
 
@@ -132,7 +135,8 @@ async function buildUserJob(command: string, dir: string, reporter: Reporter): P
     // The user's own command, in their checkout: a shell, as a workflow's `run:` step would use.
     const child = spawn(command, { cwd: dir, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
+      // Colour codes alone (Maven's -q prints a reset per line) are no output.
+      for (const line of chunk.toString('utf8').replace(ANSI_ESCAPE, '').split('\n')) {
         if (line.trim() === '') continue;
         reporter.info(`  | ${line}`);
         tail.push(line);

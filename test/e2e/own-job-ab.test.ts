@@ -63,7 +63,8 @@ test(
     expect(output).toContain(`Building the job in ${base}`);
     expect(output).toContain(`Building the job in ${head}`);
     expect(output.split('Building the job in').length - 1).toBe(2);
-    expect(output).toMatch(/^::error::A\/B gate failed: Sustained throughput: head -\d+\.\d% vs base/m);
+    // A workflow command escapes '%' as '%25'.
+    expect(output).toMatch(/^::error::A\/B gate failed: Sustained throughput: head -\d+\.\d%25 vs base/m);
     expect(await step.outputs()).toMatch(/^verdict<<.*\nfail\n/m);
     expect(await step.summary()).toContain('windowed-count');
     expect(report!.job).toBe('windowed-count');
