@@ -493,6 +493,12 @@ test('deploy, submit-flink, load, measure, teardown on aks, each mode on its own
     '15',
     '--events-per-second',
     String(RATE),
+    '--throughput-basis',
+    'output',
+    '--latency-field',
+    'createdAt',
+    '--latency-end',
+    'processedAt',
   ]);
 
   // The report: four rows, in/out counted apart, summing to the end-offset deltas of the agent's window.
