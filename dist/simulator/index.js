@@ -56703,6 +56703,27 @@ function optionalCount(name, text) {
     return text === undefined ? undefined : wholeNumber(name, text, 1, 1024);
 }
 
+;// CONCATENATED MODULE: ./src/flink/job-arguments.ts
+
+/** The built-in workload's topics: the Azure platforms always use them. */
+const INPUT_TOPIC = 'in';
+const OUTPUT_TOPIC = 'out';
+const job_arguments_BUILT_IN_TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC };
+/** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
+const job_arguments_FLINK_GROUP_ID = 'streaming-at-scale-flink';
+function jobArguments(config, bootstrapServers, run = {}) {
+    const topics = run.topics ?? job_arguments_BUILT_IN_TOPICS;
+    return fillPlaceholders(config.jobSpec.args, {
+        bootstrap: bootstrapServers,
+        inputTopic: topics.input,
+        outputTopic: topics.output,
+        groupId: job_arguments_FLINK_GROUP_ID,
+        parallelism: String(config.parallelism),
+        syntheticWorkUs: String(config.syntheticWorkUs),
+        runId: run.runId ?? '',
+    });
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -56719,11 +56740,12 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 
+
 const STATE_FILE = 'state.json';
 const STATE_VERSION = 1;
 /** The run's topics: what deploy created, the built-in ones for runs without a workload of their own. */
 function run_state_runTopics(state) {
-    return state.topics ?? { input: 'in', output: 'out' };
+    return state.topics ?? BUILT_IN_TOPICS;
 }
 function run_state_newRunId(now = new Date()) {
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -108263,26 +108285,6 @@ function workload_workloadOf(config) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/flink/job-arguments.ts
-
-/** The built-in workload's topics: the Azure platforms always use them. */
-const INPUT_TOPIC = 'in';
-const OUTPUT_TOPIC = 'out';
-/** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
-const job_arguments_FLINK_GROUP_ID = 'streaming-at-scale-flink';
-function jobArguments(config, bootstrapServers, run = {}) {
-    const topics = run.topics ?? { input: INPUT_TOPIC, output: OUTPUT_TOPIC };
-    return fillPlaceholders(config.jobSpec.args, {
-        bootstrap: bootstrapServers,
-        inputTopic: topics.input,
-        outputTopic: topics.output,
-        groupId: job_arguments_FLINK_GROUP_ID,
-        parallelism: String(config.parallelism),
-        syntheticWorkUs: String(config.syntheticWorkUs),
-        runId: run.runId ?? '',
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/measure/topic-reader.ts
 /**
  * Reads records of a topic with a throw-away consumer group: either everything up to given end
@@ -108970,7 +108972,7 @@ function samplingPlan(run) {
     return {
         basis: run.basis,
         latency: run.latency,
-        topics: { ...(run.topics ?? { input: INPUT_TOPIC, output: OUTPUT_TOPIC }), groupId: job_arguments_FLINK_GROUP_ID },
+        topics: { ...(run.topics ?? job_arguments_BUILT_IN_TOPICS), groupId: job_arguments_FLINK_GROUP_ID },
         intervalSeconds: run.intervalSeconds,
         totalSeconds: run.minutes * 60,
         targetPerSecond: run.eventsPerSecond,

@@ -5,6 +5,7 @@ import { fillPlaceholders } from './job-spec.js';
 /** The built-in workload's topics: the Azure platforms always use them. */
 export const INPUT_TOPIC = 'in';
 export const OUTPUT_TOPIC = 'out';
+export const BUILT_IN_TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC } as const;
 /** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
 export const FLINK_GROUP_ID = 'streaming-at-scale-flink';
 
@@ -13,7 +14,7 @@ export function jobArguments(
   bootstrapServers: string,
   run: { runId?: string; topics?: { input: string; output: string } } = {},
 ): string[] {
-  const topics = run.topics ?? { input: INPUT_TOPIC, output: OUTPUT_TOPIC };
+  const topics = run.topics ?? BUILT_IN_TOPICS;
   return fillPlaceholders(config.jobSpec.args, {
     bootstrap: bootstrapServers,
     inputTopic: topics.input,

@@ -19,7 +19,7 @@ import type {
   ThroughputBasis,
 } from '../report/schema.js';
 import { runTopics, type RunState } from '../run-state/run-state.js';
-import { FLINK_GROUP_ID, INPUT_TOPIC, OUTPUT_TOPIC } from '../flink/job-arguments.js';
+import { BUILT_IN_TOPICS, FLINK_GROUP_ID } from '../flink/job-arguments.js';
 import { throughputBasisOf, type LatencySource } from '../flink/job-spec.js';
 import { auditWindow } from './audit.js';
 import {
@@ -75,7 +75,7 @@ export function samplingPlan(run: {
   return {
     basis: run.basis,
     latency: run.latency,
-    topics: { ...(run.topics ?? { input: INPUT_TOPIC, output: OUTPUT_TOPIC }), groupId: FLINK_GROUP_ID },
+    topics: { ...(run.topics ?? BUILT_IN_TOPICS), groupId: FLINK_GROUP_ID },
     intervalSeconds: run.intervalSeconds,
     totalSeconds: run.minutes * 60,
     targetPerSecond: run.eventsPerSecond,

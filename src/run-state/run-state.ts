@@ -3,6 +3,7 @@
  * mode can be its own CLI call or workflow step. Without an explicit run id, a mode acts on the
  * latest run in the work directory.
  */
+import { BUILT_IN_TOPICS } from '../flink/job-arguments.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,7 +45,7 @@ export interface RunState {
 
 /** The run's topics: what deploy created, the built-in ones for runs without a workload of their own. */
 export function runTopics(state: Pick<RunState, 'topics'>): { input: string; output: string } {
-  return state.topics ?? { input: 'in', output: 'out' };
+  return state.topics ?? BUILT_IN_TOPICS;
 }
 
 export function newRunId(now = new Date()): string {
