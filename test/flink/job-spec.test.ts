@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
-import { InputError } from '../../src/errors.js';
+import { expectInputError } from '../helpers/input-errors.js';
 import { jobArguments } from '../../src/flink/job-arguments.js';
 import { joinArguments, splitArguments, unknownPlaceholders } from '../../src/flink/job-spec.js';
 import { REPO_ROOT } from '../helpers/processes.js';
@@ -128,15 +128,7 @@ describe('the job a run submits', () => {
     ],
   ];
   it.each(bad)('refuses %s', (_what, inputs, input, message) => {
-    let thrown: unknown;
-    try {
-      parseConfig(inputs);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(InputError);
-    expect((thrown as InputError).input).toBe(input);
-    expect((thrown as InputError).message).toMatch(message);
+    expectInputError(() => parseConfig(inputs), input, message);
   });
 });
 

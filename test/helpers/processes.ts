@@ -39,6 +39,13 @@ export function runCommand(
   });
 }
 
+/** Fails with the command's last output when it did not exit with `code` (jest's diff would hide it). */
+export function expectExitCode(result: Finished, code: number): void {
+  if (result.code === code) return;
+  const output = result.stdout + result.stderr;
+  throw new Error(`Exit code ${result.code}, expected ${code}. Last output:\n${output.slice(-3000)}`);
+}
+
 /** Environment of a workflow step: inputs as INPUT_<NAME>, output and summary files. */
 export async function actionEnvironment(inputs: Record<string, string>): Promise<{
   env: NodeJS.ProcessEnv;
