@@ -1,5 +1,6 @@
 /** Entry point of the command line (dist/cli/index.js, started by bin/streaming-at-scale.js). */
 import { parseCommandLine, helpText } from './cli/args.js';
+import { secretValues } from './config/inputs.js';
 import { loadConfig } from './config/load.js';
 import { cliReporter } from './console/reporter.js';
 import { FORCED_EXIT_CODE, onStopSignals } from './console/stop-signals.js';
@@ -7,7 +8,7 @@ import { errorMessage } from './errors.js';
 import { runMode } from './modes/index.js';
 
 const controller = new AbortController();
-/** Input values never to print (the token), replaced in the error line. */
+/** Input values never to print (the token, passwords), replaced in the error line. */
 let secrets: string[] = [];
 
 async function main(): Promise<number> {
@@ -16,7 +17,7 @@ async function main(): Promise<number> {
     console.log(helpText());
     return 0;
   }
-  secrets = [request.inputs['github-token'] ?? ''];
+  secrets = secretValues(request.inputs);
   for (const warning of request.warnings ?? []) console.warn(`warning: ${warning}`);
   const config = await loadConfig(request.inputs);
   onStopSignals(controller, (message) => console.warn(`\n${message}`));

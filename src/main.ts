@@ -1,7 +1,7 @@
 /** The action: inputs from the workflow step, the same modes as the CLI. */
 import * as core from '@actions/core';
 import { loadConfig } from './config/load.js';
-import { INPUT_NAMES, INPUTS, type InputSpec, type RawInputs } from './config/inputs.js';
+import { INPUT_NAMES, INPUTS, secretValues, type InputSpec, type RawInputs } from './config/inputs.js';
 import { actionReporter } from './console/reporter.js';
 import { onStopSignals } from './console/stop-signals.js';
 import { errorMessage } from './errors.js';
@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
   let secrets: string[] = [];
   try {
     const inputs = inputsFromAction();
-    secrets = [inputs['github-token'] ?? ''];
+    secrets = secretValues(inputs);
     const config = await loadConfig(inputs);
     await runMode({ config, reporter: actionReporter, signal: controller.signal });
     if (controller.signal.aborted) throw controller.signal.reason;

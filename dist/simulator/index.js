@@ -55551,12 +55551,56 @@ const MODES = [
     'ab',
     'comment',
 ];
-const PLATFORMS = ['local', 'aks', 'hdinsight'];
+const PLATFORMS = ['local', 'external', 'aks', 'hdinsight'];
+/** The platforms that deploy to Azure (and need an Azure identity). */
+const AZURE_PLATFORMS = ['aks', 'hdinsight'];
+const isAzurePlatform = (platform) => AZURE_PLATFORMS.includes(platform);
 const JOBS = ['simple-relay', 'complex-processing'];
 const COMMENT_POLICIES = ['always', 'on-failure', 'never'];
 const INPUTS = {
     mode: { description: `What to do: ${MODES.join(' | ')}.`, default: '' },
-    platform: { description: `Where the pipeline runs: ${PLATFORMS.join(' | ')}.`, default: 'local' },
+    platform: {
+        description: `Where the pipeline runs: ${PLATFORMS.join(' | ')}. local starts Kafka and Flink on this machine; external benchmarks a Kafka cluster you already have (kafka-bootstrap-servers), with a Flink cluster of yours (flink-rest-url) or one started here (docs/external-kafka.md).`,
+        default: 'local',
+    },
+    'kafka-bootstrap-servers': {
+        description: "Platform external: the Kafka cluster to benchmark, as host:port[,host:port...] (e.g. 'broker1.example.com:9093'). Required there.",
+        default: '',
+    },
+    'kafka-security-protocol': {
+        description: 'Platform external: how to reach the brokers, as Kafka names it (security.protocol): PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL.',
+        default: 'PLAINTEXT',
+    },
+    'kafka-sasl-mechanism': {
+        description: 'Platform external with SASL_PLAINTEXT or SASL_SSL: PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512 (Azure Event Hubs: PLAIN).',
+        default: 'PLAIN',
+    },
+    'kafka-username': {
+        description: "Platform external with SASL: the user name (Azure Event Hubs: '$ConnectionString'). Required with SASL.",
+        default: '',
+    },
+    'kafka-password': {
+        description: "Platform external with SASL: the password (Azure Event Hubs: the namespace's connection string). Required with SASL; never written to the run state, a report or a command line.",
+        default: '',
+        secret: true,
+    },
+    'kafka-ca-file': {
+        description: "Platform external with SSL or SASL_SSL: a PEM file of the CA(s) that signed the brokers' certificates. Default: the system's trusted CAs.",
+        default: '',
+    },
+    'flink-rest-url': {
+        description: "Platform external: the REST API of a Flink cluster of yours to run the job on (e.g. 'https://flink.example.com:8081'). Default: a Flink cluster started on this machine for the run.",
+        default: '',
+    },
+    'flink-rest-auth-header': {
+        description: "Platform external with flink-rest-url: the Authorization header for its REST API, e.g. 'Bearer <token>' or 'Basic <base64 of user:password>'.",
+        default: '',
+        secret: true,
+    },
+    'create-topics': {
+        description: "Platform external: true creates the run's input and output topics (they must not exist yet) and teardown deletes them; false uses topics that exist, checks their partitions, and never deletes them.",
+        default: 'true',
+    },
     tier: {
         description: 'Load tier: 1, 5 or 10 (1,000 / 5,000 / 10,000 events/s with the origin sample sizing), or a whole number of events per second.',
         default: '1',
@@ -55710,6 +55754,12 @@ const INPUTS = {
     },
 };
 const INPUT_NAMES = Object.keys(INPUTS);
+/** The secret inputs' values that were given: masked in logs, replaced in error lines. */
+function secretValues(inputs) {
+    return INPUT_NAMES.filter((name) => INPUTS[name].secret)
+        .map((name) => inputs[name] ?? '')
+        .filter((value) => value !== '');
+}
 function envVarFor(name) {
     return `STREAMING_AT_SCALE_${name.toUpperCase().replace(/-/g, '_')}`;
 }
@@ -55816,6 +55866,199 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/kafka/security.ts
+/**
+ * How a client reaches a Kafka cluster it did not start (platform `external`): the security
+ * protocol, the CA to trust and the SASL credentials, in the names Kafka's own client settings use
+ * (security.protocol, sasl.mechanism). One type for the toolkit, the simulator and the Flink job;
+ * the password is a secret: masked when read, never on a command line, in a state file or a report.
+ */
+const KAFKA_SECURITY_PROTOCOLS = [
+    'PLAINTEXT',
+    'SSL',
+    'SASL_PLAINTEXT',
+    'SASL_SSL',
+];
+const KAFKA_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+const PLAINTEXT = { protocol: 'PLAINTEXT' };
+function usesTls(security) {
+    return security.protocol === 'SSL' || security.protocol === 'SASL_SSL';
+}
+function usesSasl(security) {
+    return security.protocol === 'SASL_PLAINTEXT' || security.protocol === 'SASL_SSL';
+}
+/** kafkajs's name of a mechanism ('scram-sha-256'). */
+function kafkajsMechanism(mechanism) {
+    return mechanism.toLowerCase();
+}
+/** What a log line may say about the connection: never the password. */
+function describeSecurity(security) {
+    const parts = [security.protocol];
+    if (security.sasl)
+        parts.push(`${security.sasl.mechanism} as ${security.sasl.username}`);
+    if (security.caFile)
+        parts.push(`CA ${security.caFile}`);
+    return parts.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/config/values.ts
+/**
+ * Parsers of one input's text, shared by config.ts and its parts: each returns the typed value or
+ * throws one InputError naming the input, the value and what is allowed.
+ */
+
+function oneOf(name, text, allowed) {
+    if (allowed.includes(text))
+        return text;
+    throw new InputError(name, text, `Allowed: ${allowed.join(', ')}.`);
+}
+function matching(name, text, pattern, hint) {
+    if (pattern.test(text))
+        return text;
+    throw new InputError(name, text, hint);
+}
+function bool(name, text) {
+    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(name, text, 'Allowed: true or false.');
+}
+function positiveNumber(name, text, max) {
+    const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(number > 0 && number <= max)) {
+        throw new InputError(name, text, `Expected a number greater than 0 and at most ${max}.`);
+    }
+    return number;
+}
+function optionalPositive(name, text) {
+    return text === undefined ? undefined : positiveNumber(name, text, Number.MAX_SAFE_INTEGER);
+}
+function wholeNumber(name, text, min, max) {
+    const number = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(Number.isSafeInteger(number) && number >= min && number <= max)) {
+        throw new InputError(name, text, `Expected a whole number from ${min} to ${max}.`);
+    }
+    return number;
+}
+function optionalCount(name, text) {
+    return text === undefined ? undefined : wholeNumber(name, text, 1, 1024);
+}
+
+;// CONCATENATED MODULE: ./src/config/external.ts
+/**
+ * Platform `external`: the Kafka cluster (and optionally the Flink cluster) the user already has,
+ * from the kafka-* and flink-* inputs. Pure, like parseConfig: every problem is one InputError;
+ * the CA file is read when a client connects (src/kafka/client.ts).
+ */
+
+
+
+
+/** Every input of platform external (refused elsewhere; the post step passes them on). */
+const EXTERNAL_INPUTS = [
+    'kafka-bootstrap-servers',
+    'kafka-security-protocol',
+    'kafka-sasl-mechanism',
+    'kafka-username',
+    'kafka-password',
+    'kafka-ca-file',
+    'flink-rest-url',
+    'flink-rest-auth-header',
+    'create-topics',
+];
+// host:port, the host a DNS name, IPv4 address or bracketed IPv6 address.
+const BROKER = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+/**
+ * The external platform's options, present exactly on platform external; on any other platform an
+ * external-only input that was given is refused, naming it.
+ */
+function parseExternal(platform, value, given) {
+    if (platform !== 'external') {
+        const stray = EXTERNAL_INPUTS.find((name) => given(name) && value(name) !== INPUTS[name].default);
+        if (stray) {
+            throw new InputError(stray, value(stray), `It applies to platform 'external' (a Kafka cluster of yours); platform is '${platform}': remove it, or set platform to external.`);
+        }
+        return undefined;
+    }
+    const bootstrapServers = brokers(value('kafka-bootstrap-servers'));
+    const security = kafkaSecurity(value, given);
+    const restUrl = value('flink-rest-url');
+    const authHeader = value('flink-rest-auth-header');
+    if (authHeader && !restUrl) {
+        throw new InputError('flink-rest-auth-header', authHeader, "It authenticates to a Flink cluster of yours: set 'flink-rest-url' as well, or remove it (the Flink started here needs none).");
+    }
+    if (restUrl && /[\r\n]/.test(authHeader)) {
+        throw new InputError('flink-rest-auth-header', authHeader, 'A header value is one line: remove the line break.');
+    }
+    return {
+        kafka: { bootstrapServers, security, createTopics: bool('create-topics', value('create-topics')) },
+        flink: restUrl ? { restUrl: flinkUrl(restUrl), ...(authHeader ? { authHeader } : {}) } : undefined,
+    };
+}
+function brokers(text) {
+    if (text === '') {
+        throw new InputError('kafka-bootstrap-servers', text, "Platform 'external' benchmarks a Kafka cluster of yours: give its bootstrap servers as host:port[,host:port...], e.g. 'broker1.example.com:9093'.");
+    }
+    const list = text.split(',').map((broker) => broker.trim());
+    const bad = list.find((broker) => {
+        const port = BROKER.exec(broker)?.[1];
+        return port === undefined || Number(port) < 1 || Number(port) > 65535;
+    });
+    if (bad !== undefined) {
+        throw new InputError('kafka-bootstrap-servers', text, `${bad === '' ? 'An empty entry' : `'${bad}'`} is not host:port: give host:port[,host:port...] (a port from 1 to 65535, no scheme), e.g. 'broker1.example.com:9093'.`);
+    }
+    return list.join(',');
+}
+function kafkaSecurity(value, given) {
+    const protocol = oneOf('kafka-security-protocol', value('kafka-security-protocol').toUpperCase(), KAFKA_SECURITY_PROTOCOLS);
+    const security = { protocol };
+    const caFile = value('kafka-ca-file');
+    if (caFile) {
+        if (!usesTls(security)) {
+            throw new InputError('kafka-ca-file', caFile, `A CA file verifies the brokers' TLS certificates, and kafka-security-protocol ${protocol} uses no TLS: set it to SSL or SASL_SSL, or remove kafka-ca-file.`);
+        }
+        security.caFile = caFile;
+    }
+    const saslInputs = ['kafka-sasl-mechanism', 'kafka-username', 'kafka-password'];
+    if (!usesSasl(security)) {
+        const stray = saslInputs.find((name) => given(name) && value(name) !== INPUTS[name].default);
+        if (stray) {
+            throw new InputError(stray, value(stray), `It is a SASL setting, and kafka-security-protocol ${protocol} uses no SASL: set it to SASL_SSL (or SASL_PLAINTEXT), or remove ${stray}.`);
+        }
+        return security;
+    }
+    const mechanism = oneOf('kafka-sasl-mechanism', value('kafka-sasl-mechanism').toUpperCase(), KAFKA_SASL_MECHANISMS);
+    const username = value('kafka-username');
+    if (username === '') {
+        throw new InputError('kafka-username', username, `kafka-security-protocol ${protocol} signs in with SASL ${mechanism}: give the user name (Azure Event Hubs: '$ConnectionString').`);
+    }
+    const password = value('kafka-password');
+    if (password === '') {
+        throw new InputError('kafka-password', password, `SASL ${mechanism} as ${username} needs the password: set the environment variable STREAMING_AT_SCALE_KAFKA_PASSWORD (a secret; a command line flag is visible in ps), or the action input kafka-password from a secret.`);
+    }
+    return { ...security, sasl: { mechanism, username, password } };
+}
+function flinkUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        url = new URL('invalid:');
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+        const credentials = url.username !== '' || url.password !== '';
+        throw new InputError('flink-rest-url', 
+        // Never echo credentials given in the URL.
+        credentials ? `${url.protocol}//***@${url.host}${url.pathname}` : text, credentials
+            ? "Put no credentials in the URL: give them in 'flink-rest-auth-header' (a secret), e.g. 'Basic <base64 of user:password>'."
+            : "Expected the http(s) URL of a Flink REST API, e.g. 'https://flink.example.com:8081'.");
+    }
+    return text.replace(/\/+$/, '');
+}
+
 ;// CONCATENATED MODULE: ./src/config/tiers.ts
 const D3_V2 = 'Standard_D3_V2';
 const TIER_PRESETS = {
@@ -56241,6 +56484,7 @@ const PLACEHOLDERS = {
     parallelism: 'the parallelism input (or the tier default)',
     syntheticWorkUs: 'the synthetic-work-us input',
     runId: "the run's id",
+    kafkaProperties: 'a Java properties file of the Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.truststore.*) for Properties.load; platforms local and external',
 };
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 /** Placeholders in `args` that are not known, for a config error; [] when all are. */
@@ -56350,6 +56594,8 @@ function job_spec_throughputBasisOf(spec) {
 
 
 
+
+
 /** Solution names become storage account names (3-24 chars) after the longest suffix we append. */
 const LONGEST_NAME_SUFFIX = 'storage';
 const SOLUTION_NAME_MAX = 24 - LONGEST_NAME_SUFFIX.length;
@@ -56381,7 +56627,7 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
     const mode = oneOf('mode', value('mode'), MODES);
     const platform = oneOf('platform', value('platform'), PLATFORMS);
     const tier = config_parseTier(value('tier'));
-    const onAzure = platform !== 'local';
+    const onAzure = isAzurePlatform(platform);
     const solutionName = value('solution-name') || (onAzure ? '' : LOCAL_SOLUTION_NAME);
     // cleanup sweeps a whole subscription: it needs no solution name.
     if (!(mode === 'cleanup' && solutionName === '') && !SOLUTION_NAME.test(solutionName)) {
@@ -56425,6 +56671,7 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
         solutionName,
         location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
         azure: onAzure ? azureIdentity(raw, platform) : undefined,
+        external: parseExternal(platform, value, given),
         minutes,
         intervalSeconds,
         runId: optional('run-id') && matching('run-id', value('run-id'), RUN_ID, RUN_ID_RULE),
@@ -56457,7 +56704,7 @@ function parseConfig(raw, env = process.env, cores = (0,external_node_os_namespa
         syntheticWorkUs,
         ab: mode === 'ab' ? abOptions() : undefined,
         // A user's job is not known to emit one record per event: no audit unless asked (and then refused).
-        audit: optional('audit') === undefined ? platform === 'local' && jobSpec.builtIn : bool('audit', value('audit')),
+        audit: optional('audit') === undefined ? !onAzure && jobSpec.builtIn : bool('audit', value('audit')),
         reportFile: optional('report-file'),
         summaryFile: optional('summary-file'),
         baselineReport: optional('baseline-report'),
@@ -56553,8 +56800,8 @@ function crossCheck(config, { explicitSteadyMinutes, explicitInterval }) {
             throw new InputError('synthetic-work-us', String(Math.max(...synthetic)), 'Synthetic work reaches your own job only through {syntheticWorkUs} in job-args: add it there (your job applies it), or remove it.');
         }
     }
-    if (config.workloadFile && config.platform !== 'local') {
-        throw new InputError('workload-file', config.workloadFile, `A workload of your own runs on platform 'local' for now: the simulators of '${config.platform}' send the built-in IoT event. Remove it, or benchmark locally.`);
+    if (config.workloadFile && isAzurePlatform(config.platform)) {
+        throw new InputError('workload-file', config.workloadFile, `A workload of your own runs on platforms 'local' and 'external' for now: the simulators of '${config.platform}' send the built-in IoT event. Remove it, or benchmark locally.`);
     }
     if (config.wait && config.mode !== 'load') {
         throw new InputError('wait', 'true', `'wait' applies to mode 'load' only (mode is '${config.mode}'); remove it.`);
@@ -56568,14 +56815,14 @@ function crossCheck(config, { explicitSteadyMinutes, explicitInterval }) {
     if (config.mode === 'ab' && config.capacitySearch) {
         throw new InputError('max-throughput-search', 'true', "The search is a mode 'run' feature: remove it for mode 'ab'.");
     }
-    if (config.mode === 'cleanup' && config.platform === 'local') {
-        throw new InputError('platform', 'local', "Mode 'cleanup' deletes expired Azure resource groups: use platform 'aks' or 'hdinsight' (local runs are stopped by 'teardown').");
+    if (config.mode === 'cleanup' && !isAzurePlatform(config.platform)) {
+        throw new InputError('platform', config.platform, `Mode 'cleanup' deletes expired Azure resource groups: use platform 'aks' or 'hdinsight' (${config.platform} runs are stopped by 'teardown').`);
     }
     if (config.gate.maxRegressionPercent !== undefined && !config.baselineReport) {
         throw new InputError('max-regression-percent', String(config.gate.maxRegressionPercent), "A regression threshold needs a baseline: set 'baseline-report' to a previous JSON report, or remove it.");
     }
     const runsImage = config.mode === 'load' || config.mode === 'measure' || config.mode === 'run';
-    if (config.platform !== 'local' && runsImage && !config.simulatorImage) {
+    if (isAzurePlatform(config.platform) && runsImage && !config.simulatorImage) {
         throw new InputError('simulator-image', '', `Mode '${config.mode}' on '${config.platform}' runs the simulator image, and outside GitHub Actions no default owner is known: set it (e.g. ghcr.io/<owner>/${SIMULATOR_IMAGE_NAME}:${version_TOOL_VERSION}).`);
     }
     if (config.mode === 'comment') {
@@ -56591,7 +56838,7 @@ function crossCheck(config, { explicitSteadyMinutes, explicitInterval }) {
     }
     // The deadline is set when deploy starts: a limit the plan cannot fit in would only tear the run down.
     const startsRun = config.mode === 'deploy' || config.mode === 'run';
-    if (config.platform !== 'local' && startsRun) {
+    if (isAzurePlatform(config.platform) && startsRun) {
         const minimum = minimumMaxDurationMinutes(config.minutes);
         if (config.maxDurationMinutes < minimum) {
             throw new InputError('max-duration-minutes', String(config.maxDurationMinutes), `A run measuring ${config.minutes} min needs at least ${minimum}: ${durations_AZURE_DEPLOY_MINUTES} for deploy (HDInsight clusters take 20-30), ${AZURE_MEASURE_START_SECONDS / 60} for the later stages to start, then 'minutes'. Raise it, or measure for less.`);
@@ -56599,6 +56846,15 @@ function crossCheck(config, { explicitSteadyMinutes, explicitInterval }) {
         if (config.expiresInHours * 60 < config.maxDurationMinutes) {
             throw new InputError('expires-in-hours', String(config.expiresInHours), `The scheduled cleanup could delete the resource group while the run may still go on (max-duration-minutes ${config.maxDurationMinutes}): make it at least ${Math.ceil(config.maxDurationMinutes / 60)}.`);
         }
+    }
+    const readsPropertiesFile = config.jobSpec.builtIn || usesPlaceholder(config.jobSpec, 'kafkaProperties');
+    if (!config.jobSpec.builtIn &&
+        usesPlaceholder(config.jobSpec, 'kafkaProperties') &&
+        isAzurePlatform(config.platform)) {
+        throw new InputError('job-args', joinArguments(config.jobSpec.args), `{kafkaProperties} is a file on this machine, for platforms local and external; on '${config.platform}' the job reaches the run's Kafka at {bootstrap} without security: remove it.`);
+    }
+    if (config.external?.flink && config.external.kafka.security.protocol !== 'PLAINTEXT' && readsPropertiesFile) {
+        throw new InputError('flink-rest-url', config.external.flink.restUrl, `The job reads its Kafka credentials (kafka-security-protocol ${config.external.kafka.security.protocol}) from a file on this machine, which a Flink cluster of yours cannot read: remove flink-rest-url to run the job on a Flink cluster started here against your Kafka.`);
     }
     const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
     // A measurement shorter than one interval would have no row at all.
@@ -56664,44 +56920,6 @@ function azureIdentity(raw, platform) {
     };
     return { clientId: guid('client-id'), tenantId: guid('tenant-id'), subscriptionId: guid('subscription-id') };
 }
-function oneOf(name, text, allowed) {
-    if (allowed.includes(text))
-        return text;
-    throw new InputError(name, text, `Allowed: ${allowed.join(', ')}.`);
-}
-function matching(name, text, pattern, hint) {
-    if (pattern.test(text))
-        return text;
-    throw new InputError(name, text, hint);
-}
-function bool(name, text) {
-    // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(name, text, 'Allowed: true or false.');
-}
-function positiveNumber(name, text, max) {
-    const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-    if (!(number > 0 && number <= max)) {
-        throw new InputError(name, text, `Expected a number greater than 0 and at most ${max}.`);
-    }
-    return number;
-}
-function optionalPositive(name, text) {
-    return text === undefined ? undefined : positiveNumber(name, text, Number.MAX_SAFE_INTEGER);
-}
-function wholeNumber(name, text, min, max) {
-    const number = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!(Number.isSafeInteger(number) && number >= min && number <= max)) {
-        throw new InputError(name, text, `Expected a whole number from ${min} to ${max}.`);
-    }
-    return number;
-}
-function optionalCount(name, text) {
-    return text === undefined ? undefined : wholeNumber(name, text, 1, 1024);
-}
 
 ;// CONCATENATED MODULE: ./src/flink/job-arguments.ts
 
@@ -56711,9 +56929,15 @@ const OUTPUT_TOPIC = 'out';
 const job_arguments_BUILT_IN_TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC };
 /** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
 const job_arguments_FLINK_GROUP_ID = 'streaming-at-scale-flink';
+/**
+ * `run.kafkaProperties`: the run's client properties file (src/kafka/client-properties.ts), where
+ * the platform writes one; the built-in jobs get it with --kafka-properties when the connection is
+ * secured (`run.secured`), a user's job wherever its args name {kafkaProperties}.
+ */
 function jobArguments(config, bootstrapServers, run = {}) {
     const topics = run.topics ?? job_arguments_BUILT_IN_TOPICS;
-    return fillPlaceholders(config.jobSpec.args, {
+    const builtInSecurity = config.jobSpec.builtIn && run.secured && run.kafkaProperties ? ['--kafka-properties', run.kafkaProperties] : [];
+    const args = fillPlaceholders(config.jobSpec.args, {
         bootstrap: bootstrapServers,
         inputTopic: topics.input,
         outputTopic: topics.output,
@@ -56721,7 +56945,9 @@ function jobArguments(config, bootstrapServers, run = {}) {
         parallelism: String(config.parallelism),
         syntheticWorkUs: String(config.syntheticWorkUs),
         runId: run.runId ?? '',
+        kafkaProperties: run.kafkaProperties ?? '',
     });
+    return [...args, ...builtInSecurity];
 }
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -107079,18 +107305,62 @@ var kafkajs = __nccwpck_require__(77801);
  * simulator): one place for connection options (TLS, SASL) and quiet logging.
  */
 
+
+
+
 function kafkaClient(connection, clientId, overrides = {}) {
     return new kafkajs.Kafka({
         clientId,
         brokers: connection.bootstrapServers.split(',').map((broker) => broker.trim()),
-        ssl: connection.ssl,
-        sasl: connection.sasl,
+        ...kafkajsSecurity(connection.security ?? PLAINTEXT),
         // kafkajs logs every retry at ERROR level; callers report failures themselves, once.
         logLevel: kafkajs.logLevel.NOTHING,
         connectionTimeout: 3000,
+        // The SASL exchange after the TLS handshake: SCRAM takes a few round trips, a far broker more.
+        authenticationTimeout: 10_000,
         retry: { retries: 2, initialRetryTime: 200 },
         ...overrides,
     });
+}
+/**
+ * kafkajs's `ssl` and `sasl` options for a security setting: TLS trusting the CA file (else the
+ * system's CAs), SASL with the mechanism's kafkajs name. A CA file that cannot be read, or holds no
+ * certificate, is a UserError naming it.
+ */
+function kafkajsSecurity(security) {
+    const options = {};
+    if (usesTls(security))
+        options.ssl = security.caFile ? { ca: [readCaFile(security.caFile)] } : true;
+    if (usesSasl(security)) {
+        if (!security.sasl) {
+            throw new errors_UserError(`Kafka security protocol ${security.protocol} needs SASL credentials: set the inputs 'kafka-sasl-mechanism', 'kafka-username' and 'kafka-password' (environment variable STREAMING_AT_SCALE_KAFKA_PASSWORD).`);
+        }
+        const { mechanism, username, password } = security.sasl;
+        options.sasl = { mechanism: kafkajsMechanism(mechanism), username, password };
+    }
+    return options;
+}
+const CA_FILE_ERRORS = {
+    ENOENT: 'no such file',
+    EISDIR: 'it is a folder, not a file',
+    ENOTDIR: 'a part of the path is not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+};
+function readCaFile(file) {
+    let pem;
+    try {
+        pem = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code ?? '';
+        const reason = CA_FILE_ERRORS[code] ?? error.message;
+        throw new errors_UserError(`Cannot read the CA file '${file}' (input 'kafka-ca-file'): ${reason}${code ? ` (${code})` : ''}. Give the PEM file of the CA(s) that signed the brokers' certificates.`);
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new errors_UserError(`The CA file '${file}' (input 'kafka-ca-file') holds no PEM certificate ('-----BEGIN CERTIFICATE-----'): give the CA certificate(s) that signed the brokers' certificates, in PEM form.`);
+    }
+    return pem;
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts

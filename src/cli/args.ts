@@ -22,6 +22,7 @@ const FLAG_INPUTS: readonly InputName[] = [
   'max-throughput-search',
   'dry-run',
   'wait-for-deletion',
+  'create-topics',
 ];
 
 /** `warnings`: what to tell the user before the mode runs (present when there is any). */
@@ -30,6 +31,12 @@ export type CliRequest = { kind: 'help' } | { kind: 'mode'; inputs: RawInputs; w
 /** Printed when --github-token is given on the command line. */
 export const TOKEN_FLAG_WARNING =
   '--github-token on a command line is visible to other users of this machine (ps, shell history): prefer the environment variable GITHUB_TOKEN or STREAMING_AT_SCALE_GITHUB_TOKEN.';
+
+/** Printed when a secret input (a token, a password) is given as a flag. */
+export function secretFlagWarning(name: string): string {
+  if (name === 'github-token') return TOKEN_FLAG_WARNING;
+  return `--${name} on a command line is visible to other users of this machine (ps, shell history): prefer the environment variable ${envVarFor(name as InputName)}.`;
+}
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   let parsed;
@@ -78,7 +85,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): CliReq
     const value = fromFlag ?? fromEnv;
     if (value !== undefined) inputs[name] = value;
   }
-  const warnings = given.has('github-token') ? [TOKEN_FLAG_WARNING] : [];
+  const warnings = [...given.keys()].filter((name) => isSecretInput(name)).map(secretFlagWarning);
   return warnings.length > 0 ? { kind: 'mode', inputs, warnings } : { kind: 'mode', inputs };
 }
 

@@ -7,9 +7,11 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { parseExternal, type ExternalOptions } from './external.js';
 import {
   COMMENT_POLICIES,
   INPUTS,
+  isAzurePlatform,
   JOBS,
   MODES,
   PLATFORMS,
@@ -32,6 +34,7 @@ import { repoRoot } from '../repo-root.js';
 import {
   builtInJobSpec,
   JOB_NAME,
+  joinArguments,
   PLACEHOLDERS,
   splitArguments,
   unknownPlaceholders,
@@ -39,6 +42,7 @@ import {
   usesPlaceholder,
   type JobSpec,
 } from '../flink/job-spec.js';
+import { bool, matching, oneOf, optionalCount, optionalPositive, positiveNumber, wholeNumber } from './values.js';
 
 export interface AzureIdentity {
   clientId: string;
@@ -86,6 +90,8 @@ export interface Config {
   location: string;
   /** Present exactly when the platform is on Azure. */
   azure?: AzureIdentity;
+  /** Present exactly on platform external: the user's Kafka (and Flink). */
+  external?: ExternalOptions;
   minutes: number;
   intervalSeconds: number;
   runId?: string;
@@ -169,7 +175,7 @@ export function parseConfig(
   const mode = oneOf('mode', value('mode'), MODES);
   const platform = oneOf('platform', value('platform'), PLATFORMS);
   const tier = parseTier(value('tier'));
-  const onAzure = platform !== 'local';
+  const onAzure = isAzurePlatform(platform);
 
   const solutionName = value('solution-name') || (onAzure ? '' : LOCAL_SOLUTION_NAME);
   // cleanup sweeps a whole subscription: it needs no solution name.
@@ -231,6 +237,7 @@ export function parseConfig(
     solutionName,
     location: matching('location', value('location'), /^[a-z][a-z0-9]*$/, "Use an Azure region name such as 'eastus'."),
     azure: onAzure ? azureIdentity(raw, platform) : undefined,
+    external: parseExternal(platform, value, given),
     minutes,
     intervalSeconds,
     runId: optional('run-id') && matching('run-id', value('run-id'), RUN_ID, RUN_ID_RULE),
@@ -264,7 +271,7 @@ export function parseConfig(
     syntheticWorkUs,
     ab: mode === 'ab' ? abOptions() : undefined,
     // A user's job is not known to emit one record per event: no audit unless asked (and then refused).
-    audit: optional('audit') === undefined ? platform === 'local' && jobSpec.builtIn : bool('audit', value('audit')),
+    audit: optional('audit') === undefined ? !onAzure && jobSpec.builtIn : bool('audit', value('audit')),
     reportFile: optional('report-file'),
     summaryFile: optional('summary-file'),
     baselineReport: optional('baseline-report'),
@@ -409,11 +416,11 @@ function crossCheck(
       );
     }
   }
-  if (config.workloadFile && config.platform !== 'local') {
+  if (config.workloadFile && isAzurePlatform(config.platform)) {
     throw new InputError(
       'workload-file',
       config.workloadFile,
-      `A workload of your own runs on platform 'local' for now: the simulators of '${config.platform}' send the built-in IoT event. Remove it, or benchmark locally.`,
+      `A workload of your own runs on platforms 'local' and 'external' for now: the simulators of '${config.platform}' send the built-in IoT event. Remove it, or benchmark locally.`,
     );
   }
   if (config.wait && config.mode !== 'load') {
@@ -440,11 +447,11 @@ function crossCheck(
       "The search is a mode 'run' feature: remove it for mode 'ab'.",
     );
   }
-  if (config.mode === 'cleanup' && config.platform === 'local') {
+  if (config.mode === 'cleanup' && !isAzurePlatform(config.platform)) {
     throw new InputError(
       'platform',
-      'local',
-      "Mode 'cleanup' deletes expired Azure resource groups: use platform 'aks' or 'hdinsight' (local runs are stopped by 'teardown').",
+      config.platform,
+      `Mode 'cleanup' deletes expired Azure resource groups: use platform 'aks' or 'hdinsight' (${config.platform} runs are stopped by 'teardown').`,
     );
   }
   if (config.gate.maxRegressionPercent !== undefined && !config.baselineReport) {
@@ -455,7 +462,7 @@ function crossCheck(
     );
   }
   const runsImage = config.mode === 'load' || config.mode === 'measure' || config.mode === 'run';
-  if (config.platform !== 'local' && runsImage && !config.simulatorImage) {
+  if (isAzurePlatform(config.platform) && runsImage && !config.simulatorImage) {
     throw new InputError(
       'simulator-image',
       '',
@@ -478,7 +485,7 @@ function crossCheck(
   }
   // The deadline is set when deploy starts: a limit the plan cannot fit in would only tear the run down.
   const startsRun = config.mode === 'deploy' || config.mode === 'run';
-  if (config.platform !== 'local' && startsRun) {
+  if (isAzurePlatform(config.platform) && startsRun) {
     const minimum = minimumMaxDurationMinutes(config.minutes);
     if (config.maxDurationMinutes < minimum) {
       throw new InputError(
@@ -494,6 +501,25 @@ function crossCheck(
         `The scheduled cleanup could delete the resource group while the run may still go on (max-duration-minutes ${config.maxDurationMinutes}): make it at least ${Math.ceil(config.maxDurationMinutes / 60)}.`,
       );
     }
+  }
+  const readsPropertiesFile = config.jobSpec.builtIn || usesPlaceholder(config.jobSpec, 'kafkaProperties');
+  if (
+    !config.jobSpec.builtIn &&
+    usesPlaceholder(config.jobSpec, 'kafkaProperties') &&
+    isAzurePlatform(config.platform)
+  ) {
+    throw new InputError(
+      'job-args',
+      joinArguments(config.jobSpec.args),
+      `{kafkaProperties} is a file on this machine, for platforms local and external; on '${config.platform}' the job reaches the run's Kafka at {bootstrap} without security: remove it.`,
+    );
+  }
+  if (config.external?.flink && config.external.kafka.security.protocol !== 'PLAINTEXT' && readsPropertiesFile) {
+    throw new InputError(
+      'flink-rest-url',
+      config.external.flink.restUrl,
+      `The job reads its Kafka credentials (kafka-security-protocol ${config.external.kafka.security.protocol}) from a file on this machine, which a Flink cluster of yours cannot read: remove flink-rest-url to run the job on a Flink cluster started here against your Kafka.`,
+    );
   }
   const measures = config.mode === 'measure' || config.mode === 'run' || config.mode === 'ab';
   // A measurement shorter than one interval would have no row at all.
@@ -584,45 +610,4 @@ function azureIdentity(raw: RawInputs, platform: PlatformName): AzureIdentity {
     return matching(name, text, GUID, 'Expected a GUID such as 00000000-0000-0000-0000-000000000000.');
   };
   return { clientId: guid('client-id'), tenantId: guid('tenant-id'), subscriptionId: guid('subscription-id') };
-}
-
-function oneOf<T extends string>(name: InputName, text: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  throw new InputError(name, text, `Allowed: ${allowed.join(', ')}.`);
-}
-
-function matching(name: InputName, text: string, pattern: RegExp, hint: string): string {
-  if (pattern.test(text)) return text;
-  throw new InputError(name, text, hint);
-}
-
-function bool(name: InputName, text: string): boolean {
-  // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
-  if (['true', 'True', 'TRUE'].includes(text)) return true;
-  if (['false', 'False', 'FALSE'].includes(text)) return false;
-  throw new InputError(name, text, 'Allowed: true or false.');
-}
-
-function positiveNumber(name: InputName, text: string, max: number): number {
-  const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(number > 0 && number <= max)) {
-    throw new InputError(name, text, `Expected a number greater than 0 and at most ${max}.`);
-  }
-  return number;
-}
-
-function optionalPositive(name: InputName, text: string | undefined): number | undefined {
-  return text === undefined ? undefined : positiveNumber(name, text, Number.MAX_SAFE_INTEGER);
-}
-
-function wholeNumber(name: InputName, text: string, min: number, max: number): number {
-  const number = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(number) && number >= min && number <= max)) {
-    throw new InputError(name, text, `Expected a whole number from ${min} to ${max}.`);
-  }
-  return number;
-}
-
-function optionalCount(name: InputName, text: string | undefined): number | undefined {
-  return text === undefined ? undefined : wholeNumber(name, text, 1, 1024);
 }

@@ -23,8 +23,13 @@ export const MODES = [
 ] as const;
 export type Mode = (typeof MODES)[number];
 
-export const PLATFORMS = ['local', 'aks', 'hdinsight'] as const;
+export const PLATFORMS = ['local', 'external', 'aks', 'hdinsight'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
+/** The platforms that deploy to Azure (and need an Azure identity). */
+export const AZURE_PLATFORMS = ['aks', 'hdinsight'] as const;
+export type AzurePlatformName = (typeof AZURE_PLATFORMS)[number];
+export const isAzurePlatform = (platform: PlatformName): platform is AzurePlatformName =>
+  (AZURE_PLATFORMS as readonly string[]).includes(platform);
 
 export const JOBS = ['simple-relay', 'complex-processing'] as const;
 export type JobName = (typeof JOBS)[number];
@@ -42,7 +47,57 @@ export interface InputSpec {
 
 export const INPUTS = {
   mode: { description: `What to do: ${MODES.join(' | ')}.`, default: '' },
-  platform: { description: `Where the pipeline runs: ${PLATFORMS.join(' | ')}.`, default: 'local' },
+  platform: {
+    description: `Where the pipeline runs: ${PLATFORMS.join(' | ')}. local starts Kafka and Flink on this machine; external benchmarks a Kafka cluster you already have (kafka-bootstrap-servers), with a Flink cluster of yours (flink-rest-url) or one started here (docs/external-kafka.md).`,
+    default: 'local',
+  },
+  'kafka-bootstrap-servers': {
+    description:
+      "Platform external: the Kafka cluster to benchmark, as host:port[,host:port...] (e.g. 'broker1.example.com:9093'). Required there.",
+    default: '',
+  },
+  'kafka-security-protocol': {
+    description:
+      'Platform external: how to reach the brokers, as Kafka names it (security.protocol): PLAINTEXT | SSL | SASL_PLAINTEXT | SASL_SSL.',
+    default: 'PLAINTEXT',
+  },
+  'kafka-sasl-mechanism': {
+    description:
+      'Platform external with SASL_PLAINTEXT or SASL_SSL: PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512 (Azure Event Hubs: PLAIN).',
+    default: 'PLAIN',
+  },
+  'kafka-username': {
+    description:
+      "Platform external with SASL: the user name (Azure Event Hubs: '$ConnectionString'). Required with SASL.",
+    default: '',
+  },
+  'kafka-password': {
+    description:
+      "Platform external with SASL: the password (Azure Event Hubs: the namespace's connection string). Required with SASL; never written to the run state, a report or a command line.",
+    default: '',
+    secret: true,
+  },
+  'kafka-ca-file': {
+    description:
+      "Platform external with SSL or SASL_SSL: a PEM file of the CA(s) that signed the brokers' certificates. Default: the system's trusted CAs.",
+    default: '',
+  },
+  'flink-rest-url': {
+    description:
+      "Platform external: the REST API of a Flink cluster of yours to run the job on (e.g. 'https://flink.example.com:8081'). Default: a Flink cluster started on this machine for the run.",
+    default: '',
+  },
+  'flink-rest-auth-header': {
+    description:
+      "Platform external with flink-rest-url: the Authorization header for its REST API, e.g. 'Bearer <token>' or 'Basic <base64 of user:password>'.",
+    default: '',
+    secret: true,
+  },
+  'create-topics': {
+    description:
+      "Platform external: true creates the run's input and output topics (they must not exist yet) and teardown deletes them; false uses topics that exist, checks their partitions, and never deletes them.",
+    default: 'true',
+  },
   tier: {
     description:
       'Load tier: 1, 5 or 10 (1,000 / 5,000 / 10,000 events/s with the origin sample sizing), or a whole number of events per second.',
@@ -220,6 +275,13 @@ export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
 
 /** Raw string values as they came from the action, the CLI or the environment. */
 export type RawInputs = Partial<Record<InputName, string>>;
+
+/** The secret inputs' values that were given: masked in logs, replaced in error lines. */
+export function secretValues(inputs: RawInputs): string[] {
+  return INPUT_NAMES.filter((name) => (INPUTS[name] as InputSpec).secret)
+    .map((name) => inputs[name] ?? '')
+    .filter((value) => value !== '');
+}
 
 export function envVarFor(name: InputName): string {
   return `STREAMING_AT_SCALE_${name.toUpperCase().replace(/-/g, '_')}`;

@@ -9,13 +9,20 @@ export const BUILT_IN_TOPICS = { input: INPUT_TOPIC, output: OUTPUT_TOPIC } as c
 /** Consumer group of the job's Kafka source ({groupId}): measure reads its consumption and lag. */
 export const FLINK_GROUP_ID = 'streaming-at-scale-flink';
 
+/**
+ * `run.kafkaProperties`: the run's client properties file (src/kafka/client-properties.ts), where
+ * the platform writes one; the built-in jobs get it with --kafka-properties when the connection is
+ * secured (`run.secured`), a user's job wherever its args name {kafkaProperties}.
+ */
 export function jobArguments(
   config: Pick<Config, 'jobSpec' | 'parallelism' | 'syntheticWorkUs'>,
   bootstrapServers: string,
-  run: { runId?: string; topics?: { input: string; output: string } } = {},
+  run: { runId?: string; topics?: { input: string; output: string }; kafkaProperties?: string; secured?: boolean } = {},
 ): string[] {
   const topics = run.topics ?? BUILT_IN_TOPICS;
-  return fillPlaceholders(config.jobSpec.args, {
+  const builtInSecurity =
+    config.jobSpec.builtIn && run.secured && run.kafkaProperties ? ['--kafka-properties', run.kafkaProperties] : [];
+  const args = fillPlaceholders(config.jobSpec.args, {
     bootstrap: bootstrapServers,
     inputTopic: topics.input,
     outputTopic: topics.output,
@@ -23,5 +30,7 @@ export function jobArguments(
     parallelism: String(config.parallelism),
     syntheticWorkUs: String(config.syntheticWorkUs),
     runId: run.runId ?? '',
+    kafkaProperties: run.kafkaProperties ?? '',
   });
+  return [...args, ...builtInSecurity];
 }

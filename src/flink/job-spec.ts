@@ -53,6 +53,8 @@ export const PLACEHOLDERS = {
   parallelism: 'the parallelism input (or the tier default)',
   syntheticWorkUs: 'the synthetic-work-us input',
   runId: "the run's id",
+  kafkaProperties:
+    'a Java properties file of the Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.truststore.*) for Properties.load; platforms local and external',
 } as const;
 export type Placeholder = keyof typeof PLACEHOLDERS;
 export type PlaceholderValues = Record<Placeholder, string>;

@@ -4,7 +4,7 @@ import { cleanupAzure } from '../azure/cleanup.js';
 import { SkippedError } from '../azure/errors.js';
 import { defaultAzureDeps } from '../azure/session.js';
 import { teardownAzureMode } from '../azure/teardown.js';
-import type { Mode } from '../config/inputs.js';
+import { isAzurePlatform, type Mode } from '../config/inputs.js';
 import { prepareJob } from '../flink/job-jar.js';
 import type { ModeContext } from '../platforms/platform.js';
 import { lockRun } from '../run-state/lock.js';
@@ -22,7 +22,7 @@ const MODE_HANDLERS: Record<Mode, (ctx: ModeContext) => Promise<unknown>> = {
   // On Azure the resource group follows from the solution name: a teardown job needs no local run.
   teardown: (ctx) =>
     withRunLock(ctx, 'exists', (locked) =>
-      locked.config.platform === 'local' ? teardown(locked) : teardownAzureMode(locked, defaultAzureDeps()),
+      !isAzurePlatform(locked.config.platform) ? teardown(locked) : teardownAzureMode(locked, defaultAzureDeps()),
     ),
   cleanup: (ctx) => cleanupAzure(ctx, defaultAzureDeps()),
   // A jar that does not build or lacks its class fails first, before any run folder or process.
@@ -59,7 +59,7 @@ async function withRunLock<T>(
   work: (ctx: ModeContext) => Promise<T>,
 ): Promise<T> {
   const { config } = ctx;
-  const pin = kind === 'creates' || config.platform === 'local';
+  const pin = kind === 'creates' || !isAzurePlatform(config.platform);
   const runId =
     config.runId ??
     (kind === 'creates'

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/config.js';
 import { AZURE_MEASURE_START_SECONDS, LOAD_MARGIN_SECONDS } from '../config/durations.js';
+import { isAzurePlatform } from '../config/inputs.js';
 import { platformFor } from '../platforms/index.js';
 import type { ModeContext, Platform } from '../platforms/platform.js';
 import { adoptLoadRate, loadRun, RunNotFoundError, sizedByRun, type RunState } from '../run-state/run-state.js';
@@ -80,7 +81,7 @@ export const submitFlink = (ctx: ModeContext, state?: RunState) =>
  */
 export function loadSeconds(config: Config): number {
   if (config.wait) return config.minutes * 60;
-  return config.minutes * 60 + (config.platform === 'local' ? LOAD_MARGIN_SECONDS : AZURE_MEASURE_START_SECONDS);
+  return config.minutes * 60 + (!isAzurePlatform(config.platform) ? LOAD_MARGIN_SECONDS : AZURE_MEASURE_START_SECONDS);
 }
 
 export const loadOn = (ctx: ModeContext, platform: Platform, run: RunState, durationSeconds: number) =>

@@ -18,6 +18,8 @@ export interface SavedAzureRun {
 
 export interface SavedLocalRun {
   runId: string;
+  /** local or external (absent in states saved before external existed: local). */
+  platform?: 'local' | 'external';
   /** The work directory as deploy resolved it (the post step may start elsewhere). */
   workDir: string;
 }

@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
 import { TIER_PRESETS } from '../../src/config/tiers.js';
 import { InputError } from '../../src/errors.js';
+import { expectInputError } from '../helpers/input-errors.js';
 
 const AZURE = {
   platform: 'aks',
@@ -21,7 +22,7 @@ describe('parseConfig: bad inputs', () => {
       'mode',
       /Allowed: deploy, submit-flink, load, measure, teardown, cleanup, run/,
     ],
-    ['unknown platform', { mode: 'deploy', platform: 'gke' }, 'platform', /Allowed: local, aks, hdinsight/],
+    ['unknown platform', { mode: 'deploy', platform: 'gke' }, 'platform', /Allowed: local, external, aks, hdinsight/],
     ['tier 0', { mode: 'deploy', tier: '0' }, 'tier', /Allowed: 1, 5 or 10/],
     ['tier -5', { mode: 'deploy', tier: '-5' }, 'tier', /whole number of events per second/],
     ['tier abc', { mode: 'deploy', tier: 'abc' }, 'tier', /"abc"/],
@@ -125,17 +126,8 @@ describe('parseConfig: bad inputs', () => {
   ];
 
   it.each(cases)('%s', (_what, inputs, input, message) => {
-    let thrown: unknown;
-    try {
-      parseConfig(inputs);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(InputError);
-    const error = thrown as InputError;
-    expect(error.input).toBe(input);
+    const error = expectInputError(() => parseConfig(inputs), input, message);
     expect(error.message).toContain(`Invalid input '${input}'`);
-    expect(error.message).toMatch(message);
   });
 });
 

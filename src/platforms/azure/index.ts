@@ -9,13 +9,13 @@ import { recoverAzureRun } from '../../azure/recover-state.js';
 import { azureState } from '../../azure/state.js';
 import { defaultAzureDeps, openArm, type AzureDeps } from '../../azure/session.js';
 import { teardownAzure } from '../../azure/teardown.js';
-import type { PlatformName } from '../../config/inputs.js';
+import type { AzurePlatformName } from '../../config/inputs.js';
 import { aksParts } from '../aks/index.js';
 import { hdinsightParts } from '../hdinsight/index.js';
 import type { Platform } from '../platform.js';
 import { createHdinsightTopics } from './topics.js';
 
-export function azurePlatform(name: Exclude<PlatformName, 'local'>, deps: AzureDeps = defaultAzureDeps()): Platform {
+export function azurePlatform(name: AzurePlatformName, deps: AzureDeps = defaultAzureDeps()): Platform {
   const parts = name === 'aks' ? aksParts : hdinsightParts;
   return {
     deploy: async (ctx) => {

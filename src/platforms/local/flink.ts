@@ -8,11 +8,12 @@
  * together with the derived memory settings passed back as dynamic properties.
  */
 import { execFile } from 'node:child_process';
-import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FlinkRestClient } from '../../flink/rest-client.js';
-import { checkJava, resolveClasspath, writeClasspathArgFile } from './maven.js';
+import { checkJava, resolveClasspath, runtimeCacheDir, writeClasspathArgFile } from './maven.js';
 import { allocatePorts, LOOPBACK } from './ports.js';
 import {
   isAlive,
@@ -133,6 +134,32 @@ async function memoryParams(
   }
 }
 
+type MemoryParams = Awaited<ReturnType<typeof memoryParams>>;
+
+/**
+ * The JobManager's and TaskManager's memory parameters: BashJavaUtils takes two JVMs (1-2 s of both
+ * cores) for an answer that depends only on `key`'s parts, so it is kept in the cache by their hash.
+ */
+async function cachedMemoryParams(
+  cacheDir: string,
+  key: Array<string | number | undefined>,
+  compute: () => Promise<{ jm: MemoryParams; tm: MemoryParams }>,
+): Promise<{ jm: MemoryParams; tm: MemoryParams }> {
+  const hash = createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16);
+  const file = path.join(cacheDir, `flink-memory-${hash}.json`);
+  const cached = await readFile(file, 'utf8')
+    .then((text) => JSON.parse(text) as { jm: MemoryParams; tm: MemoryParams })
+    .catch(() => undefined);
+  if (cached?.jm?.jvmArgs && cached.tm?.jvmArgs) return cached;
+  const params = await compute();
+  await mkdir(cacheDir, { recursive: true });
+  // Written whole, then renamed: two runs starting at once never read half a file.
+  const partial = `${file}.${process.pid}.tmp`;
+  await writeFile(partial, JSON.stringify(params));
+  await rename(partial, file);
+  return params;
+}
+
 /**
  * Starts the JobManager and one TaskManager and waits until the REST API reports the
  * TaskManager's slots free. On failure whatever was started is stopped before the error is thrown.
@@ -173,20 +200,26 @@ export async function startFlink(options: StartFlinkOptions): Promise<FlinkClust
     await mkdir(values[key] as string, { recursive: true });
   }
   for (const d of [confDir, logsDir, path.join(dir, 'plugins')]) await mkdir(d, { recursive: true });
-  await writeFile(
-    path.join(confDir, 'config.yaml'),
-    renderTemplate(await readRuntimeFile('flink', 'config.yaml.template', runtimeDir), values),
-  );
+  const template = await readRuntimeFile('flink', 'config.yaml.template', runtimeDir);
+  await writeFile(path.join(confDir, 'config.yaml'), renderTemplate(template, values));
   const log4jFile = path.join(confDir, 'log4j.properties');
   await writeFile(log4jFile, await readRuntimeFile('flink', 'log4j.properties.template', runtimeDir));
   const argFile = path.join(confDir, 'classpath.argfile');
   await writeClasspathArgFile(argFile, classpath.jars);
   const javaOpts = optionLines(await readRuntimeFile('flink', 'jvm-opts.txt', runtimeDir));
 
-  const [jm, tm] = await Promise.all([
-    memoryParams(java, argFile, confDir, 'GET_JM_RESOURCE_PARAMS', env),
-    memoryParams(java, argFile, confDir, 'GET_TM_RESOURCE_PARAMS', env),
-  ]);
+  const { jm, tm } = await cachedMemoryParams(
+    runtimeCacheDir(runtimeDir, options.cacheDir),
+    // What BashJavaUtils' answer depends on: the JVM, Flink's jars, and the memory settings.
+    [java, ...classpath.jars, template, values.TASK_SLOTS, values.JOBMANAGER_MEMORY, values.TASKMANAGER_MEMORY],
+    async () => {
+      const [jm, tm] = await Promise.all([
+        memoryParams(java, argFile, confDir, 'GET_JM_RESOURCE_PARAMS', env),
+        memoryParams(java, argFile, confDir, 'GET_TM_RESOURCE_PARAMS', env),
+      ]);
+      return { jm, tm };
+    },
+  );
   const spec = (
     role: 'jobmanager' | 'taskmanager',
     mem: { jvmArgs: string[]; dynamicArgs: string[] },

@@ -4,56 +4,54 @@
  * at once, so teardown can stop it whatever failed later.
  */
 import path from 'node:path';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, UserError } from '../../errors.js';
 import { FlinkRestClient } from '../../flink/rest-client.js';
 import { saveLocalRunForPost } from '../../run-state/post-state.js';
 import { runTopics, createRun, deleteRunDir, saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext, Platform } from '../platform.js';
 import { startFlink, stopFlink } from './flink.js';
 import { startKafka, stopKafka } from './kafka.js';
+import { checkRunTopics, createRunTopics, deleteRunTopics, type RunTopic } from '../external/topics.js';
+import { runFlinkClient, runKafkaConnection } from '../external/connection.js';
+import { deleteClientProperties } from '../../kafka/client-properties.js';
+import type { KafkaConnection } from '../../kafka/client.js';
+import { describeKafkaError } from '../../kafka/connection-errors.js';
+import { describeSecurity } from '../../kafka/security.js';
 import { prepareLocalRuntime } from './maven.js';
 import { startLocalLoad, stopLocalLoad } from './load.js';
 import { stopProcess } from './processes.js';
 import { localState, recordSpawned } from './state.js';
+import type { ProcessRecorder } from './processes.js';
 import { measureLocal } from './measure.js';
 import { submitLocalJob } from './submit.js';
 
 export const localPlatform: Platform = {
   async deploy(ctx) {
-    const { config, reporter, signal } = ctx;
+    const { config, reporter } = ctx;
     const state = await createRun(config);
-    saveLocalRunForPost({ runId: state.runId, workDir: path.resolve(config.workDir) });
-    const local = localState(state);
+    saveLocalRunForPost({
+      runId: state.runId,
+      workDir: path.resolve(config.workDir),
+      platform: config.external ? 'external' : 'local',
+    });
     reporter.info(`Run ${state.runId} in ${state.runDir}`);
-    const log = (message: string) => reporter.info(message);
     const onProcess = recordSpawned(state);
     try {
-      // Maven's local repository is not safe for parallel downloads: resolve one runtime after the
-      // other, then start the broker and the cluster side by side.
-      await prepareLocalRuntime({ log });
+      // Maven's local repository is not safe for parallel downloads: resolve the runtime first,
+      // then bring up the broker and the cluster side by side.
+      // A cluster of the user's is checked first (a second or two): a wrong password or a missing
+      // topic fails before any JVM starts here.
+      if (config.external) {
+        state.kafkaBootstrapServers = await externalKafka(ctx, state);
+        await saveRun(state);
+      }
+      if (!config.external?.flink) await prepareLocalRuntime({ log: (message) => reporter.info(message) });
       const [kafka, flink] = await Promise.allSettled([
-        startKafka({
-          runDir: state.runDir,
-          topics: [
-            { name: runTopics(state).input, partitions: config.partitions },
-            // The broker stamps each output record with its append time: the end of any job's
-            // latency (LatencySource 'append-time'); `in` keeps the simulator's send time.
-            {
-              name: runTopics(state).output,
-              partitions: config.partitions,
-              config: { 'message.timestamp.type': 'LogAppendTime' },
-            },
-          ],
-          log,
-          signal,
-          onProcess,
-        }),
-        startFlink({ runDir: state.runDir, taskSlots: Math.max(config.parallelism, 1), log, signal, onProcess }),
+        config.external ? Promise.resolve(config.external.kafka.bootstrapServers) : localKafka(ctx, state, onProcess),
+        config.external?.flink ? externalFlink(ctx, config.external.flink) : localFlink(ctx, state, onProcess),
       ]);
-      if (kafka.status === 'fulfilled') local.kafka = kafka.value;
-      if (flink.status === 'fulfilled') local.flink = flink.value;
-      state.kafkaBootstrapServers = local.kafka?.bootstrapServers;
-      state.flinkRestUrl = local.flink?.restUrl;
+      if (kafka.status === 'fulfilled') state.kafkaBootstrapServers = kafka.value;
+      if (flink.status === 'fulfilled') state.flinkRestUrl = flink.value;
       await saveRun(state);
       for (const started of [kafka, flink]) if (started.status === 'rejected') throw started.reason;
     } catch (error) {
@@ -100,6 +98,103 @@ export const localPlatform: Platform = {
   },
 };
 
+/** The run's topics as the workload names them; `out` stamps records with their append time. */
+function topicsOf(state: RunState, partitions: number): RunTopic[] {
+  const topics = runTopics(state);
+  return [
+    { name: topics.input, partitions },
+    // The broker stamps each output record with its append time: the end of any job's latency
+    // (LatencySource 'append-time'); `in` keeps the simulator's send time.
+    { name: topics.output, partitions, config: { 'message.timestamp.type': 'LogAppendTime' } },
+  ];
+}
+
+/** A broker started for the run; returns its bootstrap servers. */
+async function localKafka(ctx: ModeContext, state: RunState, onProcess: ProcessRecorder): Promise<string> {
+  const instance = await startKafka({
+    runDir: state.runDir,
+    topics: topicsOf(state, ctx.config.partitions),
+    log: (message) => ctx.reporter.info(message),
+    signal: ctx.signal,
+    onProcess,
+  });
+  localState(state).kafka = instance;
+  return instance.bootstrapServers;
+}
+
+/**
+ * The user's cluster (platform external): the run's topics created (each recorded at once, for
+ * teardown) or checked; returns the bootstrap servers.
+ */
+async function externalKafka(ctx: ModeContext, state: RunState): Promise<string> {
+  const { kafka } = ctx.config.external!;
+  const connection = { bootstrapServers: kafka.bootstrapServers, security: kafka.security };
+  ctx.reporter.info(`Kafka: ${kafka.bootstrapServers} (${describeSecurity(kafka.security)})`);
+  const topics = topicsOf(state, ctx.config.partitions);
+  try {
+    await prepareExternalTopics(ctx, state, connection, topics);
+  } catch (error) {
+    throw new UserError(describeKafkaError(error, connection));
+  }
+  return kafka.bootstrapServers;
+}
+
+async function prepareExternalTopics(
+  ctx: ModeContext,
+  state: RunState,
+  connection: KafkaConnection,
+  topics: RunTopic[],
+): Promise<void> {
+  if (ctx.config.external!.kafka.createTopics) {
+    const local = localState(state);
+    await createRunTopics(connection, topics, async (name) => {
+      local.createdTopics = [...(local.createdTopics ?? []), name];
+      await saveRun(state);
+      ctx.reporter.info(`Created topic ${name} (${ctx.config.partitions} partitions).`);
+    });
+  } else {
+    await checkRunTopics(connection, topics);
+    ctx.reporter.info(
+      `Topics ${topics.map((topic) => topic.name).join(' and ')} exist with ${ctx.config.partitions} partitions.`,
+    );
+  }
+}
+
+/** A Flink cluster started for the run; returns its REST URL. */
+async function localFlink(ctx: ModeContext, state: RunState, onProcess: ProcessRecorder): Promise<string> {
+  const cluster = await startFlink({
+    runDir: state.runDir,
+    taskSlots: Math.max(ctx.config.parallelism, 1),
+    log: (message) => ctx.reporter.info(message),
+    signal: ctx.signal,
+    onProcess,
+  });
+  localState(state).flink = cluster;
+  return cluster.restUrl;
+}
+
+/** The user's Flink cluster: answers, with a free slot per parallel task; returns its REST URL. */
+async function externalFlink(ctx: ModeContext, flink: { restUrl: string; authHeader?: string }): Promise<string> {
+  const client = new FlinkRestClient(flink.restUrl, {
+    timeoutMs: 10_000,
+    ...(flink.authHeader ? { headers: { Authorization: flink.authHeader } } : {}),
+  });
+  const overview = await client.overview().catch((error: unknown) => {
+    throw new UserError(
+      `Cannot use the Flink REST API at ${flink.restUrl} (input 'flink-rest-url'): ${errorMessage(error)} Check the URL${flink.authHeader ? ' and flink-rest-auth-header' : ', and whether it needs flink-rest-auth-header'}.`,
+    );
+  });
+  if (overview['slots-available'] < ctx.config.parallelism) {
+    throw new UserError(
+      `The Flink cluster at ${flink.restUrl} has ${overview['slots-available']} free task slot(s) of ${overview['slots-total']}, and the job's parallelism is ${ctx.config.parallelism}: lower 'parallelism', or free slots (its running jobs: ${overview['jobs-running']}).`,
+    );
+  }
+  ctx.reporter.info(
+    `Flink ${overview['flink-version']} at ${flink.restUrl}: ${overview.taskmanagers} TaskManager(s), ${overview['slots-available']} free slot(s).`,
+  );
+  return flink.restUrl;
+}
+
 /** Stops the job, the load, Flink and Kafka (each step even if an earlier one failed). */
 async function stopEverything(ctx: ModeContext, state: RunState, options: { keepRunDir: boolean }): Promise<void> {
   const { reporter } = ctx;
@@ -113,7 +208,7 @@ async function stopEverything(ctx: ModeContext, state: RunState, options: { keep
   };
   if (state.flinkRestUrl && state.flinkJobId) {
     const jobId = state.flinkJobId;
-    const client = new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 });
+    const client = runFlinkClient(ctx.config, state, { timeoutMs: 5000 });
     await step('Cancelling the Flink job', async () => {
       await client.cancelJob(jobId);
       await client.waitForJobState(jobId, ['CANCELED', 'FAILED', 'FINISHED'], { timeoutMs: 30_000 });
@@ -122,6 +217,18 @@ async function stopEverything(ctx: ModeContext, state: RunState, options: { keep
   if (local.load) await step('Stopping the load', () => stopLocalLoad(local.load!));
   if (local.flink) await step('Stopping Flink', () => stopFlink(local.flink!));
   if (local.kafka) await step('Stopping Kafka', () => stopKafka(local.kafka!));
+  // On a cluster of the user's: only the topics this run created, never theirs.
+  const created = local.createdTopics ?? [];
+  if (created.length > 0) {
+    await step(`Deleting topics ${created.join(', ')}`, async () => {
+      await deleteRunTopics(runKafkaConnection(ctx.config, state), created);
+      delete local.createdTopics;
+      await saveRun(state);
+      reporter.info(`Deleted topics ${created.join(', ')} on ${state.kafkaBootstrapServers}.`);
+    });
+  }
+  // The job's Kafka credentials must not outlive the run, even in a kept run folder.
+  await step('Deleting the Kafka client properties', () => deleteClientProperties(state.runDir));
   // What was spawned but never got as far as `kafka` or `flink` (a deploy killed half-way); a
   // process already stopped above, or whose pid now belongs to another, is left alone.
   for (const [role, handle] of Object.entries(local.spawned ?? {})) {

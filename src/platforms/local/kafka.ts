@@ -3,13 +3,14 @@
  * data and logs in the run directory, classpath from local-runtime/kafka/pom.xml.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ITopicConfig } from 'kafkajs';
 import { kafkaClient } from '../../kafka/client.js';
-import { UserError } from '../../errors.js';
+import { echoed, UserError } from '../../errors.js';
+import type { KafkaSasl } from '../../kafka/security.js';
 import { checkJava, resolveClasspath, writeClasspathArgFile } from './maven.js';
 import { allocatePorts, canConnect, LOOPBACK } from './ports.js';
 import {
@@ -56,12 +57,36 @@ export interface StartKafkaOptions {
   runtimeDir?: string;
   cacheDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** SSL and SASL_SSL listeners besides the PLAINTEXT one (for tests of secured clients). */
+  secureListeners?: SecureListeners;
+}
+
+/**
+ * An SSL and a SASL_SSL listener (mechanisms PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on loopback.
+ * The PLAINTEXT listener stays: the readiness check, topic creation and the controller use it.
+ * Passwords go in server.properties (mode 0600) and, for SCRAM users, into the storage format's
+ * argument file (removed after it), never on a command line.
+ */
+export interface SecureListeners {
+  /**
+   * The broker's key and certificate chain: a PEM file (an unencrypted PKCS#8 key, then the
+   * certificate and the CAs above it) or a PKCS12 keystore and its password.
+   */
+  keystore: { type: 'PEM'; file: string } | { type: 'PKCS12'; file: string; password: string };
+  /** Who may log in on the SASL_SSL listener, each with one mechanism. */
+  users: readonly KafkaSasl[];
+  /** Listener ports (default: free ones). */
+  sslPort?: number;
+  saslSslPort?: number;
 }
 
 /** A started broker: everything later modes (and restartKafka / stopKafka) need. JSON-serializable. */
 export interface KafkaInstance {
   /** `127.0.0.1:<brokerPort>`, for clients. */
   bootstrapServers: string;
+  /** `127.0.0.1:<port>` of the SSL and the SASL_SSL listener (only with `secureListeners`). */
+  sslBootstrapServers?: string;
+  saslSslBootstrapServers?: string;
   brokerPort: number;
   controllerPort: number;
   clusterId: string;
@@ -95,13 +120,24 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
   const runtimeDir = options.runtimeDir ?? localRuntimeDir(env);
+  const secure = options.secureListeners;
+  secure?.users.forEach(checkUser);
+  const requestedPorts: Record<string, number | undefined> = {
+    'Kafka broker': options.brokerPort,
+    'Kafka controller': options.controllerPort,
+  };
+  if (secure) {
+    requestedPorts['Kafka SSL listener'] = secure.sslPort;
+    requestedPorts['Kafka SASL_SSL listener'] = secure.saslSslPort;
+  }
   const [{ java }, classpath, ports] = await Promise.all([
     checkJava(env),
     resolveClasspath({ component: 'kafka', runtimeDir, cacheDir: options.cacheDir, log, env }),
-    allocatePorts({ 'Kafka broker': options.brokerPort, 'Kafka controller': options.controllerPort }),
+    allocatePorts(requestedPorts),
   ]);
   const brokerPort = ports['Kafka broker'];
   const controllerPort = ports['Kafka controller'];
+  const securePorts = secure && { ssl: ports['Kafka SSL listener'], saslSsl: ports['Kafka SASL_SSL listener'] };
 
   const dir = path.join(path.resolve(options.runDir), 'kafka');
   const dataDir = path.join(dir, 'data');
@@ -112,15 +148,21 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
   const log4jFile = path.join(dir, 'log4j.properties');
   const serverLog = path.join(logsDir, 'server.log');
   const argFile = path.join(dir, 'classpath.argfile');
+  const config = renderTemplate(await readRuntimeFile('kafka', 'server.properties.template', runtimeDir), {
+    BROKER_PORT: brokerPort,
+    CONTROLLER_PORT: controllerPort,
+    DATA_DIR: dataDir,
+    OFFSETS_PARTITIONS: 1,
+  });
+  // Owner only: with secure listeners it holds passwords.
   await writeFile(
     configFile,
-    renderTemplate(await readRuntimeFile('kafka', 'server.properties.template', runtimeDir), {
-      BROKER_PORT: brokerPort,
-      CONTROLLER_PORT: controllerPort,
-      DATA_DIR: dataDir,
-      OFFSETS_PARTITIONS: 1,
-    }),
+    secure && securePorts
+      ? withSecureListeners(config, secure, { brokerPort, controllerPort, ...securePorts })
+      : config,
+    { mode: 0o600 },
   );
+  await chmod(configFile, 0o600);
   await writeFile(
     log4jFile,
     renderTemplate(await readRuntimeFile('kafka', 'log4j.properties.template', runtimeDir), { LOG_FILE: serverLog }),
@@ -134,17 +176,25 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
     `@${argFile}`,
   ];
   const clusterId = newClusterId();
+  // SCRAM users are created with the storage (KRaft keeps their credentials in the metadata log).
+  // Their passwords are arguments of the tool: in an argument file (owner only), not on its command line.
+  const formatArgs = ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile];
+  for (const user of secure?.users ?? []) {
+    if (user.mechanism !== 'PLAIN') {
+      formatArgs.push('--add-scram', `${user.mechanism}=[name=${user.username},password=${user.password}]`);
+    }
+  }
+  const formatArgFile = path.join(dir, 'format.argfile');
+  await writeFile(formatArgFile, formatArgs.map((arg) => `"${arg}"\n`).join(''), { mode: 0o600 });
   try {
-    await run(
-      java,
-      ['-Xmx256m', ...commonArgs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile],
-      { env },
-    );
+    await run(java, ['-Xmx256m', ...commonArgs, `@${formatArgFile}`], { env });
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
     throw new UserError(
       `Formatting Kafka storage in ${dataDir} failed: ${(e.stdout ?? '') + (e.stderr ?? '') || e.message}`,
     );
+  } finally {
+    await rm(formatArgFile, { force: true });
   }
 
   const heap = options.heap ?? '1g';
@@ -164,6 +214,10 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
   ];
   const partial = {
     bootstrapServers: `${LOOPBACK}:${brokerPort}`,
+    ...(securePorts && {
+      sslBootstrapServers: `${LOOPBACK}:${securePorts.ssl}`,
+      saslSslBootstrapServers: `${LOOPBACK}:${securePorts.saslSsl}`,
+    }),
     brokerPort,
     controllerPort,
     clusterId,
@@ -185,6 +239,65 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaInsta
     }
   }
   return instance;
+}
+
+/**
+ * User names and passwords go into the JAAS config and the storage tool's SCRAM arguments as they
+ * are: keep them to characters that need no quoting there.
+ */
+function checkUser(user: KafkaSasl): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(user.username)) {
+    throw new UserError(`Kafka user name ${echoed(user.username)}: use letters, digits, '_' and '-' only.`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(user.password) || /[,"'\\]/.test(user.password)) {
+    throw new UserError(
+      `The password of Kafka user ${user.username}: use printable ASCII characters except space, ',', quotes and '\\'.`,
+    );
+  }
+}
+
+/** A value as a .properties file reads it back (a backslash starts an escape there). */
+function propertyValue(value: string): string {
+  return value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
+}
+
+/** server.properties with the SSL and SASL_SSL listeners added to the template's PLAINTEXT one. */
+function withSecureListeners(
+  config: string,
+  secure: SecureListeners,
+  ports: { brokerPort: number; controllerPort: number; ssl: number; saslSsl: number },
+): string {
+  const clientListeners = [
+    `PLAINTEXT://${LOOPBACK}:${ports.brokerPort}`,
+    `SSL://${LOOPBACK}:${ports.ssl}`,
+    `SASL_SSL://${LOOPBACK}:${ports.saslSsl}`,
+  ].join(',');
+  const replaced = Object.entries({
+    listeners: `${clientListeners},CONTROLLER://${LOOPBACK}:${ports.controllerPort}`,
+    'advertised.listeners': clientListeners,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+  }).reduce((text, [key, value]) => {
+    const line = new RegExp(`^${key.replaceAll('.', '\\.')}=.*$`, 'm');
+    if (!line.test(text)) throw new Error(`server.properties.template has no line ${key}=`);
+    return text.replace(line, `${key}=${value}`);
+  }, config);
+  const plainUsers = secure.users.filter((user) => user.mechanism === 'PLAIN');
+  const keystore = secure.keystore;
+  return [
+    replaced.trimEnd(),
+    '# SSL and SASL_SSL listeners (startKafka secureListeners): the broker proves itself with this key;',
+    '# SASL_SSL clients log in with PLAIN (users below) or SCRAM (users in the metadata log).',
+    `ssl.keystore.type=${keystore.type}`,
+    `ssl.keystore.location=${propertyValue(keystore.file)}`,
+    ...(keystore.type === 'PKCS12' ? [`ssl.keystore.password=${propertyValue(keystore.password)}`] : []),
+    'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    'listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required' +
+      plainUsers.map((user) => ` user_${user.username}="${user.password}"`).join('') +
+      ';',
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    '',
+  ].join('\n');
 }
 
 async function launchBroker(
@@ -269,6 +382,8 @@ export async function restartKafka(instance: KafkaInstance, options: RestartOpti
   options.log?.(`Restarting Kafka ${instance.bootstrapServers}...`);
   const partial: Omit<KafkaInstance, 'process' | 'startupMs'> = {
     bootstrapServers: instance.bootstrapServers,
+    sslBootstrapServers: instance.sslBootstrapServers,
+    saslSslBootstrapServers: instance.saslSslBootstrapServers,
     brokerPort: instance.brokerPort,
     controllerPort: instance.controllerPort,
     clusterId: instance.clusterId,

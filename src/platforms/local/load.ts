@@ -10,8 +10,9 @@ import { UserError } from '../../errors.js';
 import { repoRoot } from '../../repo-root.js';
 import type { LoadStats } from '../../report/schema.js';
 import { runTopics, type RunState } from '../../run-state/run-state.js';
-import { simulatorArgs } from '../../../simulator/src/launch.js';
+import { simulatorArgs, simulatorEnvironment } from '../../../simulator/src/launch.js';
 import type { StatsFile } from '../../../simulator/src/stats-file.js';
+import { runKafkaConnection } from '../external/connection.js';
 import type { ModeContext } from '../platform.js';
 import { isAlive, startProcess, stopProcess, tailFile, waitFor, type ProcessHandle } from './processes.js';
 
@@ -52,7 +53,7 @@ export async function startLocalLoad(
   onStarted: (load: LocalLoad) => Promise<void>,
 ): Promise<LocalLoad> {
   const { config, reporter, signal } = ctx;
-  if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
+  const connection = runKafkaConnection(config, state);
   const dir = path.join(state.runDir, 'load');
   await mkdir(dir, { recursive: true });
   const count = config.simulatorInstances;
@@ -65,7 +66,8 @@ export async function startLocalLoad(
       args: [
         entry,
         ...simulatorArgs({
-          bootstrapServers: state.kafkaBootstrapServers,
+          bootstrapServers: connection.bootstrapServers,
+          security: connection.security,
           topic: runTopics(state).input,
           workloadFile: state.workloadFile,
           eventsPerSecond: state.eventsPerSecond,
@@ -78,6 +80,7 @@ export async function startLocalLoad(
         }),
       ],
       cwd: state.runDir,
+      env: { ...globalThis.process.env, ...simulatorEnvironment(connection.security) },
       logFile: path.join(dir, `simulator-${index}.log`),
     });
     load.instances.push({ process, statsFile });

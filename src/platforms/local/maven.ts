@@ -125,6 +125,11 @@ export async function classpathKey(component: RuntimeComponent, runtimeDir = loc
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Where what the local runtime computes once is kept (classpaths, Flink's memory parameters). */
+export function runtimeCacheDir(runtimeDir: string, cacheDir?: string): string {
+  return cacheDir ?? path.join(path.dirname(runtimeDir), '.cache', 'local-runtime');
+}
+
 /**
  * The component's classpath: from the cache when the poms are unchanged and every jar is still in
  * the local Maven repository, else from `mvn dependency:build-classpath` (downloads from Maven
@@ -134,7 +139,7 @@ export async function resolveClasspath(options: ResolveClasspathOptions): Promis
   const started = Date.now();
   const env = options.env ?? process.env;
   const runtimeDir = options.runtimeDir ?? localRuntimeDir(env);
-  const cacheDir = options.cacheDir ?? path.join(path.dirname(runtimeDir), '.cache', 'local-runtime');
+  const cacheDir = runtimeCacheDir(runtimeDir, options.cacheDir);
   const key = await classpathKey(options.component, runtimeDir);
   const cacheFile = path.join(cacheDir, `${options.component}-${key}.classpath`);
 

@@ -1,23 +1,23 @@
 /** measure on the local platform: the broker and Flink's REST API are on this machine. */
 import { flinkFigures, followedJobFigures } from '../../flink/figures.js';
-import { FlinkRestClient } from '../../flink/rest-client.js';
-import { UserError } from '../../errors.js';
+import type { Config } from '../../config/config.js';
 import { kafkaClient } from '../../kafka/client.js';
 import { measurePipeline } from '../../measure/measure.js';
 import type { BenchmarkReport, FlinkFigures, LoadStats } from '../../report/schema.js';
 import type { RunState } from '../../run-state/run-state.js';
+import { runFlinkClient, runKafkaConnection } from '../external/connection.js';
 import type { ModeContext } from '../platform.js';
 import { localState } from './state.js';
 import { loadTotals } from './load.js';
 import { superviseFlink } from './supervisor.js';
 
 export async function measureLocal(ctx: ModeContext, state: RunState): Promise<BenchmarkReport> {
-  if (!state.kafkaBootstrapServers) throw new UserError(`Run ${state.runId} has no Kafka broker: run 'deploy' first.`);
+  const connection = runKafkaConnection(ctx.config, state);
   const supervisor = superviseFlink(ctx, state);
   try {
     return await measurePipeline(ctx, state, {
-      kafka: kafkaClient({ bootstrapServers: state.kafkaBootstrapServers }, 'streaming-at-scale-measure'),
-      flinkFigures: localFlinkFigures(state),
+      kafka: kafkaClient(connection, 'streaming-at-scale-measure'),
+      flinkFigures: localFlinkFigures(ctx.config, state),
       loadStats: () => localLoadStats(state),
     });
   } finally {
@@ -30,9 +30,12 @@ export async function measureLocal(ctx: ModeContext, state: RunState): Promise<B
  * JobManager restart resubmits the job under a new one (superviseFlink); restarts count across them.
  * Undefined when the run has no job.
  */
-export function localFlinkFigures(state: RunState): (() => Promise<FlinkFigures>) | undefined {
+export function localFlinkFigures(
+  config: Pick<Config, 'external'>,
+  state: RunState,
+): (() => Promise<FlinkFigures>) | undefined {
   if (!state.flinkRestUrl || !state.flinkJobId) return undefined;
-  const client = new FlinkRestClient(state.flinkRestUrl, { timeoutMs: 5000 });
+  const client = runFlinkClient(config, state, { timeoutMs: 5000 });
   const initialJob = state.flinkJobId;
   return followedJobFigures(
     () => ({

@@ -17,6 +17,8 @@ export interface LocalState {
    * nothing running that it cannot find.
    */
   spawned?: Record<string, ProcessHandle>;
+  /** Platform external: the topics this run created on the user's cluster (teardown deletes these only). */
+  createdTopics?: string[];
 }
 
 export interface LocalJobSubmission {

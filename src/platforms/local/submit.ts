@@ -3,11 +3,13 @@
  * What was submitted is kept in the run state, so that a job lost with its JobManager can be
  * submitted again, the same way, from its checkpoint (resumeLocalJob).
  */
-import { FlinkRestClient } from '../../flink/rest-client.js';
+import type { Config } from '../../config/config.js';
 import { jobArguments } from '../../flink/job-arguments.js';
 import { prepareJob } from '../../flink/job-jar.js';
 import { UserError } from '../../errors.js';
+import { writeClientProperties } from '../../kafka/client-properties.js';
 import { runTopics, type RunState } from '../../run-state/run-state.js';
+import { runFlinkClient, runKafkaConnection } from '../external/connection.js';
 import type { ModeContext } from '../platform.js';
 import { localState, type LocalJobSubmission } from './state.js';
 
@@ -18,11 +20,11 @@ export async function submitLocalJob(ctx: ModeContext, state: RunState): Promise
   }
   const submission: LocalJobSubmission = {
     ...(await prepareJob(config.jobSpec, reporter)),
-    programArgs: jobArguments(config, state.kafkaBootstrapServers, { runId: state.runId, topics: runTopics(state) }),
+    programArgs: await runJobArguments(config, state),
     parallelism: config.parallelism,
   };
-  const client = new FlinkRestClient(state.flinkRestUrl);
-  const jobId = await runSubmission(ctx, state.flinkRestUrl, submission);
+  const client = runFlinkClient(config, state);
+  const jobId = await runSubmission(ctx, state, submission);
   localState(state).submission = submission;
   reporter.info(
     `Job ${config.job} submitted as ${jobId} (parallelism ${config.parallelism}); waiting until every task runs...`,
@@ -50,14 +52,11 @@ export async function resumeLocalJob(
   const submission = localState(state).submission ?? {
     // A state written before submissions were recorded: the job as this config would submit it.
     ...(await prepareJob(ctx.config.jobSpec, ctx.reporter)),
-    programArgs: jobArguments(ctx.config, state.kafkaBootstrapServers, {
-      runId: state.runId,
-      topics: runTopics(state),
-    }),
+    programArgs: await runJobArguments(ctx.config, state),
     parallelism: ctx.config.parallelism,
   };
-  const client = new FlinkRestClient(state.flinkRestUrl);
-  const jobId = await runSubmission(ctx, state.flinkRestUrl, submission, options.savepointPath);
+  const client = runFlinkClient(ctx.config, state);
+  const jobId = await runSubmission(ctx, state, submission, options.savepointPath);
   await options.onSubmitted?.(jobId);
   try {
     await client.waitForJobState(jobId, ['RUNNING'], { timeoutMs: 120_000, signal: ctx.signal, allTasksRunning: true });
@@ -68,14 +67,28 @@ export async function resumeLocalJob(
   return jobId;
 }
 
+/**
+ * The job's program arguments, with the run's Kafka client properties written beside the run (the
+ * credentials of a secured cluster reach the job through that file, never its command line).
+ */
+async function runJobArguments(config: Config, state: RunState): Promise<string[]> {
+  const connection = runKafkaConnection(config, state);
+  return jobArguments(config, connection.bootstrapServers, {
+    runId: state.runId,
+    topics: runTopics(state),
+    kafkaProperties: await writeClientProperties(state.runDir, connection),
+    secured: (connection.security?.protocol ?? 'PLAINTEXT') !== 'PLAINTEXT',
+  });
+}
+
 async function runSubmission(
   ctx: ModeContext,
-  restUrl: string,
+  state: RunState,
   submission: LocalJobSubmission,
   savepointPath?: string,
 ): Promise<string> {
-  const client = new FlinkRestClient(restUrl);
-  ctx.reporter.info(`Uploading ${submission.jar} to ${restUrl}`);
+  const client = runFlinkClient(ctx.config, state);
+  ctx.reporter.info(`Uploading ${submission.jar} to ${state.flinkRestUrl}`);
   const jarId = await client.uploadJar(submission.jar);
   return client.runJar(jarId, {
     entryClass: submission.entryClass,

@@ -116,7 +116,7 @@ test('a killed JobManager is restarted and the job resumed from its checkpoint: 
     { signal: loadStop.signal },
   );
   supervisor = superviseFlink(ctx, run);
-  const figures = localFlinkFigures(run)!;
+  const figures = localFlinkFigures(ctx.config, run)!;
   const before = await waitUntil(
     'figures of the first job',
     async () => (await figures()).restarts ?? undefined,

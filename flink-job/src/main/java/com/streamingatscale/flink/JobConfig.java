@@ -1,6 +1,14 @@
 package com.streamingatscale.flink;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.io.Serializable;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -9,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The one typed, validated configuration of both jobs, parsed from {@code --name value} arguments.
@@ -16,12 +26,23 @@ import java.util.Properties;
  * <p>Every argument is declared once in {@link Arg}; the usage text and the error messages are
  * generated from that table. Unknown arguments are rejected (a typo must not silently fall back to a
  * default), except the pass-through prefixes {@code --kafka.in.*} and {@code --kafka.out.*}.
+ *
+ * <p>Secrets (SASL passwords, JAAS configs, key store passwords) do not belong on the command line:
+ * Flink shows a job's program arguments in its REST API and web UI. They go in the file named by
+ * {@code --kafka-properties}, which {@link #parse} reads (in {@code main()}, on the client that
+ * builds the job graph); only its path is ever printed.
  */
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String KAFKA_IN_PREFIX = "kafka.in.";
     public static final String KAFKA_OUT_PREFIX = "kafka.out.";
+    /**
+     * What a Kafka client setting's name looks like (lower case, as every Kafka client and connector
+     * setting is). A key of the properties file that does not, such as a line of a PEM key continued
+     * without a trailing backslash, is rejected: Kafka clients log unknown keys (by name only).
+     */
+    static final Pattern KAFKA_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
     /** Which job to run. */
     public enum JobKind {
@@ -75,6 +96,10 @@ public final class JobConfig implements Serializable {
                 "transactional-id-prefix", null, "transactional.id prefix for exactly-once (default: <group-id>-<job>)"),
         STARTING_OFFSETS("starting-offsets", "committed", "committed (falls back to earliest) | earliest | latest"),
         DEAD_LETTER_TOPIC("dead-letter-topic", null, "topic for malformed records (raw bytes); unset: drop them"),
+        KAFKA_PROPERTIES("kafka-properties", null,
+                "Java properties file of Kafka client settings (SASL/TLS) for source and sinks; values never"
+                        + " printed; the job's bootstrap servers, group id, (de)serializers, transactional.id and"
+                        + " --kafka.in./--kafka.out. win over it"),
         SYNTHETIC_WORK_US("synthetic-work-us", "0", "relay: busy-spin this many microseconds per record"),
         COUNT_TAG_EVERY("count-tag-every", "100", "complex: emit a 'count' tag every N records of a device"),
         TEMP_70S_COUNT("temp-70s-count", "3", "complex: how many 70s temperatures make 'several'"),
@@ -125,8 +150,15 @@ public final class JobConfig implements Serializable {
     public final long noNewsMs;
     public final long maxOutOfOrdernessMs;
     public final long idleTimeoutMs;
+    /** The {@code --kafka-properties} path as given; null: none. The only part of the file ever printed. */
+    public final String kafkaPropertiesFile;
     private final Map<String, String> kafkaIn;
     private final Map<String, String> kafkaOut;
+    /**
+     * The contents of {@link #kafkaPropertiesFile} (secrets). Transient: a serialized JobConfig never
+     * carries them (the Kafka source and sinks built from it do; see {@link KafkaIo}).
+     */
+    private final transient Map<String, String> kafkaFile;
 
     private JobConfig(JobKind job, Map<Arg, String> v, Map<String, String> kafkaIn, Map<String, String> kafkaOut) {
         this.job = job;
@@ -152,6 +184,11 @@ public final class JobConfig implements Serializable {
         this.idleTimeoutMs = longIn(Arg.IDLE_TIMEOUT_MS, v, 0, Long.MAX_VALUE / 4);
         this.kafkaIn = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaIn));
         this.kafkaOut = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaOut));
+        String file = v.get(Arg.KAFKA_PROPERTIES);
+        this.kafkaPropertiesFile = file == null ? null : nonEmpty(Arg.KAFKA_PROPERTIES, file);
+        this.kafkaFile = file == null
+                ? Collections.<String, String>emptyMap()
+                : Collections.unmodifiableMap(readKafkaProperties(kafkaPropertiesFile));
         if (delivery == Delivery.EXACTLY_ONCE && checkpointIntervalMs == 0) {
             throw new IllegalArgumentException(
                     "--delivery-guarantee exactly-once needs checkpoints: --checkpoint-interval-ms must be > 0");
@@ -255,6 +292,72 @@ public final class JobConfig implements Serializable {
         return p;
     }
 
+    /**
+     * The properties of the {@code --kafka-properties} file (empty without one), for every Kafka client
+     * of the job. They hold secrets: never log them (log {@link #kafkaPropertiesFile}).
+     *
+     * @throws IllegalStateException on a deserialized JobConfig, which does not carry them
+     */
+    public Properties kafkaFileProperties() {
+        if (kafkaFile == null) {
+            throw new IllegalStateException("the --kafka-properties values are not serialized with a JobConfig;"
+                    + " build the Kafka source and sinks from the parsed one");
+        }
+        Properties p = new Properties();
+        p.putAll(kafkaFile);
+        return p;
+    }
+
+    /**
+     * Reads a Java properties file (UTF-8). A file that does not exist, cannot be read, cannot be parsed
+     * or has a key that is no Kafka setting name ({@link #KAFKA_KEY}) fails with a message naming the
+     * argument and the path, and never any of its contents.
+     */
+    static Map<String, String> readKafkaProperties(String file) {
+        String what = "argument --" + Arg.KAFKA_PROPERTIES.cliName + ": Kafka properties file '" + file + "'";
+        Path path;
+        try {
+            path = Paths.get(file);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(what + " is not a valid path");
+        }
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(what + " does not exist" + (path.isAbsolute() ? ""
+                    : " (a relative path is resolved against " + Paths.get("").toAbsolutePath()
+                            + " on the machine that runs the job's main())"));
+        }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(what + " is a directory, not a properties file");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(what + " cannot be parsed: it is not UTF-8 text");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + " cannot be read: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // Properties.load's only parse error, a malformed backslash-u escape; its message quotes nothing
+            throw new IllegalArgumentException(what + " cannot be parsed as a Java properties file: " + e.getMessage());
+        }
+        Map<String, String> m = new TreeMap<>();
+        int badKeys = 0;
+        for (String k : p.stringPropertyNames()) {
+            if (!KAFKA_KEY.matcher(k).matches()) {
+                badKeys++;
+            }
+            m.put(k, p.getProperty(k));
+        }
+        if (badKeys > 0) {
+            // Not quoted: such a "key" is usually part of a value on a line of its own (a PEM line
+            // continued without a trailing backslash), and Kafka logs unknown keys by name.
+            throw new IllegalArgumentException(what + " has " + badKeys + " key(s) that are not Kafka setting names"
+                    + " (names match " + KAFKA_KEY.pattern() + "; a value continued without a trailing backslash?)");
+        }
+        return m;
+    }
+
     private static String knownNames() {
         List<String> names = new ArrayList<>();
         for (Arg a : Arg.values()) {
@@ -336,7 +439,9 @@ public final class JobConfig implements Serializable {
                 + ", checkpointIntervalMs=" + checkpointIntervalMs + ", delivery=" + delivery.cliName
                 + ", startingOffsets=" + startingOffsets.cliName + ", deadLetterTopic=" + deadLetterTopic
                 + ", syntheticWorkMicros=" + syntheticWorkMicros + ", kafka.in keys=" + kafkaIn.keySet()
-                + ", kafka.out keys=" + kafkaOut.keySet() + "}";
+                + ", kafka.out keys=" + kafkaOut.keySet()
+                // the file's path only: its values are secrets
+                + ", kafkaPropertiesFile=" + kafkaPropertiesFile + "}";
     }
 
     static List<String> argNames() {

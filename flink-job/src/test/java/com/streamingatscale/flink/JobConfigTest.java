@@ -4,8 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.streamingatscale.flink.JobConfig.JobKind;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +41,8 @@ class JobConfigTest {
         assertThat(c.noNewsMs).isEqualTo(45_000);
         assertThat(c.transactionalIdPrefix).isEqualTo("streaming-at-scale-flink-simple-relay");
         assertThat(c.kafkaInProperties()).isEmpty();
+        assertThat(c.kafkaPropertiesFile).isNull();
+        assertThat(c.kafkaFileProperties()).isEmpty();
     }
 
     @Test
@@ -73,6 +85,160 @@ class JobConfigTest {
             assertThat(usage).contains("--" + name);
         }
         assertThat(usage).contains("kafka.in.<property>").contains("kafka.out.<property>");
+    }
+
+    static final String SECRET = "pa55-w0rd-from-the-file";
+
+    /** A client.properties for a SASL_SSL / SCRAM cluster with a PEM CA, as a user would write it. */
+    static Path secureProperties(Path dir) throws Exception {
+        Path f = dir.resolve("client.properties");
+        Files.write(f, ("# Kafka client settings of the job\n"
+                + "security.protocol=SASL_SSL\n"
+                + "sasl.mechanism=SCRAM-SHA-256\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\\n"
+                + "    username=\"flink\" password=\"" + SECRET + "\";\n"
+                + "ssl.truststore.type=PEM\n"
+                + "ssl.truststore.location=/etc/kafka/ca-for-" + SECRET + ".pem\n").getBytes(StandardCharsets.UTF_8));
+        return f;
+    }
+
+    @Test
+    void kafkaPropertiesFileIsReadAndOnlyItsPathIsPrinted(@TempDir Path dir) throws Exception {
+        Path f = secureProperties(dir);
+        JobConfig c = JobConfig.parse(new String[] {"--bootstrap-servers", "b:9093", "--kafka-properties", f.toString()},
+                JobKind.SIMPLE_RELAY);
+        assertThat(c.kafkaPropertiesFile).isEqualTo(f.toString());
+        assertThat(c.kafkaFileProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"flink\" password=\"" + SECRET + "\";")
+                .containsEntry("ssl.truststore.type", "PEM")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/ca-for-" + SECRET + ".pem")
+                .hasSize(5);
+        // a copy: changing it changes nothing
+        c.kafkaFileProperties().clear();
+        assertThat(c.kafkaFileProperties()).hasSize(5);
+        // nothing the file says reaches toString (logged by JobMain), the path does
+        assertThat(c.toString()).contains("kafkaPropertiesFile=" + f).doesNotContain(SECRET)
+                .doesNotContain("SCRAM").doesNotContain("SASL_SSL").doesNotContain("sasl").doesNotContain("PEM");
+        // and the form --name=value works too
+        assertThat(JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--kafka-properties=" + f},
+                JobKind.SIMPLE_RELAY).kafkaFileProperties()).hasSize(5);
+    }
+
+    @Test
+    void aSerializedJobConfigDoesNotCarryTheFileValues(@TempDir Path dir) throws Exception {
+        Path f = secureProperties(dir);
+        JobConfig c = JobConfig.parse(new String[] {"--bootstrap-servers", "b:9093", "--kafka-properties", f.toString()},
+                JobKind.COMPLEX_PROCESSING);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(c);
+        }
+        assertThat(new String(bytes.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
+        JobConfig back;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (JobConfig) in.readObject();
+        }
+        assertThat(back.kafkaPropertiesFile).isEqualTo(f.toString());
+        assertThatThrownBy(back::kafkaFileProperties).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("--kafka-properties");
+    }
+
+    static JobConfig withFile(Path f) {
+        return JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--kafka-properties", f.toString()},
+                JobKind.SIMPLE_RELAY);
+    }
+
+    @Test
+    void aMissingKafkaPropertiesFileIsRejectedNamingArgumentAndPath(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.properties");
+        assertThatThrownBy(() -> withFile(missing))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument --kafka-properties: Kafka properties file '" + missing + "' does not exist");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--kafka-properties",
+            "relative/nope.properties"}, JobKind.SIMPLE_RELAY))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("argument --kafka-properties: Kafka properties file 'relative/nope.properties'"
+                        + " does not exist (a relative path is resolved against ");
+        assertThatThrownBy(() -> JobConfig.parse(new String[] {"--bootstrap-servers", "b:1", "--kafka-properties=",},
+                JobKind.SIMPLE_RELAY))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument --kafka-properties must not be empty");
+    }
+
+    @Test
+    void aDirectoryIsRejected(@TempDir Path dir) {
+        assertThatThrownBy(() -> withFile(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument --kafka-properties: Kafka properties file '" + dir
+                        + "' is a directory, not a properties file");
+    }
+
+    @Test
+    void anUnreadableFileIsRejected(@TempDir Path dir) throws Exception {
+        Path f = secureProperties(dir);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("---------"));
+        try {
+            Assumptions.assumeFalse(Files.isReadable(f), "this user reads files without read permission (root)");
+            assertThatThrownBy(() -> withFile(f))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("argument --kafka-properties: Kafka properties file '" + f
+                            + "' cannot be read: AccessDeniedException")
+                    .hasMessageNotContaining(SECRET);
+        } finally {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    /** Also as root: a file that opens but whose read fails (Linux: /proc/self/mem at offset 0, EIO). */
+    @Test
+    void aFileWhoseReadFailsIsRejected() {
+        Path mem = Path.of("/proc/self/mem");
+        Assumptions.assumeTrue(Files.exists(mem), "no /proc/self/mem here");
+        assertThatThrownBy(() -> withFile(mem))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("argument --kafka-properties: Kafka properties file '/proc/self/mem'"
+                        + " cannot be read: IOException");
+    }
+
+    @Test
+    void anUnparsableFileIsRejectedWithoutQuotingIt(@TempDir Path dir) throws Exception {
+        Path badEscape = dir.resolve("bad-escape.properties");
+        Files.write(badEscape, ("sasl.jaas.config=x password=\"" + SECRET + "\\u12\";\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> withFile(badEscape))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("argument --kafka-properties: Kafka properties file '" + badEscape
+                        + "' cannot be parsed as a Java properties file: ")
+                .hasMessageNotContaining(SECRET);
+        Path latin1 = dir.resolve("latin1.properties");
+        Files.write(latin1, ("sasl.jaas.config=x password=\"" + SECRET + "\u00e9\";\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> withFile(latin1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument --kafka-properties: Kafka properties file '" + latin1
+                        + "' cannot be parsed: it is not UTF-8 text");
+    }
+
+    @Test
+    void aLineThatIsNoSettingIsRejectedWithoutQuotingIt(@TempDir Path dir) throws Exception {
+        // Values continued without trailing backslashes: each further line becomes a key. The JAAS
+        // config's second line is key 'username' (a valid name; the password is in its value, which
+        // Kafka never logs for an unknown key); the PEM lines are keys that are no setting names.
+        Path f = dir.resolve("broken.properties");
+        Files.write(f, ("security.protocol=SASL_SSL\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required\n"
+                + "    username=\"flink\" password=\"" + SECRET + "\";\n"
+                + "ssl.keystore.key=-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+                + "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI" + SECRET.replace("-", "") + "\n"
+                + "-----END ENCRYPTED PRIVATE KEY-----\n").getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> withFile(f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("argument --kafka-properties: Kafka properties file '" + f
+                        + "' has 2 key(s) that are not Kafka setting names")
+                .hasMessageNotContaining(SECRET).hasMessageNotContaining("pa55").hasMessageNotContaining("MIIF");
     }
 
     static Stream<Arguments> badArguments() {
@@ -130,5 +296,10 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobMain.main(new String[] {"--job", "simple-relay"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--bootstrap-servers");
+        assertThatThrownBy(() -> JobMain.main(new String[] {"--job", "simple-relay", "--bootstrap-servers", "b:1",
+            "--kafka-properties", "/nonexistent/client.properties"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument --kafka-properties: Kafka properties file '/nonexistent/client.properties'"
+                        + " does not exist");
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,19 +34,30 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaTestBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final String bootstrap;
+    /** Settings every client of this class needs (security), under the caller's. */
+    private final Properties clientConfig;
 
-    private KafkaTestBroker(KafkaClusterTestKit cluster) {
+    private KafkaTestBroker(KafkaClusterTestKit cluster, Properties clientConfig) {
         this.cluster = cluster;
         this.bootstrap = cluster.bootstrapServers();
+        this.clientConfig = clientConfig;
     }
 
     public static KafkaTestBroker start() throws Exception {
+        return start(Collections.emptyMap(), new Properties());
+    }
+
+    /**
+     * A broker whose configuration has {@code brokerConfig} on top of the defaults below (e.g. a SASL
+     * client listener), and whose test clients (admin, producer, consumer) use {@code clientConfig}.
+     */
+    public static KafkaTestBroker start(Map<String, String> brokerConfig, Properties clientConfig) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "4")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -53,12 +65,15 @@ public final class KafkaTestBroker implements AutoCloseable {
                 .setConfigProp("transaction.state.log.num.partitions", "4")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("auto.create.topics.enable", "false")
-                .setConfigProp("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE))
-                .build();
+                .setConfigProp("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        for (Map.Entry<String, String> e : brokerConfig.entrySet()) {
+            builder.setConfigProp(e.getKey(), e.getValue());
+        }
+        KafkaClusterTestKit cluster = builder.build();
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        KafkaTestBroker broker = new KafkaTestBroker(cluster);
+        KafkaTestBroker broker = new KafkaTestBroker(cluster, clientConfig);
         if (!broker.bootstrap.startsWith("localhost:") && !broker.bootstrap.startsWith("127.0.0.1:")) {
             broker.close();
             throw new IllegalStateException("test broker is not on loopback: " + broker.bootstrap);
@@ -79,12 +94,14 @@ public final class KafkaTestBroker implements AutoCloseable {
 
     public Admin admin() {
         Properties p = new Properties();
+        p.putAll(clientConfig);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return Admin.create(p);
     }
 
     public KafkaProducer<byte[], byte[]> producer(Properties extra) {
         Properties p = new Properties();
+        p.putAll(clientConfig);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -95,6 +112,7 @@ public final class KafkaTestBroker implements AutoCloseable {
 
     public KafkaConsumer<byte[], byte[]> consumer(Properties extra) {
         Properties p = new Properties();
+        p.putAll(clientConfig);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
