@@ -62,7 +62,14 @@ export async function checkoutCommit(folder: string): Promise<string | null> {
  */
 export function runArguments(
   config: Config,
-  run: { syntheticWorkUs: number; reportFile: string; workDir: string; ownJob?: PreparedJob },
+  run: {
+    syntheticWorkUs: number;
+    reportFile: string;
+    workDir: string;
+    ownJob?: PreparedJob;
+    /** The Kafka and Flink every run of the comparison shares (a user's job): platform external. */
+    cluster?: SharedCluster;
+  },
 ): string[] {
   // The user's job as that side's build produced it: built once before the rounds, not per run.
   const job: Array<[string, string]> = run.ownJob
@@ -72,8 +79,15 @@ export function runArguments(
         ['job-args', joinArguments(config.jobSpec.args)],
       ]
     : [['job', config.job]];
+  const platform: Array<[string, string]> = run.cluster
+    ? [
+        ['platform', 'external'],
+        ['kafka-bootstrap-servers', run.cluster.bootstrapServers],
+        ['flink-rest-url', run.cluster.flinkRestUrl],
+      ]
+    : [['platform', config.platform]];
   const inputs: Array<[string, string | number | boolean]> = [
-    ['platform', config.platform],
+    ...platform,
     ['tier', tierInput(config.tier)],
     ...job,
     ['partitions', config.partitions],
@@ -93,6 +107,11 @@ export function runArguments(
   ];
   // `--name=value`: a value may start with a dash (job-args does).
   return ['run', ...inputs.map(([name, value]) => `--${name}=${String(value)}`)];
+}
+
+export interface SharedCluster {
+  bootstrapServers: string;
+  flinkRestUrl: string;
 }
 
 /**

@@ -26,7 +26,8 @@ import { workloadOf } from '../report/workload.js';
 import { readReport, writeReport } from '../report/summary.js';
 import { newRunId } from '../run-state/run-state.js';
 import { TOOL_VERSION } from '../version.js';
-import { checkCheckout, checkoutCommit, runArguments, runCheckout } from './ab-checkout.js';
+import { checkCheckout, checkoutCommit, runArguments, runCheckout, type SharedCluster } from './ab-checkout.js';
+import { deploySharedCluster, localPlatform } from '../platforms/local/index.js';
 
 /** Runs the comparison, publishes it and fails the step as the verdict and inconclusive-fails say. */
 export async function abMode(ctx: ModeContext): Promise<ABReport> {
@@ -84,16 +85,40 @@ export function stepOutcome(report: Pick<ABReport, 'verdict' | 'reasons' | 'comp
 }
 
 async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promise<ABReport> {
-  const { config, reporter, signal } = ctx;
+  const { config } = ctx;
   const startedAt = new Date().toISOString();
   const comparison: ComparisonOptions = {
     minimumEffectPercent: options.minimumEffectPercent,
     intervalSeconds: config.intervalSeconds,
     confidence: DEFAULT_CONFIDENCE,
   };
+  const ownJobs = config.jobSpec.builtIn ? undefined : await buildSides(ctx, options);
+  // A user's job runs under this toolkit on both sides, so both can share one Kafka and Flink:
+  // each run brings its own topics and job (platform external), and none waits for a start-up.
+  const cluster = ownJobs ? await startSharedCluster(ctx, dir) : undefined;
+  try {
+    return await compareOn(ctx, options, dir, { startedAt, comparison, ownJobs, cluster: cluster?.address });
+  } finally {
+    if (cluster) await cluster.stop();
+  }
+}
+
+/** The rounds, the confirmation pair if one is needed, and the A/B report. */
+async function compareOn(
+  ctx: ModeContext,
+  options: ABOptions,
+  dir: string,
+  shared: {
+    startedAt: string;
+    comparison: ComparisonOptions;
+    ownJobs?: Record<ABSide, PreparedJob>;
+    cluster?: SharedCluster;
+  },
+): Promise<ABReport> {
+  const { config, reporter, signal } = ctx;
+  const { startedAt, comparison, ownJobs, cluster } = shared;
   const runs: ABRunResult[] = [];
   let stoppedEarly: string | null = null;
-  const ownJobs = config.jobSpec.builtIn ? undefined : await buildSides(ctx, options);
 
   /** Runs one round; false when a run was invalid (the verdict can only be inconclusive then). */
   const runRound = async (round: number, why: string): Promise<boolean> => {
@@ -102,7 +127,13 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
     for (const [index, side] of order.entries()) {
       if (signal.aborted) throw new UserError('A/B comparison cancelled: the runs so far are in ' + dir + '.');
       runs.push(
-        await runSide(ctx, options, dir, { round, side, position: index === 0 ? 1 : 2, ownJob: ownJobs?.[side] }),
+        await runSide(ctx, options, dir, {
+          round,
+          side,
+          position: index === 0 ? 1 : 2,
+          ownJob: ownJobs?.[side],
+          cluster,
+        }),
       );
       const problems = runsProblems(runs);
       if (problems.length > 0) {
@@ -174,6 +205,30 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
 }
 
 /**
+ * The Kafka broker and Flink cluster the runs share, as a run of its own in the comparison's folder
+ * (`cluster`): stopped at the end, or by `teardown --work-dir <dir> --run-id cluster`.
+ */
+async function startSharedCluster(
+  ctx: ModeContext,
+  dir: string,
+): Promise<{ address: SharedCluster; stop: () => Promise<void> }> {
+  const clusterCtx: ModeContext = {
+    ...ctx,
+    config: { ...ctx.config, mode: 'deploy', runId: 'cluster', workDir: dir, keepRunDir: false },
+  };
+  const state = await ctx.reporter.group('A/B: one Kafka broker and Flink cluster for every run', () =>
+    deploySharedCluster(clusterCtx),
+  );
+  return {
+    address: { bootstrapServers: state.kafkaBootstrapServers!, flinkRestUrl: state.flinkRestUrl! },
+    stop: () =>
+      ctx.reporter.group('A/B: stopping the shared Kafka broker and Flink cluster', () =>
+        localPlatform.teardown({ ...clusterCtx, config: { ...clusterCtx.config, mode: 'teardown' } }, state),
+      ),
+  };
+}
+
+/**
  * The user's job of each side, built once in its checkout before the rounds (one build when base
  * and head are the same folder); a side whose build fails stops the comparison with its error.
  */
@@ -194,16 +249,16 @@ async function runSide(
   ctx: ModeContext,
   options: ABOptions,
   dir: string,
-  run: { round: number; side: ABSide; position: 1 | 2; ownJob?: PreparedJob },
+  run: { round: number; side: ABSide; position: 1 | 2; ownJob?: PreparedJob; cluster?: SharedCluster },
 ): Promise<ABRunResult> {
   const { config, reporter, signal } = ctx;
-  const { round, side, position, ownJob } = run;
+  const { round, side, position, ownJob, cluster } = run;
   const checkout = side === 'base' ? options.base : options.head;
   const syntheticWorkUs = side === 'base' ? options.baseSyntheticWorkUs : options.headSyntheticWorkUs;
   const name = `round-${round}-${side}`;
   const reportFile = path.join(dir, `${name}.json`);
   const logFile = path.join(dir, `${name}.log`);
-  const args = runArguments(config, { syntheticWorkUs, reportFile, workDir: path.join(dir, 'runs'), ownJob });
+  const args = runArguments(config, { syntheticWorkUs, reportFile, workDir: path.join(dir, 'runs'), ownJob, cluster });
   // A user's job runs under this toolkit's command line on both sides (ab-checkout.ts).
   const command = ownJob ? path.join(repoRoot(), 'bin', 'streaming-at-scale.js') : undefined;
   const exitCode = await reporter.group(`A/B round ${round}: ${side} (${checkout})`, () =>

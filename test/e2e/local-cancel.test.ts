@@ -42,12 +42,23 @@ function start(command: string[], env: NodeJS.ProcessEnv = { PATH: process.env.P
   return { child, output: () => output, exited };
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
+/** Waits for `check`; a process that ended, or the deadline, fails with its last output. */
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 180_000,
+  of?: Started,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let ended = false;
+  void of?.exited.then(() => (ended = true));
   for (;;) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    if (ended || Date.now() > deadline) {
+      const output = of ? `; its output ends:\n${of.output().slice(-3000)}` : '';
+      throw new Error(`${ended ? 'The process ended' : 'Timed out'} waiting for ${what}${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -107,7 +118,7 @@ test('Ctrl-C twice during deploy: everything started is killed at once, exit 130
 
 test("Ctrl-C during run's measurement: teardown stops and deletes the run, exit 130", async () => {
   const run = start([BIN, 'run', '--tier', '1', '--minutes', '2', '--interval-seconds', '10']);
-  await until('the first measured row', async () => (firstRow.test(run.output()) ? true : undefined), 300_000);
+  await until('the first measured row', async () => (firstRow.test(run.output()) ? true : undefined), 300_000, run);
   run.child.kill('SIGINT');
   expect(await run.exited).toBe(130);
   expect(run.output()).toMatch(/Stopped run \S+ and deleted/);
@@ -129,7 +140,7 @@ test('the action cancelled as the runner does (SIGINT, SIGTERM a second later): 
   action.env.GITHUB_STATE = stateFile;
   action.env['INPUT_WORK-DIR'] = path.join(workDir, RUNS);
   const step = start([path.join(REPO_ROOT, 'dist', 'index.js')], action.env);
-  await until('the first measured row', async () => (firstRow.test(step.output()) ? true : undefined), 300_000);
+  await until('the first measured row', async () => (firstRow.test(step.output()) ? true : undefined), 300_000, step);
   step.child.kill('SIGINT');
   await new Promise((resolve) => setTimeout(resolve, 1000));
   step.child.kill('SIGTERM'); // mid-teardown: cancelling the job, stopping the load, Flink, Kafka

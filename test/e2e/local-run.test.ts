@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchmarkReport } from '../../src/report/schema.js';
-import { processesOf, REPO_ROOT, runCommand } from '../helpers/processes.js';
+import { expectExitCode, processesOf, REPO_ROOT, runCommand } from '../helpers/processes.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'streaming-at-scale.js');
 let workDir: string;
@@ -103,11 +103,11 @@ test('run: deploy, submit, load, measure, teardown; the report matches the pipel
 
 test('modes as separate calls: deploy, load --wait at 2,000 events/s, teardown twice', async () => {
   const deploy = await cli(['deploy', '--tier', '2000']);
-  expect(deploy.code).toBe(0);
+  expectExitCode(deploy, 0);
   expect(processesOf(workDir).length).toBeGreaterThanOrEqual(3); // broker, JobManager, TaskManager
 
   const load = await cli(['load', '--tier', '2000', '--minutes', '0.5', '--wait']);
-  expect(load.code).toBe(0);
+  expectExitCode(load, 0);
   const finalLine = /load instance 0: sent (\d+), acknowledged (\d+), errors (\d+)/.exec(load.stdout);
   expect(finalLine).not.toBeNull();
   const [sent, acknowledged, errors] = finalLine!.slice(1).map(Number);

@@ -5,8 +5,10 @@
  * Base and head are two checkouts of the example, side by side in the workspace as the workflow
  * checks them out; the head's parse step is made slower by 2 ms of CPU per event (at most 500
  * events/s at parallelism 1, of a 1,000 events/s load). Each side is built by the user's build
- * command in its own checkout; this toolkit runs both. The head fails after a confirmation pair, and
- * the step's outputs and summary say so. Runs alone (scripts/test.sh): it compares timings.
+ * command in its own checkout; this toolkit runs both, on one Kafka broker and one Flink cluster
+ * they share (platform external, each run its own topics and job). The head fails after a
+ * confirmation pair, and the step's outputs and summary say so. Runs alone (scripts/test.sh): it
+ * compares timings.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -69,9 +71,20 @@ test(
     const throughput = report!.comparisons.find((comparison) => comparison.metric === 'sustained-throughput')!;
     expect(throughput.verdict).toBe('regression');
     expect(throughput.headVsBase!.estimate).toBeLessThanOrEqual(0.7);
+    // One Kafka broker and one Flink cluster for all six runs; each run its own topics and job.
+    expect(output.split('Starting Kafka').length - 1).toBe(1);
+    expect(output.split('Starting Flink').length - 1).toBe(1);
+    expect(output.split('Created topic in ').length - 1).toBe(report!.runs.length);
     for (const run of report!.runs) {
       const own = JSON.parse(await readFile(run.reportFile, 'utf8')) as BenchmarkReport;
       expect(own).toMatchObject({ job: 'windowed-count', throughputBasis: 'consumption' });
+      expect(own.workload!.platform).toBe('external');
+      // Consumption read from the group's offsets on topics made anew for each run: never more than
+      // the run's own load (a previous run's offsets would show as more, or as negative).
+      const consumed = own.rows.reduce((sum, row) => sum + (row.consumedRecords ?? 0), 0);
+      expect(consumed).toBeGreaterThan(0);
+      expect(consumed).toBeLessThanOrEqual(own.load!.acknowledged);
+      for (const row of own.rows) expect(row.consumedRecords ?? 0).toBeGreaterThanOrEqual(0);
     }
     console.log(`own job A/B: ${report!.reasons.join(' ')}`);
   },

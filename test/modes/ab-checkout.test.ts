@@ -35,7 +35,7 @@ describe('runArguments', () => {
   });
 });
 
-test("a user's job: each run gets the jar its side built, its entry class and the same job-args, never a build", () => {
+test("a user's job: each run gets the jar its side built, its entry class and the same job-args, never a build, on the shared cluster", () => {
   const jobArgs = `--bootstrap-servers {bootstrap} --name 'two words' --quote "it's"`;
   const config = parseConfig({
     mode: 'ab',
@@ -48,8 +48,15 @@ test("a user's job: each run gets the jar its side built, its entry class and th
     reportFile: '/tmp/r.json',
     workDir: '/tmp/w',
     ownJob: { jar: '/checkouts/head/target/my-job.jar', entryClass: 'com.example.MyJob' },
+    cluster: { bootstrapServers: '127.0.0.1:40001', flinkRestUrl: 'http://127.0.0.1:40002' },
   });
   const run = parsedBack(args);
+  // On the Kafka and Flink the comparison shares: platform external, its own topics created.
+  expect(run.platform).toBe('external');
+  expect(run.external).toEqual({
+    kafka: { bootstrapServers: '127.0.0.1:40001', security: { protocol: 'PLAINTEXT' }, createTopics: true },
+    flink: { restUrl: 'http://127.0.0.1:40002' },
+  });
   expect(run.jobSpec).toMatchObject({
     name: 'my-job',
     builtIn: false,
@@ -59,7 +66,7 @@ test("a user's job: each run gets the jar its side built, its entry class and th
     args: config.jobSpec.args,
   });
   expect(config.jobSpec.args).toEqual(['--bootstrap-servers', '{bootstrap}', '--name', 'two words', '--quote', "it's"]);
-  expect(workloadOf(run)).toEqual(workloadOf(config));
+  expect(workloadOf(run)).toEqual(workloadOf({ ...config, platform: 'external' }));
 });
 
 describe('runEnvironment', () => {

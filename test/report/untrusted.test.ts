@@ -296,7 +296,7 @@ describe('checkUntrustedABReport and readUntrustedReport: A/B reports', () => {
     [
       'an unknown platform',
       (r) => ((r as unknown as { platform: string }).platform = 'mars'),
-      /platform is not one of local, aks, hdinsight/,
+      /platform is not one of local, external, aks, hdinsight/,
     ],
     ['an unknown tier', (r) => (r.tier.name = '<b>'), /tier\.name does not match/],
     ['a confidence above 1', (r) => (r.confidence = 95), /confidence is more than 1/],

@@ -7,6 +7,7 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { UserError } from '../../errors.js';
 import { kafkaClient, type KafkaConnection } from '../../kafka/client.js';
+import { waitFor } from '../local/processes.js';
 
 export interface RunTopic {
   name: string;
@@ -80,12 +81,25 @@ export async function checkRunTopics(connection: KafkaConnection, topics: RunTop
   });
 }
 
-/** Deletes the topics the run created (only those); a topic already gone is no error. */
+/**
+ * Deletes the topics the run created (only those) and returns once the cluster no longer lists
+ * them, so that a next run (mode ab on one cluster) can create them again; a topic already gone is
+ * no error.
+ */
 export async function deleteRunTopics(connection: KafkaConnection, names: string[]): Promise<void> {
   if (names.length === 0) return;
   await withAdmin(connection, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const present = names.filter((name) => existing.has(name));
-    if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 });
+    if (present.length === 0) return;
+    await admin.deleteTopics({ topics: present, timeout: 30_000 });
+    await waitFor(
+      `Deleting topics ${present.join(', ')} on ${connection.bootstrapServers}`,
+      async () => {
+        const listed = new Set(await admin.listTopics());
+        return present.every((name) => !listed.has(name)) || undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
   });
 }

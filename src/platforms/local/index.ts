@@ -26,43 +26,7 @@ import { measureLocal } from './measure.js';
 import { submitLocalJob } from './submit.js';
 
 export const localPlatform: Platform = {
-  async deploy(ctx) {
-    const { config, reporter } = ctx;
-    const state = await createRun(config);
-    saveLocalRunForPost({
-      runId: state.runId,
-      workDir: path.resolve(config.workDir),
-      platform: config.external ? 'external' : 'local',
-    });
-    reporter.info(`Run ${state.runId} in ${state.runDir}`);
-    const onProcess = recordSpawned(state);
-    try {
-      // Maven's local repository is not safe for parallel downloads: resolve the runtime first,
-      // then bring up the broker and the cluster side by side.
-      // A cluster of the user's is checked first (a second or two): a wrong password or a missing
-      // topic fails before any JVM starts here.
-      if (config.external) {
-        state.kafkaBootstrapServers = await externalKafka(ctx, state);
-        await saveRun(state);
-      }
-      if (!config.external?.flink) await prepareLocalRuntime({ log: (message) => reporter.info(message) });
-      const [kafka, flink] = await Promise.allSettled([
-        config.external ? Promise.resolve(config.external.kafka.bootstrapServers) : localKafka(ctx, state, onProcess),
-        config.external?.flink ? externalFlink(ctx, config.external.flink) : localFlink(ctx, state, onProcess),
-      ]);
-      if (kafka.status === 'fulfilled') state.kafkaBootstrapServers = kafka.value;
-      if (flink.status === 'fulfilled') state.flinkRestUrl = flink.value;
-      await saveRun(state);
-      for (const started of [kafka, flink]) if (started.status === 'rejected') throw started.reason;
-    } catch (error) {
-      // Nothing half-started is left behind: stop what came up, keep the logs for the error.
-      reporter.warning(`Deploy failed; stopping what was started (logs stay in ${state.runDir}).`);
-      await stopEverything(ctx, state, { keepRunDir: true });
-      throw error;
-    }
-    reporter.info(`Kafka: ${state.kafkaBootstrapServers}   Flink REST API: ${state.flinkRestUrl}`);
-    return state;
-  },
+  deploy: (ctx) => deployOnThisMachine(ctx, { withTopics: true }),
 
   async submitFlink(ctx, state) {
     state.flinkJobId = await submitLocalJob(ctx, state);
@@ -98,6 +62,55 @@ export const localPlatform: Platform = {
   },
 };
 
+/**
+ * A Kafka broker and a Flink cluster for several runs of mode ab that bring their own topics and
+ * job (platform external pointed at them): one start-up instead of one per run. Torn down like a
+ * run (localPlatform.teardown), also by the action's post step.
+ */
+export const deploySharedCluster = (ctx: ModeContext): Promise<RunState> =>
+  deployOnThisMachine(ctx, { withTopics: false });
+
+/** deploy: the run's Kafka (started, or the user's) and Flink (started, or the user's). */
+async function deployOnThisMachine(ctx: ModeContext, options: { withTopics: boolean }): Promise<RunState> {
+  const { config, reporter } = ctx;
+  const state = await createRun(config);
+  saveLocalRunForPost({
+    runId: state.runId,
+    workDir: path.resolve(config.workDir),
+    platform: config.external ? 'external' : 'local',
+  });
+  reporter.info(`Run ${state.runId} in ${state.runDir}`);
+  const onProcess = recordSpawned(state);
+  try {
+    // Maven's local repository is not safe for parallel downloads: resolve the runtime first,
+    // then bring up the broker and the cluster side by side.
+    // A cluster of the user's is checked first (a second or two): a wrong password or a missing
+    // topic fails before any JVM starts here.
+    if (config.external) {
+      state.kafkaBootstrapServers = await externalKafka(ctx, state);
+      await saveRun(state);
+    }
+    if (!config.external?.flink) await prepareLocalRuntime({ log: (message) => reporter.info(message) });
+    const [kafka, flink] = await Promise.allSettled([
+      config.external
+        ? Promise.resolve(config.external.kafka.bootstrapServers)
+        : localKafka(ctx, state, onProcess, options.withTopics),
+      config.external?.flink ? externalFlink(ctx, config.external.flink) : localFlink(ctx, state, onProcess),
+    ]);
+    if (kafka.status === 'fulfilled') state.kafkaBootstrapServers = kafka.value;
+    if (flink.status === 'fulfilled') state.flinkRestUrl = flink.value;
+    await saveRun(state);
+    for (const started of [kafka, flink]) if (started.status === 'rejected') throw started.reason;
+  } catch (error) {
+    // Nothing half-started is left behind: stop what came up, keep the logs for the error.
+    reporter.warning(`Deploy failed; stopping what was started (logs stay in ${state.runDir}).`);
+    await stopEverything(ctx, state, { keepRunDir: true });
+    throw error;
+  }
+  reporter.info(`Kafka: ${state.kafkaBootstrapServers}   Flink REST API: ${state.flinkRestUrl}`);
+  return state;
+}
+
 /** The run's topics as the workload names them; `out` stamps records with their append time. */
 function topicsOf(state: RunState, partitions: number): RunTopic[] {
   const topics = runTopics(state);
@@ -109,11 +122,16 @@ function topicsOf(state: RunState, partitions: number): RunTopic[] {
   ];
 }
 
-/** A broker started for the run; returns its bootstrap servers. */
-async function localKafka(ctx: ModeContext, state: RunState, onProcess: ProcessRecorder): Promise<string> {
+/** A broker started for the run (with its topics unless it is shared); returns its bootstrap servers. */
+async function localKafka(
+  ctx: ModeContext,
+  state: RunState,
+  onProcess: ProcessRecorder,
+  withTopics: boolean,
+): Promise<string> {
   const instance = await startKafka({
     runDir: state.runDir,
-    topics: topicsOf(state, ctx.config.partitions),
+    topics: withTopics ? topicsOf(state, ctx.config.partitions) : [],
     log: (message) => ctx.reporter.info(message),
     signal: ctx.signal,
     onProcess,
@@ -173,20 +191,31 @@ async function localFlink(ctx: ModeContext, state: RunState, onProcess: ProcessR
   return cluster.restUrl;
 }
 
+/** How long deploy waits for free task slots on a Flink cluster of the user's. */
+const SLOT_WAIT_MS = 30_000;
+
 /** The user's Flink cluster: answers, with a free slot per parallel task; returns its REST URL. */
 async function externalFlink(ctx: ModeContext, flink: { restUrl: string; authHeader?: string }): Promise<string> {
   const client = new FlinkRestClient(flink.restUrl, {
     timeoutMs: 10_000,
     ...(flink.authHeader ? { headers: { Authorization: flink.authHeader } } : {}),
   });
-  const overview = await client.overview().catch((error: unknown) => {
-    throw new UserError(
-      `Cannot use the Flink REST API at ${flink.restUrl} (input 'flink-rest-url'): ${errorMessage(error)} Check the URL${flink.authHeader ? ' and flink-rest-auth-header' : ', and whether it needs flink-rest-auth-header'}.`,
-    );
-  });
+  const answer = () =>
+    client.overview().catch((error: unknown) => {
+      throw new UserError(
+        `Cannot use the Flink REST API at ${flink.restUrl} (input 'flink-rest-url'): ${errorMessage(error)} Check the URL${flink.authHeader ? ' and flink-rest-auth-header' : ', and whether it needs flink-rest-auth-header'}.`,
+      );
+    });
+  let overview = await answer();
+  // Slots of a job that just ended are released a moment after it reports CANCELED or FINISHED.
+  for (let waited = 0; overview['slots-available'] < ctx.config.parallelism && waited < SLOT_WAIT_MS;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    waited += 500;
+    overview = await answer();
+  }
   if (overview['slots-available'] < ctx.config.parallelism) {
     throw new UserError(
-      `The Flink cluster at ${flink.restUrl} has ${overview['slots-available']} free task slot(s) of ${overview['slots-total']}, and the job's parallelism is ${ctx.config.parallelism}: lower 'parallelism', or free slots (its running jobs: ${overview['jobs-running']}).`,
+      `The Flink cluster at ${flink.restUrl} has ${overview['slots-available']} free task slot(s) of ${overview['slots-total']} (after ${SLOT_WAIT_MS / 1000} s), and the job's parallelism is ${ctx.config.parallelism}: lower 'parallelism', or free slots (its running jobs: ${overview['jobs-running']}).`,
     );
   }
   ctx.reporter.info(
