@@ -89,6 +89,9 @@ test('run with SASL_SSL and SCRAM-SHA-256: every client authenticates, no secret
         ...args,
         ...['--tier', '1000', '--partitions', '2', '--parallelism', '1', '--simulator-instances', '1'],
         ...['--minutes', '0.5', '--interval-seconds', '5', '--keep-run-dir', 'true', '--report-file', reportFile],
+        // This test is about authentication, not throughput: on a loaded machine the TLS job start can lag
+        // the first rows of so short a run below the default 90% gate, so the gate only asks for output.
+        ...['--min-percent-of-target', '10'],
       ],
       env,
     );
