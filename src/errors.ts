@@ -101,7 +101,7 @@ function kafkaConnectionMessage(error: unknown): string | undefined {
     if (!KAFKA_CONNECTION_ERRORS.has(cause.name)) continue;
     const broker = (cause as { broker?: unknown }).broker;
     const at = typeof broker === 'string' && broker ? ` at ${broker}` : '';
-    return `Cannot reach Kafka${at} (${cause.message}): the broker is not running or not reachable from here. On platform local a run whose Kafka has stopped (a crash, a reboot) cannot be used again: tear it down ('streaming-at-scale teardown --run-id <id>') and deploy again.`;
+    return `Cannot reach Kafka${at} (${cause.message}): the broker is not running or not reachable from here. A cluster of yours (platform external): check 'kafka-bootstrap-servers' and that this machine may reach it (firewall, network rules). Platform local: a run whose Kafka has stopped (a crash, a reboot) cannot be used again: tear it down ('streaming-at-scale teardown --run-id <id>') and deploy again.`;
   }
   return undefined;
 }

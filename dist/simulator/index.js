@@ -55854,7 +55854,7 @@ function kafkaConnectionMessage(error) {
             continue;
         const broker = cause.broker;
         const at = typeof broker === 'string' && broker ? ` at ${broker}` : '';
-        return `Cannot reach Kafka${at} (${cause.message}): the broker is not running or not reachable from here. On platform local a run whose Kafka has stopped (a crash, a reboot) cannot be used again: tear it down ('streaming-at-scale teardown --run-id <id>') and deploy again.`;
+        return `Cannot reach Kafka${at} (${cause.message}): the broker is not running or not reachable from here. A cluster of yours (platform external): check 'kafka-bootstrap-servers' and that this machine may reach it (firewall, network rules). Platform local: a run whose Kafka has stopped (a crash, a reboot) cannot be used again: tear it down ('streaming-at-scale teardown --run-id <id>') and deploy again.`;
     }
     return undefined;
 }
@@ -110596,24 +110596,18 @@ class SimulatorError extends errors_UserError {
 /** Milliseconds between sends when less than a full batch is due: small batches, evenly spread. */
 const TICK_MS = 5;
 const monotonicEpochMs = () => performance.timeOrigin + performance.now();
-function simulator_kafkaClient(options, retries) {
-    let ssl = options.ssl;
-    if (options.caFile) {
-        try {
-            ssl = { ca: [(0,external_node_fs_namespaceObject.readFileSync)(options.caFile)] };
-        }
-        catch (error) {
-            throw new SimulatorError(`Cannot read the CA file ${options.caFile}: ${error.message}`);
-        }
-    }
-    return new kafkajs.Kafka({
-        clientId: options.clientId,
-        brokers: options.brokers,
-        ssl,
-        sasl: options.sasl,
-        logLevel: kafkajs.logLevel.NOTHING,
+/** The simulator's options as the toolkit's Kafka connection: one place builds kafkajs's TLS and SASL settings. */
+function connectionOf(options) {
+    const sasl = options.sasl && {
+        ...options.sasl,
+        mechanism: options.sasl.mechanism.toUpperCase(),
+    };
+    const protocol = options.ssl ? (sasl ? 'SASL_SSL' : 'SSL') : sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+    return { bootstrapServers: options.brokers.join(','), security: { protocol, caFile: options.caFile, sasl } };
+}
+function simulatorKafka(options, retries) {
+    return kafkaClient(connectionOf(options), options.clientId, {
         connectionTimeout: 3000,
-        authenticationTimeout: 5000,
         requestTimeout: 30_000,
         retry: { retries, initialRetryTime: 250, maxRetryTime: 5000 },
     });
@@ -110636,7 +110630,7 @@ async function connect(options) {
     const where = options.brokers.join(',');
     // The first contact gives up after ~4 s of retries (a refused connection fails fast; the connect
     // timeout bounds brokers that do not answer at all).
-    const admin = simulator_kafkaClient(options, 3).admin();
+    const admin = simulatorKafka(options, 3).admin();
     try {
         await withTimeout(admin.connect(), options.connectTimeoutMs, 'connect');
         const topics = await withTimeout(admin.listTopics(), options.connectTimeoutMs, 'list topics');
@@ -110653,7 +110647,7 @@ async function connect(options) {
         await admin.disconnect().catch(() => undefined);
     }
     // A send is retried 8 times over ~25 s (a broker restart, a leader change) before it counts as an error.
-    const producer = simulator_kafkaClient(options, 8).producer({
+    const producer = simulatorKafka(options, 8).producer({
         createPartitioner: MemoizedDefaultPartitioner,
         allowAutoTopicCreation: false,
         idempotent: false,

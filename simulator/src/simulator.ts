@@ -4,9 +4,10 @@
  * carries its intended send time (createdAt, in the JSON) and its actual send time (the record's
  * Kafka timestamp), so a generator that falls behind its schedule can be told from the pipeline.
  */
-import { readFileSync } from 'node:fs';
-import { Kafka, CompressionTypes, logLevel, type Message, type Producer, type SASLOptions } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { UserError } from '../../src/errors.js';
+import { kafkaClient, type KafkaConnection } from '../../src/kafka/client.js';
+import type { KafkaSaslMechanism } from '../../src/kafka/security.js';
 import { EventFactory, sendTimestamp } from './events.js';
 import { TemplateEventFactory, type EventSource } from './template-events.js';
 import { MemoizedDefaultPartitioner } from './partitioner.js';
@@ -61,23 +62,19 @@ const TICK_MS = 5;
 
 const monotonicEpochMs = (): number => performance.timeOrigin + performance.now();
 
-function kafkaClient(options: ResolvedOptions, retries: number): Kafka {
-  let ssl: boolean | { ca: Buffer[] } = options.ssl;
-  if (options.caFile) {
-    try {
-      ssl = { ca: [readFileSync(options.caFile)] };
-    } catch (error) {
-      throw new SimulatorError(`Cannot read the CA file ${options.caFile}: ${(error as Error).message}`);
-    }
-  }
-  return new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers,
-    ssl,
-    sasl: options.sasl as SASLOptions | undefined,
-    logLevel: logLevel.NOTHING,
+/** The simulator's options as the toolkit's Kafka connection: one place builds kafkajs's TLS and SASL settings. */
+function connectionOf(options: ResolvedOptions): KafkaConnection {
+  const sasl = options.sasl && {
+    ...options.sasl,
+    mechanism: options.sasl.mechanism.toUpperCase() as KafkaSaslMechanism,
+  };
+  const protocol = options.ssl ? (sasl ? 'SASL_SSL' : 'SSL') : sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  return { bootstrapServers: options.brokers.join(','), security: { protocol, caFile: options.caFile, sasl } };
+}
+
+function simulatorKafka(options: ResolvedOptions, retries: number): Kafka {
+  return kafkaClient(connectionOf(options), options.clientId, {
     connectionTimeout: 3000,
-    authenticationTimeout: 5000,
     requestTimeout: 30_000,
     retry: { retries, initialRetryTime: 250, maxRetryTime: 5000 },
   });
@@ -103,7 +100,7 @@ async function connect(options: ResolvedOptions): Promise<Producer> {
   const where = options.brokers.join(',');
   // The first contact gives up after ~4 s of retries (a refused connection fails fast; the connect
   // timeout bounds brokers that do not answer at all).
-  const admin = kafkaClient(options, 3).admin();
+  const admin = simulatorKafka(options, 3).admin();
   try {
     await withTimeout(admin.connect(), options.connectTimeoutMs, 'connect');
     const topics = await withTimeout(admin.listTopics(), options.connectTimeoutMs, 'list topics');
@@ -117,7 +114,7 @@ async function connect(options: ResolvedOptions): Promise<Producer> {
     await admin.disconnect().catch(() => undefined);
   }
   // A send is retried 8 times over ~25 s (a broker restart, a leader change) before it counts as an error.
-  const producer = kafkaClient(options, 8).producer({
+  const producer = simulatorKafka(options, 8).producer({
     createPartitioner: MemoizedDefaultPartitioner,
     allowAutoTopicCreation: false,
     idempotent: false,

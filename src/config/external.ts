@@ -14,6 +14,12 @@ import {
 import { INPUTS, type InputName, type PlatformName } from './inputs.js';
 import { bool, oneOf } from './values.js';
 
+/** A Flink cluster's REST API as a user gives it: its URL and the Authorization header it needs, if any. */
+export interface FlinkEndpoint {
+  restUrl: string;
+  authHeader?: string;
+}
+
 export interface ExternalOptions {
   kafka: {
     bootstrapServers: string;
@@ -22,7 +28,7 @@ export interface ExternalOptions {
     createTopics: boolean;
   };
   /** A Flink cluster of the user's; undefined: one started on this machine for the run. */
-  flink?: { restUrl: string; authHeader?: string };
+  flink?: FlinkEndpoint;
 }
 
 /** Every input of platform external (refused elsewhere; the post step passes them on). */

@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import { errorMessage, UserError } from '../../errors.js';
-import { FlinkRestClient } from '../../flink/rest-client.js';
+import type { FlinkEndpoint } from '../../config/external.js';
 import { saveLocalRunForPost } from '../../run-state/post-state.js';
 import { runTopics, createRun, deleteRunDir, saveRun, type RunState } from '../../run-state/run-state.js';
 import type { ModeContext, Platform } from '../platform.js';
 import { startFlink, stopFlink } from './flink.js';
 import { startKafka, stopKafka } from './kafka.js';
 import { checkRunTopics, createRunTopics, deleteRunTopics, type RunTopic } from '../external/topics.js';
-import { runFlinkClient, runKafkaConnection } from '../external/connection.js';
+import { flinkClient, runFlinkClient, runKafkaConnection } from '../external/connection.js';
 import { deleteClientProperties } from '../../kafka/client-properties.js';
 import type { KafkaConnection } from '../../kafka/client.js';
 import { describeKafkaError } from '../../kafka/connection-errors.js';
@@ -91,16 +91,21 @@ async function deployOnThisMachine(ctx: ModeContext, options: { withTopics: bool
       await saveRun(state);
     }
     if (!config.external?.flink) await prepareLocalRuntime({ log: (message) => reporter.info(message) });
-    const [kafka, flink] = await Promise.allSettled([
+    // Each address is recorded as soon as it is known: a failure of the other still leaves it in the state.
+    const started = await Promise.allSettled([
       config.external
-        ? Promise.resolve(config.external.kafka.bootstrapServers)
-        : localKafka(ctx, state, onProcess, options.withTopics),
-      config.external?.flink ? externalFlink(ctx, config.external.flink) : localFlink(ctx, state, onProcess),
+        ? Promise.resolve()
+        : localKafka(ctx, state, onProcess, options.withTopics).then((servers) => {
+            state.kafkaBootstrapServers = servers;
+          }),
+      (config.external?.flink ? externalFlink(ctx, config.external.flink) : localFlink(ctx, state, onProcess)).then(
+        (restUrl) => {
+          state.flinkRestUrl = restUrl;
+        },
+      ),
     ]);
-    if (kafka.status === 'fulfilled') state.kafkaBootstrapServers = kafka.value;
-    if (flink.status === 'fulfilled') state.flinkRestUrl = flink.value;
     await saveRun(state);
-    for (const started of [kafka, flink]) if (started.status === 'rejected') throw started.reason;
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
   } catch (error) {
     // Nothing half-started is left behind: stop what came up, keep the logs for the error.
     reporter.warning(`Deploy failed; stopping what was started (logs stay in ${state.runDir}).`);
@@ -195,11 +200,8 @@ async function localFlink(ctx: ModeContext, state: RunState, onProcess: ProcessR
 const SLOT_WAIT_MS = 30_000;
 
 /** The user's Flink cluster: answers, with a free slot per parallel task; returns its REST URL. */
-async function externalFlink(ctx: ModeContext, flink: { restUrl: string; authHeader?: string }): Promise<string> {
-  const client = new FlinkRestClient(flink.restUrl, {
-    timeoutMs: 10_000,
-    ...(flink.authHeader ? { headers: { Authorization: flink.authHeader } } : {}),
-  });
+async function externalFlink(ctx: ModeContext, flink: FlinkEndpoint): Promise<string> {
+  const client = flinkClient(flink, { timeoutMs: 10_000 });
   const answer = () =>
     client.overview().catch((error: unknown) => {
       throw new UserError(
