@@ -7,8 +7,9 @@
  *   with the jar each side's build produced, so the comparison measures the user's change alone.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -112,6 +113,52 @@ export function runArguments(
 export interface SharedCluster {
   bootstrapServers: string;
   flinkRestUrl: string;
+}
+
+/** What defines the Kafka broker and Flink cluster platform local starts: versions, settings, start-up. */
+const CLUSTER_FILES = [
+  'local-runtime',
+  path.join('src', 'platforms', 'local', 'kafka.ts'),
+  path.join('src', 'platforms', 'local', 'flink.ts'),
+];
+
+/**
+ * Why the runs of two checkouts of this project cannot share one Kafka broker and Flink cluster
+ * started by this toolkit, or null when they can: each side would start the very same cluster (the
+ * same CLUSTER_FILES as this toolkit's), and both take platform external. A change to the local
+ * Kafka or Flink set-up is then compared on clusters of its own, one per run.
+ */
+export async function sharedClusterObstacle(base: string, head: string, toolkit: string): Promise<string | null> {
+  const reference = await clusterFingerprint(toolkit);
+  for (const [side, folder] of [
+    ['base', base],
+    ['head', head],
+  ] as const) {
+    if ((await clusterFingerprint(folder)) !== reference) {
+      return `the ${side}'s local Kafka or Flink set-up (${CLUSTER_FILES.join(', ')}) differs from this toolkit's`;
+    }
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(folder, CHECKOUT_COMMAND), '--help']);
+    if (!stdout.includes('--flink-rest-url')) return `the ${side} has no platform external`;
+  }
+  return null;
+}
+
+/** A hash of every CLUSTER_FILES file of a checkout, by path and content. */
+async function clusterFingerprint(folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const entry of CLUSTER_FILES) {
+    const full = path.join(folder, entry);
+    const files = !existsSync(full)
+      ? []
+      : statSync(full).isDirectory()
+        ? (await readdir(full, { recursive: true, withFileTypes: true }))
+            .filter((file) => file.isFile())
+            .map((file) => path.join(file.parentPath, file.name))
+        : [full];
+    for (const file of files.sort()) hash.update(`${path.relative(folder, file)}\0`).update(await readFile(file));
+    hash.update(`${entry}\0${files.length}\0`);
+  }
+  return hash.digest('hex');
 }
 
 /**

@@ -26,7 +26,14 @@ import { workloadOf } from '../report/workload.js';
 import { readReport, writeReport } from '../report/summary.js';
 import { newRunId } from '../run-state/run-state.js';
 import { TOOL_VERSION } from '../version.js';
-import { checkCheckout, checkoutCommit, runArguments, runCheckout, type SharedCluster } from './ab-checkout.js';
+import {
+  checkCheckout,
+  checkoutCommit,
+  runArguments,
+  runCheckout,
+  sharedClusterObstacle,
+  type SharedCluster,
+} from './ab-checkout.js';
 import { deploySharedCluster, localPlatform } from '../platforms/local/index.js';
 
 /** Runs the comparison, publishes it and fails the step as the verdict and inconclusive-fails say. */
@@ -93,9 +100,12 @@ async function compare(ctx: ModeContext, options: ABOptions, dir: string): Promi
     confidence: DEFAULT_CONFIDENCE,
   };
   const ownJobs = config.jobSpec.builtIn ? undefined : await buildSides(ctx, options);
-  // A user's job runs under this toolkit on both sides, so both can share one Kafka and Flink:
-  // each run brings its own topics and job (platform external), and none waits for a start-up.
-  const cluster = ownJobs ? await startSharedCluster(ctx, dir) : undefined;
+  // Runs share one Kafka and Flink where both sides would start the same: each run brings its own
+  // topics and job (platform external), and none waits for a start-up. A user's job runs under
+  // this toolkit on both sides; checkouts of this project, when their local set-up is the same.
+  const obstacle = ownJobs ? null : await sharedClusterObstacle(options.base, options.head, repoRoot());
+  if (obstacle) ctx.reporter.info(`A/B: each run starts its own Kafka and Flink: ${obstacle}.`);
+  const cluster = obstacle ? undefined : await startSharedCluster(ctx, dir);
   try {
     return await compareOn(ctx, options, dir, { startedAt, comparison, ownJobs, cluster: cluster?.address });
   } finally {

@@ -51,6 +51,9 @@ test(
       expect(run.problems).toEqual([]);
     }
     for (const comparison of report.comparisons) expect(Number.isFinite(comparison.noiseFloor.pooled)).toBe(true);
+    // The same local set-up on both sides: one Kafka broker and one Flink cluster for every run.
+    expect(output.split('Starting Kafka').length - 1).toBe(1);
+    expect(output.split('Starting Flink').length - 1).toBe(1);
     const noiseFloor = output.split('\n').find((line) => line.startsWith('Noise floor between runs'));
     expect(noiseFloor).toBeDefined();
     console.log(`A/A: ${noiseFloor}`);

@@ -1,10 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { RawInputs } from '../../src/config/inputs.js';
-import { checkCheckout, checkoutCommit, runArguments, runEnvironment } from '../../src/modes/ab-checkout.js';
+import {
+  checkCheckout,
+  checkoutCommit,
+  runArguments,
+  runEnvironment,
+  sharedClusterObstacle,
+} from '../../src/modes/ab-checkout.js';
 import { workloadOf } from '../../src/report/workload.js';
 import { repoRoot } from '../../src/repo-root.js';
 
@@ -114,5 +120,51 @@ describe('checkCheckout and checkoutCommit', () => {
   test('the commit of a git work tree, null elsewhere', async () => {
     expect(await checkoutCommit(repoRoot())).toMatch(/^[0-9a-f]{40}$/);
     expect(await checkoutCommit(empty)).toBeNull();
+  });
+});
+
+describe('sharedClusterObstacle', () => {
+  const root = repoRoot();
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'sas-shared-cluster-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A checkout with this one's local Kafka and Flink set-up, and a command line printing `help`. */
+  async function checkout(name: string, help: string): Promise<string> {
+    const folder = path.join(dir, name);
+    await cp(path.join(root, 'local-runtime'), path.join(folder, 'local-runtime'), { recursive: true });
+    await mkdir(path.join(folder, 'src', 'platforms', 'local'), { recursive: true });
+    for (const file of ['kafka.ts', 'flink.ts']) {
+      await cp(
+        path.join(root, 'src', 'platforms', 'local', file),
+        path.join(folder, 'src', 'platforms', 'local', file),
+      );
+    }
+    await mkdir(path.join(folder, 'bin'));
+    await writeFile(path.join(folder, 'bin', 'streaming-at-scale.js'), `console.log(${JSON.stringify(help)});\n`);
+    return folder;
+  }
+
+  test('the same checkout on both sides, or copies of the same set-up: one cluster for every run', async () => {
+    expect(await sharedClusterObstacle(root, root, root)).toBeNull();
+    const base = await checkout('base', '--platform ... --flink-rest-url URL');
+    expect(await sharedClusterObstacle(base, root, root)).toBeNull();
+  });
+
+  test('a side whose local Kafka or Flink set-up differs, or that has no platform external: a cluster per run', async () => {
+    const base = await checkout('base', '--platform ... --flink-rest-url URL');
+    const template = path.join(base, 'local-runtime', 'kafka', 'server.properties.template');
+    await writeFile(template, (await readFile(template, 'utf8')) + 'num.network.threads=8\n');
+    expect(await sharedClusterObstacle(base, root, root)).toBe(
+      "the base's local Kafka or Flink set-up (local-runtime, src/platforms/local/kafka.ts, src/platforms/local/flink.ts) differs from this toolkit's",
+    );
+    const old = await checkout('old', '--platform local | aks | hdinsight');
+    expect(await sharedClusterObstacle(root, old, root)).toBe('the head has no platform external');
+    await rm(path.join(old, 'src', 'platforms', 'local', 'flink.ts'));
+    expect(await sharedClusterObstacle(root, old, root)).toMatch(/^the head's local Kafka or Flink set-up/);
   });
 });
