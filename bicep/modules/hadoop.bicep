@@ -25,7 +25,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existin
 }
 
 resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
-  name: '${solutionName}hadoop'
+  name: 'flink${solutionName}'
   location: location
   tags: tags
   properties: {
@@ -48,7 +48,7 @@ resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
         {
           name: '${storage.name}.blob.${environment().suffixes.storage}'
           isDefault: true
-          container: '${solutionName}hadoop'
+          container: 'flink${solutionName}'
           key: storage.listKeys().keys[0].value
         }
       ]

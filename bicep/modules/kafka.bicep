@@ -27,7 +27,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existin
 }
 
 resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
-  name: '${solutionName}kafka'
+  name: 'kafka${solutionName}'
   location: location
   tags: tags
   properties: {
@@ -56,7 +56,7 @@ resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
         {
           name: '${storage.name}.blob.${environment().suffixes.storage}'
           isDefault: true
-          container: '${solutionName}kafka'
+          container: 'kafka${solutionName}'
           key: storage.listKeys().keys[0].value
         }
       ]

@@ -4,8 +4,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const LOWER = 'abcdefghijkmnopqrstuvwxyz';
 const DIGITS = '23456789';
-// Symbols HDInsight accepts and that need no quoting in a URL, a shell or JSON.
-const SYMBOLS = '!#%+-=_.';
+// Symbols HDInsight accepts (its rules exclude ' " ` \ and '.') and that need no quoting in JSON or
+// a shell word.
+const SYMBOLS = '!#%+-=_';
 
 export function generatePassword(length = 28): string {
   const all = UPPER + LOWER + DIGITS + SYMBOLS;

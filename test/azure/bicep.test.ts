@@ -121,7 +121,33 @@ function checkAgainst(template: ArmTemplate, bicepFile: string): void {
     for (const name of secure) expect(output.value).not.toContain(`'${name}'`);
 }
 
+/** Every HDInsight cluster's name in main.json for a solution name (its `format('...{0}', solutionName)`). */
+function hdinsightClusterNames(solutionName: string): string[] {
+  return Object.values(main.resources).flatMap((module) =>
+    Object.values(module.properties?.template?.resources ?? {})
+      .filter((resource) => resource.type === 'Microsoft.HDInsight/clusters')
+      .map((resource) => {
+        const name = (resource as { name?: string }).name ?? '';
+        const m = name.match(/^\[format\('([^']*)', parameters\('solutionName'\)\)\]$/);
+        expect({ name, evaluable: Boolean(m) }).toEqual({ name, evaluable: true });
+        return m![1]!.replace('{0}', solutionName);
+      }),
+  );
+}
+
 describe('bicep/main.json', () => {
+  // HDInsight: "the first six characters of the cluster name must be unique within a virtual
+  // network" (learn.microsoft.com/azure/hdinsight/hdinsight-plan-virtual-network-deployment).
+  it.each(['abc', 'saspr1', 'saspr12', 'a'.repeat(17)])(
+    'HDInsight cluster names differ in their first six characters (solution %s)',
+    (solutionName) => {
+      const names = hdinsightClusterNames(solutionName);
+      expect(names).toHaveLength(2);
+      expect(new Set(names.map((name) => name.slice(0, 6))).size).toBe(names.length);
+      for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9]{2,58}$/); // 3-59 characters, a letter first
+    },
+  );
+
   it('has exactly the parameters, resources and outputs of the Bicep files, as a valid ARM template', () => {
     checkAgainst(main, path.join(BICEP, 'main.bicep'));
   });
@@ -185,8 +211,9 @@ describe('bicep/main.json', () => {
   });
 
   it('generates distinct passwords meeting HDInsight rules', () => {
-    const passwords = Array.from({ length: 50 }, () => generatePassword());
-    expect(new Set(passwords).size).toBe(50);
-    for (const p of passwords) expect(p).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[!#%+\-=_.]).{28}$/);
+    // 10+ characters with an upper and a lower case letter, a digit and a symbol; never ' " ` \ or '.'.
+    const passwords = Array.from({ length: 500 }, () => generatePassword());
+    expect(new Set(passwords).size).toBe(500);
+    for (const p of passwords) expect(p).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[^A-Za-z0-9])[^'"`\\.]{28}$/);
   });
 });

@@ -59,7 +59,7 @@ import { REPO_ROOT } from '../helpers/processes.js';
 
 const SOLUTION = 'sasaks01';
 const GROUP = `${SOLUTION}-rg`;
-const KAFKA = `${SOLUTION}kafka`;
+const KAFKA = `kafka${SOLUTION}`;
 const AKS = `${SOLUTION}aks`;
 const STORAGE = `${SOLUTION}storage`;
 const MEASUREMENTS = 'measurements';

@@ -47,8 +47,8 @@ import { runContainersLocally, type LocalContainer, type LocalContainers } from 
 
 const SOLUTION = 'sasbench01';
 const GROUP = `${SOLUTION}-rg`;
-const KAFKA = `${SOLUTION}kafka`;
-const HADOOP = `${SOLUTION}hadoop`;
+const KAFKA = `kafka${SOLUTION}`;
+const HADOOP = `flink${SOLUTION}`;
 const STORAGE = `${SOLUTION}storage`;
 const MEASUREMENTS = 'measurements';
 const IMAGE = 'ghcr.io/org/streaming-at-scale-simulator:0.1.0';

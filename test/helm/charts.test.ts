@@ -6,7 +6,7 @@
  * (kubernetes-validate, strict).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -163,6 +163,21 @@ describe.each(TIERS)('tier %s', (tier, parallelism, taskManagers, simulators) =>
         jobJarUrl: JAR_URL,
       });
       objects = render('flink-job', release, values, secretValues);
+    });
+
+    it('every container runs the official image of the one Flink version, with its own Azure plugin', () => {
+      const { flinkVersion } = parseAllDocuments(
+        readFileSync(path.join(ROOT, 'helm', 'flink-job', 'values.yaml'), 'utf8'),
+      )[0]!.toJS() as { flinkVersion: string };
+      // The newest 1.20 image of apache/flink-docker (1.20/scala_2.12-java17-ubuntu/release.metadata).
+      expect(flinkVersion).toBe('1.20.4');
+      for (const container of containers(objects))
+        expect(container.image).toBe(`flink:${flinkVersion}-scala_2.12-java17`);
+      const plugins = containers(objects)
+        .flatMap((c) => c.env ?? [])
+        .filter((e: { name: string }) => e.name === 'ENABLE_BUILT_IN_PLUGINS');
+      expect(plugins.length).toBeGreaterThan(0);
+      for (const plugin of plugins) expect(plugin.value).toBe(`flink-azure-fs-hadoop-${flinkVersion}.jar`);
     });
 
     it("runs the job at the tier's parallelism on enough TaskManagers", () => {

@@ -30,6 +30,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "wasbs://%s@%s.%s/%s" .Values.storage.container .Values.storage.account .Values.storage.blobEndpointSuffix .Values.runId -}}
 {{- end -}}
 
+{{/* The Flink image: the official one of flinkVersion unless another is given. */}}
+{{- define "flink-job.image" -}}
+{{- .Values.image | default (printf "flink:%s-scala_2.12-java17" .Values.flinkVersion) -}}
+{{- end -}}
+
 {{/* The flink user of the official image; nothing runs as root. */}}
 {{- define "flink-job.podSecurityContext" -}}
 runAsNonRoot: true
@@ -53,7 +58,7 @@ release's config.yaml.
 */}}
 {{- define "flink-job.configInitContainer" -}}
 - name: flink-conf
-  image: {{ .Values.image }}
+  image: {{ include "flink-job.image" . }}
   imagePullPolicy: {{ .Values.imagePullPolicy }}
   command: ["/bin/sh", "-c"]
   args:
@@ -77,7 +82,7 @@ its logs.
 */}}
 {{- define "flink-job.env" -}}
 - name: ENABLE_BUILT_IN_PLUGINS
-  value: {{ .Values.azureFsPluginJar | quote }}
+  value: {{ printf "flink-azure-fs-hadoop-%s.jar" .Values.flinkVersion | quote }}
 - name: AZURE_STORAGE_ACCOUNT_KEY
   valueFrom:
     secretKeyRef:
