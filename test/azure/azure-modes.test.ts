@@ -80,7 +80,7 @@ describe('deploy on aks', () => {
   it('creates the tagged group, validates, deploys once, follows progress and sets outputs', async () => {
     arm.requests.length = 0;
     arm.outputs = {
-      kafkaClusterName: 'sasbench01kafka',
+      kafkaClusterName: 'kafkasasbench01',
       flinkClusterName: 'sasbench01aks',
       storageAccountName: 'sasbench01storage',
     };
@@ -144,14 +144,14 @@ describe('deploy on aks', () => {
     expect(requestsTo('GET', /\/deployments\/[^/]+\/operations$/).length).toBeGreaterThan(0);
     const printed = ctx.reporter.lines.join('\n');
     expect(printed).toMatch(/Microsoft\.Resources\/deployments kafka: (creating|succeeded)/);
-    expect(printed).toMatch(/Microsoft\.HDInsight\/clusters sasbench01kafka: succeeded/);
+    expect(printed).toMatch(/Microsoft\.HDInsight\/clusters kafkasasbench01: succeeded/);
     expect(printed).toMatch(/Microsoft\.ContainerService\/managedClusters sasbench01aks: succeeded/);
 
     // Outputs and run state; never a password.
     expect(ctx.reporter.outputs).toMatchObject({
       'resource-group': 'sasbench01-rg',
       'deployment-name': `streaming-at-scale-${state.runId}`,
-      'kafka-cluster-name': 'sasbench01kafka',
+      'kafka-cluster-name': 'kafkasasbench01',
       'flink-cluster-name': 'sasbench01aks',
       'storage-account': 'sasbench01storage',
     });
@@ -233,9 +233,9 @@ describe('deploy on aks', () => {
     const message = (error as Error).message;
     expect(message).toContain('DeploymentFailed');
     expect(message).toMatch(
-      /failed: Microsoft\.HDInsight\/clusters 'sasbench01kafka': InvalidKafkaComponentVersion: Kafka component version/,
+      /failed: Microsoft\.HDInsight\/clusters 'kafkasasbench01': InvalidKafkaComponentVersion: Kafka component version/,
     );
-    expect(ctx.reporter.lines.join('\n')).toMatch(/Microsoft\.HDInsight\/clusters sasbench01kafka: failed/);
+    expect(ctx.reporter.lines.join('\n')).toMatch(/Microsoft\.HDInsight\/clusters kafkasasbench01: failed/);
 
     const down = context({ mode: 'teardown' });
     await teardownAzureMode(down, deps());

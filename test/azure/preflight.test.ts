@@ -177,7 +177,7 @@ describe('the sign-in preflight', () => {
   });
 
   it('runs once for a mode that opens ARM several times (deploy, then teardown of the same run)', async () => {
-    arm.outputs = { kafkaClusterName: 'pfbench01kafka', flinkClusterName: 'pfbench01aks', storageAccountName: 'x' };
+    arm.outputs = { kafkaClusterName: 'kafkapfbench01', flinkClusterName: 'pfbench01aks', storageAccountName: 'x' };
     const { config, reporter, deps } = setup({ mode: 'deploy', 'solution-name': 'pfbench01', tier: '5' });
     const ctx = { config, reporter, signal: new AbortController().signal };
     // The ARM deployment and the teardown of its group: separate ARM sessions of one process.

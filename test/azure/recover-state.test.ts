@@ -48,7 +48,7 @@ function input(overrides: Partial<RecoveryInput> = {}): RecoveryInput {
       provisioningState: 'Succeeded',
       // As ARM returns them: { name: { type, value } }; a secure parameter comes back without a value.
       outputs: {
-        kafkaClusterName: { type: 'String', value: 'sasrec01kafka' },
+        kafkaClusterName: { type: 'String', value: 'kafkasasrec01' },
         storageAccountName: { type: 'String', value: 'sasrec01storage' },
         measurementsContainer: { type: 'String', value: 'measurements' },
       },
@@ -82,7 +82,7 @@ describe('runStateFromAzure', () => {
           deploymentName: `streaming-at-scale-${RUN}`,
           location: 'westeurope',
           outputs: {
-            kafkaClusterName: 'sasrec01kafka',
+            kafkaClusterName: 'kafkasasrec01',
             storageAccountName: 'sasrec01storage',
             measurementsContainer: 'measurements',
           },

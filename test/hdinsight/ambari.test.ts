@@ -22,7 +22,7 @@ import { fakeArmConnection } from '../helpers/azure-connection.js';
 import { startFakeGateway, type FakeGateway } from '../helpers/hdinsight-gateway-server.js';
 
 const GROUP = 'sasbench01-rg';
-const KAFKA = 'sasbench01kafka';
+const KAFKA = 'kafkasasbench01';
 const PASSWORD = 'Gw!9f3kQ-random-per-run';
 
 let oidc: GitHubOidcServer;
@@ -184,7 +184,7 @@ describe('one clear error per way Ambari or the gateway refuses', () => {
     gateway.password = 'changed-outside-the-run';
     const error = await failure(() => kafkaBrokerAddresses(kafka));
     expect(error.status).toBe(401);
-    expect(error.message).toMatch(/gateway of cluster sasbench01kafka rejected the cluster login \(401/);
+    expect(error.message).toMatch(/gateway of cluster kafkasasbench01 rejected the cluster login \(401/);
     expect(error.message).toMatch(/getGatewaySettings/);
   });
 
@@ -194,22 +194,22 @@ describe('one clear error per way Ambari or the gateway refuses', () => {
     const error = await failure(() => readBrokerFigures(kafka));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(
-      /refused \/api\/v1\/clusters\/sasbench01kafka\/services\/KAFKA\/components\/KAFKA_BROKER \(403 Forbidden\)/,
+      /refused \/api\/v1\/clusters\/kafkasasbench01\/services\/KAFKA\/components\/KAFKA_BROKER \(403 Forbidden\)/,
     );
   });
 
   test('404: Ambari has no such cluster', async () => {
     hdinsight.addCluster({
-      name: 'sasbench01hadoop',
+      name: 'flinksasbench01',
       resourceGroup: GROUP,
       kind: 'hadoop',
       gatewayUserName: 'admin',
       gatewayPassword: PASSWORD,
     });
-    const kafka = await open(maskingReporter(), { kafkaClusterName: 'sasbench01hadoop' });
+    const kafka = await open(maskingReporter(), { kafkaClusterName: 'flinksasbench01' });
     const error = await failure(() => kafkaBrokerAddresses(kafka));
     expect(error.status).toBe(404);
-    expect(error.message).toMatch(/Ambari has no cluster 'sasbench01hadoop' with a KAFKA service/);
+    expect(error.message).toMatch(/Ambari has no cluster 'flinksasbench01' with a KAFKA service/);
   });
 
   test('5xx: the gateway or Ambari is down', async () => {
@@ -228,7 +228,7 @@ describe('one clear error per way Ambari or the gateway refuses', () => {
     const error = await failure(() => kafkaBrokerAddresses(kafka));
     expect(error.status).toBeUndefined();
     expect(error.message).toMatch(
-      /Cannot reach the HDInsight gateway of cluster sasbench01kafka at http:\/\/127\.0\.0\.1/,
+      /Cannot reach the HDInsight gateway of cluster kafkasasbench01 at http:\/\/127\.0\.0\.1/,
     );
   });
 

@@ -35,8 +35,8 @@ import { kafkaClient } from '../../src/kafka/client.js';
 import { createHdinsightTopics } from '../../src/platforms/azure/topics.js';
 
 const GROUP = 'sasbench01-rg';
-const KAFKA = 'sasbench01kafka';
-const HADOOP = 'sasbench01hadoop';
+const KAFKA = 'kafkasasbench01';
+const HADOOP = 'flinksasbench01';
 const STORAGE = 'sasbench01storage';
 const KAFKA_PASSWORD = 'Kf!7-random-gateway-password';
 const HADOOP_PASSWORD = 'Hd!3-random-gateway-password';
