@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 import type { Reporter } from '../console/reporter.js';
 import { UserError } from '../errors.js';
+import { filesAt } from '../files.js';
 import { repoRoot } from '../repo-root.js';
 import type { JobSpec } from './job-spec.js';
 
@@ -31,11 +32,7 @@ export function jobJarPath(root = repoRoot()): string {
 
 async function newestSourceMtime(dir: string): Promise<number> {
   let newest = 0;
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const { mtimeMs } = await stat(path.join(entry.parentPath, entry.name));
-    newest = Math.max(newest, mtimeMs);
-  }
+  for (const file of await filesAt(dir)) newest = Math.max(newest, (await stat(file)).mtimeMs);
   return newest;
 }
 

@@ -9,7 +9,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { joinArguments } from '../flink/job-spec.js';
 import { tierInput } from '../config/tiers.js';
 import type { Reporter } from '../console/reporter.js';
 import { UserError } from '../errors.js';
+import { filesAt } from '../files.js';
 
 const CHECKOUT_COMMAND = path.join('bin', 'streaming-at-scale.js');
 const CHECKOUT_BUNDLE = path.join('dist', 'cli', 'index.js');
@@ -147,15 +148,8 @@ export async function sharedClusterObstacle(base: string, head: string, toolkit:
 async function clusterFingerprint(folder: string): Promise<string> {
   const hash = createHash('sha256');
   for (const entry of CLUSTER_FILES) {
-    const full = path.join(folder, entry);
-    const files = !existsSync(full)
-      ? []
-      : statSync(full).isDirectory()
-        ? (await readdir(full, { recursive: true, withFileTypes: true }))
-            .filter((file) => file.isFile())
-            .map((file) => path.join(file.parentPath, file.name))
-        : [full];
-    for (const file of files.sort()) hash.update(`${path.relative(folder, file)}\0`).update(await readFile(file));
+    const files = await filesAt(path.join(folder, entry));
+    for (const file of files) hash.update(`${path.relative(folder, file)}\0`).update(await readFile(file));
     hash.update(`${entry}\0${files.length}\0`);
   }
   return hash.digest('hex');
