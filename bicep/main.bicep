@@ -79,15 +79,6 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
-module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
-  params: {
-    solutionName: solutionName
-    location: location
-    tags: tags
-  }
-}
-
 module kafka 'modules/kafka.bicep' = {
   name: 'kafka'
   params: {
@@ -100,7 +91,6 @@ module kafka 'modules/kafka.bicep' = {
     vnetId: network.outputs.vnetId
     subnetId: network.outputs.kafkaSubnetId
     storageAccountName: storage.outputs.storageAccountName
-    workspaceName: monitoring.outputs.workspaceName
     clusterLoginUserName: clusterLoginUserName
     clusterLoginPassword: clusterLoginPassword
     sshUserName: sshUserName
@@ -117,7 +107,6 @@ module aks 'modules/aks.bicep' = if (flinkPlatform == 'aks') {
     nodeCount: aksNodeCount
     nodeSize: aksNodeSize
     subnetId: network.outputs.flinkSubnetId
-    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -132,7 +121,6 @@ module hadoop 'modules/hadoop.bicep' = if (flinkPlatform == 'hdinsight') {
     vnetId: network.outputs.vnetId
     subnetId: network.outputs.flinkSubnetId
     storageAccountName: storage.outputs.storageAccountName
-    workspaceName: monitoring.outputs.workspaceName
     clusterLoginUserName: clusterLoginUserName
     clusterLoginPassword: clusterLoginPassword
     sshUserName: sshUserName
@@ -147,7 +135,6 @@ output flinkSubnetId string = network.outputs.flinkSubnetId
 output simulatorsSubnetId string = network.outputs.simulatorsSubnetId
 output storageAccountName string = storage.outputs.storageAccountName
 output measurementsContainer string = storage.outputs.measurementsContainer
-output logAnalyticsWorkspaceId string = monitoring.outputs.workspaceId
 output kafkaClusterName string = kafka.outputs.clusterName
 output kafkaGatewayUrl string = kafka.outputs.gatewayUrl
 output kafkaSshHost string = kafka.outputs.sshHost

@@ -1,12 +1,11 @@
-// AKS cluster (platform aks) in the flink subnet: tier-sized node pool, Azure CNI, Container
-// Insights to the workspace.
+// AKS cluster (platform aks) in the flink subnet: tier-sized node pool, Azure CNI. No monitoring
+// add-on: the toolkit reads Flink's REST API and Kafka, not Log Analytics.
 param solutionName string
 param location string
 param tags object
 param nodeCount int
 param nodeSize string
 param subnetId string
-param workspaceId string
 
 resource cluster 'Microsoft.ContainerService/managedClusters@2024-08-01' = {
   name: '${solutionName}aks'
@@ -32,14 +31,6 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-08-01' = {
       networkPlugin: 'azure'
       serviceCidr: '10.100.0.0/16'
       dnsServiceIP: '10.100.0.10'
-    }
-    addonProfiles: {
-      omsagent: {
-        enabled: true
-        config: {
-          logAnalyticsWorkspaceResourceID: workspaceId
-        }
-      }
     }
   }
 }

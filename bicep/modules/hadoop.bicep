@@ -1,5 +1,5 @@
 // HDInsight 5.1 Hadoop cluster (platform hdinsight): Flink runs on its YARN workers, in the flink
-// subnet, with Azure Monitor integration on.
+// subnet. No Azure Monitor extension, as for Kafka (kafka.bicep).
 param solutionName string
 param location string
 param tags object
@@ -8,7 +8,6 @@ param workerSize string
 param vnetId string
 param subnetId string
 param storageAccountName string
-param workspaceName string
 param clusterLoginUserName string
 @secure()
 param clusterLoginPassword string
@@ -18,10 +17,6 @@ param sshPassword string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
-}
-
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
-  name: workspaceName
 }
 
 resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
@@ -108,15 +103,6 @@ resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
         }
       ]
     }
-  }
-}
-
-resource azureMonitor 'Microsoft.HDInsight/clusters/extensions@2021-06-01' = {
-  parent: cluster
-  name: 'azureMonitor'
-  properties: {
-    workspaceId: workspace.properties.customerId
-    primaryKey: workspace.listKeys().primarySharedKey
   }
 }
 

@@ -1,6 +1,7 @@
 // HDInsight 5.1 Kafka (3.2) cluster in the kafka subnet: tier-sized workers with managed data disks,
-// topic auto-creation off (the toolkit creates 'in' and 'out' with the tier's partitions), Azure
-// Monitor integration on.
+// topic auto-creation off (the toolkit creates 'in' and 'out' with the tier's partitions). No Azure
+// Monitor extension: the toolkit measures from Kafka itself, and HDInsight's key-based (classic)
+// Azure Monitor integration is unsupported since February 2025 (docs/azure-setup.md).
 param solutionName string
 param location string
 param tags object
@@ -10,7 +11,6 @@ param disksPerWorker int
 param vnetId string
 param subnetId string
 param storageAccountName string
-param workspaceName string
 param clusterLoginUserName string
 @secure()
 param clusterLoginPassword string
@@ -20,10 +20,6 @@ param sshPassword string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
-}
-
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
-  name: workspaceName
 }
 
 resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
@@ -121,15 +117,6 @@ resource cluster 'Microsoft.HDInsight/clusters@2021-06-01' = {
         }
       ]
     }
-  }
-}
-
-resource azureMonitor 'Microsoft.HDInsight/clusters/extensions@2021-06-01' = {
-  parent: cluster
-  name: 'azureMonitor'
-  properties: {
-    workspaceId: workspace.properties.customerId
-    primaryKey: workspace.listKeys().primarySharedKey
   }
 }
 

@@ -152,19 +152,20 @@ describe('bicep/main.json', () => {
     checkAgainst(main, path.join(BICEP, 'main.bicep'));
   });
 
-  it('deploys HDInsight 5.1 Kafka 3.2 with topic auto-creation off, managed data disks and Azure Monitor', () => {
+  it('deploys HDInsight 5.1 Kafka 3.2 with topic auto-creation off and managed data disks, no Log Analytics', () => {
     const kafka = main.resources.kafka.properties!.template!;
     const cluster = JSON.stringify(kafka.resources.cluster);
     expect(cluster).toContain('"clusterVersion":"5.1"');
     expect(cluster).toContain('"componentVersion":{"Kafka":"3.2"}');
     expect(cluster).toContain('"auto.create.topics.enable":"false"');
     expect(cluster).toContain('"dataDisksGroups":[{"disksPerNode":"[parameters(\'disksPerWorker\')]"}]');
-    expect(kafka.resources.azureMonitor.type).toBe('Microsoft.HDInsight/clusters/extensions');
     expect(main.resources.aks.condition).toBe("[equals(parameters('flinkPlatform'), 'aks')]");
     expect(main.resources.hadoop.condition).toBe("[equals(parameters('flinkPlatform'), 'hdinsight')]");
-    expect(JSON.stringify(main.resources.aks.properties!.template!.resources.cluster)).toContain(
-      '"omsagent":{"enabled":true',
-    );
+    // Nothing reads Log Analytics, and HDInsight's key-based Azure Monitor extension is unsupported
+    // since February 2025: no workspace, no HDInsight extensions, no AKS monitoring add-on.
+    const everything = JSON.stringify(main);
+    for (const gone of ['Microsoft.OperationalInsights', 'Microsoft.HDInsight/clusters/extensions', 'addonProfiles'])
+      expect(everything).not.toContain(gone);
   });
 
   it("defaults are tier 1's sizes, and each tier's parameters are the design table's", () => {
